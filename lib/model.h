@@ -1,0 +1,131 @@
+/* model.h - a small sequential network over contiguous blocks.
+ *
+ * A model is a list of layers described by nn_layer_spec. All parameters sit
+ * in one block (params), their gradients in another of the same length
+ * (grads), Adam's m and v in two more; each layer holds named views into them.
+ * So the optimizer is one flat loop, zero_grad is one memset, a checkpoint is
+ * a few fwrite calls, and freeing is a handful of calls. Activations for up to
+ * max_batch rows live in one workspace block, allocated once: the training
+ * loop allocates nothing.
+ *
+ * Ownership: nn_model_create returns a model the caller frees with
+ * nn_model_free. Pointers returned by forward point into the model and stay
+ * valid until the next forward. The input passed to forward must stay valid
+ * until backward has run (the linear layer's weight gradient reads it).
+ */
+#ifndef NN_MODEL_H
+#define NN_MODEL_H
+
+#include <stddef.h>
+#include "common.h"
+#include "rng.h"
+#include "init.h"
+#include "optim.h"
+
+typedef enum {
+    NN_LAYER_LINEAR = 0,  /* arg unused; out = output features */
+    NN_LAYER_LEAKY_RELU,  /* arg = negative slope (0.2 in most GANs) */
+    NN_LAYER_RELU,
+    NN_LAYER_SIGMOID,
+    NN_LAYER_TANH,
+    NN_LAYER_BATCHNORM,   /* arg = momentum (0 means torch's 0.1); eps 1e-5 */
+    NN_LAYER_DROPOUT,     /* arg = drop probability */
+    NN_LAYER_MBSTD        /* minibatch standard deviation (Karras et al. 2018):
+                             appends one feature, the mean over features of the
+                             std over the batch, to every row; out = in + 1 */
+} nn_layer_kind;
+
+/* One layer as the user writes it. `out` matters only for LINEAR; the other
+ * kinds keep the width (MBSTD adds one). */
+typedef struct {
+    nn_layer_kind kind;
+    int out;
+    float arg;
+} nn_layer_spec;
+
+typedef struct {
+    nn_layer_spec spec;
+    int in, out;            /* features in and out */
+    /* Views into the model's blocks, NULL where the layer has none. */
+    float *w, *dw;          /* linear: (out, in); batchnorm: gamma (out) */
+    float *b, *db;          /* linear: (out); batchnorm: beta (out) */
+    float *running_mean;    /* batchnorm: (out), in the buffers block */
+    float *running_var;     /* batchnorm: (out) */
+    /* Views into the workspace. */
+    float *y;               /* output, (max_batch, out) */
+    float *cache;           /* batchnorm xhat or dropout mask, (max_batch, out) */
+    float *mean, *invstd;   /* batchnorm batch statistics, (out) */
+} nn_layer;
+
+typedef struct {
+    int n_layers;
+    nn_layer *layers;       /* (n_layers) */
+    int in, out;            /* the network's input and output features */
+    int max_batch;          /* most rows forward accepts */
+
+    size_t n_params;        /* length of each of the four blocks below */
+    float *params;          /* every weight and bias, layer after layer */
+    float *grads;           /* d loss / d params, same layout */
+    float *adam_m, *adam_v; /* Adam's moment estimates, same layout */
+    long adam_t;            /* Adam steps taken so far (bias correction) */
+
+    size_t n_buffers;       /* batchnorm running statistics: saved, not trained */
+    float *buffers;
+
+    float *workspace;       /* all activations and caches, one block */
+    float *grad_a, *grad_b; /* ping-pong gradient buffers, (max_batch, widest) */
+
+    const float *input;     /* the last forward's input, (batch, in), caller's */
+    int batch;              /* the last forward's batch size */
+    int train;              /* the last forward's mode */
+    nn_rng rng;             /* dropout masks */
+} nn_model;
+
+/* Builds a model for `in` input features and up to max_batch rows. Returns
+ * NULL with err filled when a spec is invalid (non-positive width, slope or
+ * probability out of range) or memory runs out. Parameters start at zero:
+ * call nn_model_init. */
+nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int max_batch,
+                          nn_error *err);
+void nn_model_free(nn_model *m); /* accepts NULL */
+
+/* Initialises every linear layer's weights by `kind` (biases 0, or torch's
+ * default for NN_INIT_TORCH); batchnorm gamma 1, beta 0, running stats 0/1;
+ * Adam state and step count reset; dropout stream seeded from r. */
+void nn_model_init(nn_model *m, nn_rng *r, nn_init_kind kind);
+
+size_t nn_model_param_count(const nn_model *m);
+void nn_model_zero_grad(nn_model *m);       /* grads = 0 */
+
+/* Runs the layers on x (batch, in), batch <= max_batch. train = 1 uses batch
+ * statistics and dropout; 0 uses running statistics and no dropout. Returns
+ * the output (batch, out), owned by the model. */
+const float *nn_model_forward(nn_model *m, const float *x, int batch, int train);
+
+/* Back-propagates dy (batch, out) through the last forward. Adds d loss / d x
+ * into dx (batch, in) unless dx is NULL; adds into m->grads only when
+ * param_grads is 1 (0 freezes the model: a discriminator that passes the
+ * generator its gradient without learning from it). */
+void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int param_grads);
+
+/* One Adam step on every parameter: m->adam_t += 1, then nn_adam_step. */
+void nn_model_adam_step(nn_model *m, const nn_adam *opt);
+
+/* Copies parameters and buffers (not grads or Adam state) from src to dst,
+ * which must have the same layers. For unrolled GANs and weight averaging. */
+void nn_model_copy_params(nn_model *dst, const nn_model *src);
+
+/* "linear", "leaky_relu", ... */
+const char *nn_layer_kind_name(nn_layer_kind kind);
+/* Parameters of one layer (weights + biases, or gamma + beta). */
+size_t nn_layer_param_count(const nn_layer *l);
+
+/* Checkpoint: magic "GANSTEPS", a format version, the layer specs and shapes,
+ * then params, buffers, Adam m, v and step. Saving writes to path.tmp and
+ * renames, so a failed save never leaves half a file. Loading checks
+ * everything first (missing, truncated, wrong magic, other version, other
+ * shapes) and leaves the model untouched on any failure. */
+nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err);
+nn_status nn_model_load(nn_model *m, const char *path, nn_error *err);
+
+#endif

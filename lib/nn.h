@@ -1,0 +1,21 @@
+/* nn.h - gansteps' neural-net library: the whole public API in one include.
+ *
+ * Each module's header says, next to every prototype, the maths it computes
+ * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
+ * layers, loss, optim, init, model, gradcheck, then data, image, plot, metrics.
+ */
+#ifndef NN_H
+#define NN_H
+
+#include "common.h"
+#include "tensor.h"
+#include "rng.h"
+#include "ops.h"
+#include "layers.h"
+#include "loss.h"
+#include "optim.h"
+#include "init.h"
+#include "model.h"
+#include "gradcheck.h"
+
+#endif
