@@ -67,4 +67,13 @@ void nn_dropout_forward(float *y, float *mask, const float *x, float p, nn_rng *
 /*   dx += dy * mask                                                         */
 void nn_dropout_backward(float *dx, const float *dy, const float *mask, size_t n);
 
+/* Minibatch standard deviation (Karras et al. 2018, ProGAN section 3): one
+ * extra feature tells the discriminator how varied the batch is, so a
+ * generator that collapses to one mode is easy to spot.
+ *   sd_j = sqrt(mean_b (x_bj - mean_b x_bj)^2 + 1e-8),   s = mean_j sd_j
+ *   y (batch, in + 1) = [x, s]: the same s appended to every row            */
+void nn_mbstd_forward(float *y, const float *x, int batch, int in);
+/*   dx_bj += dy_bj + (sum_b dy_b,in) * (x_bj - mean_j) / (in * batch * sd_j) */
+void nn_mbstd_backward(float *dx, const float *dy, const float *x, int batch, int in);
+
 #endif

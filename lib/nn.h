@@ -17,5 +17,9 @@
 #include "init.h"
 #include "model.h"
 #include "gradcheck.h"
+#include "data.h"
+#include "image.h"
+#include "plot.h"
+#include "metrics.h"
 
 #endif

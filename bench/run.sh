@@ -1,0 +1,69 @@
+#!/bin/sh
+# bench/run.sh - what `make bench` and `make bench-compare` run.
+#
+# Usage: bench/run.sh BENCH_DIR LESSON06 [compare]
+#   BENCH_DIR  where mlp_gan and runstat were built
+#   LESSON06   the lesson 06 binary; "" when the lesson does not exist yet,
+#              "build-failed" when it does not build
+#   compare    also time ../shared/reference/torch_ref.py (PyTorch) and print
+#              the ratio of the best steps/s of each
+# BENCH_STEPS (default 300) sets the timed steps per round of gansteps,
+# BENCH_TORCH_STEPS (default 200) those of each PyTorch run: PyTorch with two
+# threads can be very slow on a busy machine. Run from the repository root.
+set -u
+dir=$1
+lesson=$2
+mode=${3:-}
+steps=${BENCH_STEPS:-300}
+tsteps=${BENCH_TORCH_STEPS:-200}
+
+# "a b" -> the larger of two decimal numbers
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
+# the value of key=... in a line
+field() { echo "$1" | sed -n "s/.*[ ]$2=\([0-9.]*\).*/\1/p"; }
+
+echo "== MLP GAN training step (fast path; best of 3 rounds of $steps steps)"
+best=0
+for t in 1 2; do
+    out=$("$dir/mlp_gan" --threads "$t" --steps "$steps") || exit 1
+    echo "$out" | grep -E '^(gemm_peak|mlp_gan)'
+    best=$(max "$best" "$(field "$(echo "$out" | grep '^mlp_gan')" steps_per_s)")
+done
+echo "$out" | grep -A1 '^step_gflop'
+
+echo "== the same step on the reference loops (1 thread, 5 steps)"
+"$dir/mlp_gan" --threads 1 --kernel reference --warmup 1 --steps 5 --rounds 1 | grep '^mlp_gan'
+
+echo "== lesson 06, default settings"
+case "$lesson" in
+"") echo "lesson06 skipped: lessons/06_training.c does not exist yet" ;;
+build-failed) echo "lesson06 skipped: it does not build yet (see $dir/lesson06_build.log)" ;;
+*)
+    rm -rf "$dir/lesson06_out"
+    RUNSTAT_LOG="$dir/lesson06.log" "$dir/runstat" lesson06 "$lesson" --no-pause \
+        --out "$dir/lesson06_out" || echo "lesson06 failed: see $dir/lesson06.log"
+    ;;
+esac
+
+[ "$mode" = compare ] || exit 0
+
+echo "== PyTorch reference (best of 2 runs of $tsteps steps per thread count)"
+ref=../shared/reference/torch_ref.py
+if [ ! -f "$ref" ]; then
+    echo "pytorch skipped: $ref is absent (it sits in shared/reference/ beside the clone); no ratio"
+    exit 0
+fi
+tbest=0
+for t in 1 2; do
+    tb=0
+    for run in 1 2; do
+        line=$(THREADS=$t /usr/bin/python3 "$ref" mlp "$tsteps" 64 2>&1 | grep '^mlp ') || {
+            echo "pytorch failed: THREADS=$t /usr/bin/python3 $ref mlp $tsteps 64"
+            exit 1
+        }
+        tb=$(max "$tb" "$(echo "$line" | sed -n 's/.*steps\/s=\([0-9.]*\).*/\1/p')")
+    done
+    echo "pytorch batch=64 threads=$t steps_per_s=$tb"
+    tbest=$(max "$tbest" "$tb")
+done
+awk -v g="$best" -v p="$tbest" 'BEGIN { printf "ratio gansteps/pytorch = %.1fx (best %.1f against best %.1f steps/s)\n", g / p, g, p }'

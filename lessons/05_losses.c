@@ -1,0 +1,397 @@
+/* 05_losses.c - lesson 05: the losses. The value function V(D, G), the
+ * discriminator's loss and the two generator losses; the optimal
+ * discriminator D*(x) = p_data(x) / (p_data(x) + p_g(x)) for two 1-D
+ * Gaussians, next to a discriminator the library trains on their samples; the
+ * equilibrium D = 1/2 when p_g = p_data; the gradient formulas checked by
+ * central differences.
+ *
+ * The course questions it answers: what does each player optimise; why does
+ * G use -log D(G(z)) instead of log(1 - D(G(z))); what is the best D can do
+ * against a fixed G, and what happens when G matches the data; are the
+ * gradients we back-propagate right.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "nn.h"
+#include "exercises.h"
+#include "gan.h"
+#include "plot.h"
+
+/* Points on the x axis where D and the densities are evaluated. */
+#define GRID 161
+#define X_LO (-4.0f)
+#define X_HI 4.0f
+/* Samples of each distribution per discriminator update. */
+#define HALF 128
+
+/* Density of N(mu, sigma^2) at x. */
+static double normal_pdf(double x, double mu, double sigma)
+{
+    double u = (x - mu) / sigma;
+    return exp(-0.5 * u * u) / (sigma * sqrt(2.0 * 3.14159265358979323846));
+}
+
+/* A 1-D discriminator: 1 -> 32 -> 32 -> 1 logit, leaky ReLU 0.2. Small enough
+ * to train in a second, flexible enough to take the shape of D*. */
+static nn_model *small_d(lesson *L, nn_rng *r)
+{
+    static const nn_layer_spec specs[] = {
+        {NN_LAYER_LINEAR, 32, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
+        {NN_LAYER_LINEAR, 32, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
+        {NN_LAYER_LINEAR, 1, 0.0f},
+    };
+    nn_error err = {NN_OK, ""};
+    /* Twice HALF rows: real and fake go through D as one batch. */
+    nn_model *D = nn_model_create(1, specs, 5, 2 * HALF, &err);
+    if (!D) lesson_check(L, err.code != NN_OK ? err.code : NN_ERR_NOMEM, &err);
+    nn_model_init(D, r, NN_INIT_HE_NORMAL);
+    return D;
+}
+
+/* Trains D for `steps` Adam updates on real ~ N(mu_d, sd_d) against fake ~
+ * N(mu_g, sd_g) with the discriminator loss; returns the last loss. */
+static float train_d(nn_model *D, nn_rng *r, int steps, float mu_d, float sd_d, float mu_g,
+                     float sd_g)
+{
+    float x[2 * HALF], ds[2 * HALF];
+    nn_adam opt = {1e-3f, 0.9f, 0.999f, 1e-8f, 0.0f};
+    float loss = 0.0f;
+    for (int i = 0; i < steps; i++) {
+        nn_rng_fill_normal(r, x, HALF, mu_d, sd_d);        /* rows 0..HALF: real */
+        nn_rng_fill_normal(r, x + HALF, HALF, mu_g, sd_g); /* rows HALF..: fake */
+        const float *s = nn_model_forward(D, x, 2 * HALF, 1);
+        loss = gan_d_loss(ds, ds + HALF, s, s + HALF, HALF);
+        nn_model_zero_grad(D);
+        nn_model_backward(D, NULL, ds, 2 * HALF, 1);
+        nn_model_adam_step(D, &opt);
+    }
+    return loss;
+}
+
+/* D(x) = sigmoid(logit) on every grid point, into out (GRID). */
+static void d_on_grid(float *out, nn_model *D, const float *xs)
+{
+    for (int i0 = 0; i0 < GRID; i0 += 2 * HALF) {
+        int n = GRID - i0 < 2 * HALF ? GRID - i0 : 2 * HALF;
+        const float *s = nn_model_forward(D, xs + i0, n, 0);
+        for (int i = 0; i < n; i++) out[i0 + i] = nn_sigmoidf(s[i]);
+    }
+}
+
+/* A line figure in the lesson folder, its text rendering shown as output. */
+static void lines(lesson *L, const char *name, const char *title, const char *xlabel,
+                  const char *ylabel, const float *x, const float *const *ys,
+                  const char *const *names, int k, int n)
+{
+    nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = xlabel,
+                 .ylabel = ylabel, .term = lesson_capture_begin(L), .term_rows = 20};
+    nn_error err = {NN_OK, ""};
+    nn_status s = nn_plot_lines(&p, x, ys, names, k, n, &err);
+    lesson_capture_end(L);
+    lesson_plot_shown(L, &p, s, &err, title);
+}
+
+/* The course's relative error: max|a - b| / max(1e-8, max(|a| + |b|)). */
+static double rel_err(const double *a, const double *b, int n)
+{
+    double num = 0.0, den = 0.0;
+    for (int i = 0; i < n; i++) {
+        num = fmax(num, fabs(a[i] - b[i]));
+        den = fmax(den, fabs(a[i]) + fabs(b[i]));
+    }
+    return num / fmax(1e-8, den);
+}
+
+/* Context of the G-loss-through-D check: the loss as a function of x. */
+static float g_loss_at(nn_model *D, const float *x, int n)
+{
+    float ds[8];
+    const float *s = nn_model_forward(D, x, n, 0);
+    return gan_g_loss(ds, s, n);
+}
+
+/* This lesson runs the student's gan_d_loss and gan_g_loss (exercises 7 and
+ * 8). At logits 0 (D = 1/2) their values are known, 2 log 2 and log 2: an
+ * unwritten or wrong one is named here instead of training nothing. */
+static void check_exercises(lesson *L)
+{
+    float zero = 0.0f, g1, g2;
+    float d = gan_d_loss(&g1, &g2, &zero, &zero, 1);
+    if (!(fabsf(d - 1.3862944f) < 1e-3f))
+        lesson_fail(L, LESSON_EXIT_INPUT, "gan_d_loss gives %g at D(x) = D(G(z)) = 1/2, not "
+                    "2 log 2 = 1.386: it is not written yet or wrong; see "
+                    "exercises/07_d_loss.c and make check EX=7", (double)d);
+    float g = gan_g_loss(&g1, &zero, 1);
+    if (!(fabsf(g - 0.6931472f) < 1e-3f))
+        lesson_fail(L, LESSON_EXIT_INPUT, "gan_g_loss gives %g at D(G(z)) = 1/2, not log 2 = "
+                    "0.693: it is not written yet or wrong; see exercises/08_g_loss.c and "
+                    "make check EX=8", (double)g);
+}
+
+int main(int argc, char **argv)
+{
+    static float mu_data = 1.0f, sd_data = 0.5f, mu_g = -0.5f, sd_g = 0.8f;
+    static int d_train_steps = 3000;
+    static const lesson_flag flags[] = {
+        {"mu-data", LESSON_FLOAT, &mu_data, "mean of p_data", -3.0, 3.0, NULL},
+        {"sd-data", LESSON_FLOAT, &sd_data, "standard deviation of p_data", 0.1, 2.0, NULL},
+        {"mu-g", LESSON_FLOAT, &mu_g, "mean of p_g", -3.0, 3.0, NULL},
+        {"sd-g", LESSON_FLOAT, &sd_g, "standard deviation of p_g", 0.1, 2.0, NULL},
+        {"steps", LESSON_INT, &d_train_steps, "Adam steps to train each 1-D discriminator",
+         1, 100000, NULL},
+    };
+    static const lesson_info info = {
+        5, "losses", "The losses",
+        "The value function V(D, G), the discriminator's loss and the two generator "
+        "losses; the optimal discriminator for two 1-D Gaussians next to one the library "
+        "trains; the equilibrium D = 1/2; the gradients checked by central differences.",
+        5};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    if (L->fast && d_train_steps == 3000) d_train_steps = 300;
+    check_exercises(L);
+
+    /* ------------------------------------------------------------ V(D, G) */
+    lesson_step(L, "The value function and the three losses");
+    lesson_say(L,
+               "A GAN is a two-player game (Goodfellow et al. 2014) over one number, the "
+               "value function\n\n"
+               "  V(D, G) = E_x~p_data [ log D(x) ] + E_z~p_z [ log(1 - D(G(z))) ]\n\n"
+               "D maximises it: D(x) near 1 on real images, D(G(z)) near 0 on fakes. G "
+               "minimises it: it wants D(G(z)) near 1. Written as losses to minimise, on "
+               "D's logit s (D = sigmoid(s); the library computes them from logits, "
+               "stably):\n"
+               "- D loss (exercise 7):          -log D(x) - log(1 - D(G(z)))\n"
+               "- G loss, minimax:              log(1 - D(G(z)))\n"
+               "- G loss, non-saturating (ex. 8): -log D(G(z))\n\n"
+               "Both G losses want the same thing, but not with the same force. Their "
+               "gradient with respect to D's logit on a fake, at a few values of D(G(z)):");
+    lesson_code(L, "glosses");
+    /* STEP: glosses */
+    lesson_print(L, "  D(G(z))   minimax loss  d/ds      non-sat loss  d/ds\n");
+    const float probs[] = {0.001f, 0.01f, 0.1f, 0.5f, 0.9f};
+    for (int i = 0; i < 5; i++) {
+        float s = logf(probs[i] / (1.0f - probs[i])); /* the logit with sigmoid(s) = p */
+        float d_mm, d_ns;
+        float l_mm = nn_gan_g_loss_minimax(&d_mm, &s, 1);
+        float l_ns = gan_g_loss(&d_ns, &s, 1);
+        lesson_print(L, "  %7.3f   %+10.4f  %+8.4f   %+10.4f  %+8.4f\n", probs[i], l_mm, d_mm,
+                     l_ns, d_ns);
+    }
+    /* END STEP */
+    lesson_say(L,
+               "Early in training D easily rejects G's fakes: D(G(z)) is near 0. There the "
+               "minimax loss is flat (its gradient -D(G(z)) is about -0.001): G learns "
+               "almost nothing, exactly when it most needs to. The non-saturating loss has "
+               "gradient -(1 - D(G(z))), about -1 there: the strongest push when G is "
+               "worst. Both have the same fixed points, so courses train G with "
+               "-log D(G(z)) (lesson 08 measures the difference).");
+    {
+        float p[99], mm[99], ns[99];
+        for (int i = 0; i < 99; i++) {
+            p[i] = (float)(i + 1) / 100.0f;
+            float s = logf(p[i] / (1.0f - p[i]));
+            mm[i] = nn_gan_g_loss_minimax(NULL, &s, 1);
+            ns[i] = nn_gan_g_loss_nonsat(NULL, &s, 1);
+        }
+        const float *ys[2] = {mm, ns};
+        const char *names[2] = {"minimax log(1 - D)", "non-saturating -log D"};
+        lines(L, "g_losses", "generator losses against D(G(z))", "D(G(z))", "loss", p, ys,
+              names, 2, 99);
+    }
+
+    /* ------------------------------------------------------------ D* */
+    lesson_step(L, "The optimal discriminator");
+    lesson_say(L,
+               "For a fixed G, the D that maximises V is, at every x,\n\n"
+               "  D*(x) = p_data(x) / (p_data(x) + p_g(x))\n\n"
+               "(maximise p_data log D + p_g log(1 - D) point by point: the derivative "
+               "p_data / D - p_g / (1 - D) is zero there). Take p_data = N(%g, %g^2) and "
+               "p_g = N(%g, %g^2): D* is near 1 where only real data lives, near 0 where "
+               "only fakes do, and 1/2 where the two densities cross. Next to it, a small "
+               "discriminator (1-32-32-1, leaky ReLU) that only ever sees samples, trained "
+               "with the discriminator loss for %d Adam steps of %d real and %d fake "
+               "points:",
+               (double)mu_data, (double)sd_data, (double)mu_g, (double)sd_g, d_train_steps,
+               HALF, HALF);
+    lesson_code(L, "dstar");
+    /* STEP: dstar */
+    float xs[GRID], pd[GRID], pg[GRID], dstar[GRID], dlearned[GRID];
+    for (int i = 0; i < GRID; i++) {
+        xs[i] = X_LO + (X_HI - X_LO) * (float)i / (float)(GRID - 1);
+        pd[i] = (float)normal_pdf(xs[i], mu_data, sd_data);
+        pg[i] = (float)normal_pdf(xs[i], mu_g, sd_g);
+        dstar[i] = pd[i] / (pd[i] + pg[i] + 1e-30f);
+    }
+    nn_rng rng;
+    nn_rng_seed(&rng, L->seed, 0);
+    nn_model *D = small_d(L, &rng);
+    float d_loss = train_d(D, &rng, d_train_steps, mu_data, sd_data, mu_g, sd_g);
+    d_on_grid(dlearned, D, xs);
+    /* Compare where there is data to learn from: both densities above 5% of
+     * the larger peak. Far out in the tails neither D ever sees a sample. */
+    float peak = 0.0f, worst = 0.0f;
+    for (int i = 0; i < GRID; i++) peak = fmaxf(peak, fmaxf(pd[i], pg[i]));
+    for (int i = 0; i < GRID; i++)
+        if (pd[i] + pg[i] > 0.05f * peak) worst = fmaxf(worst, fabsf(dlearned[i] - dstar[i]));
+    lesson_print(L, "trained D: last loss %.4f; max |D(x) - D*(x)| where there is data: %.3f\n",
+                 d_loss, worst);
+    /* END STEP */
+    lesson_key(L, "dstar_max_err", "%.4f", worst);
+    lesson_key(L, "d_loss_trained", "%.4f", d_loss);
+    {
+        const float *ys[4] = {pd, pg, dstar, dlearned};
+        /* No underscores in legends: gnuplot would read them as subscripts. */
+        const char *names[4] = {"density of the data", "density of G's samples",
+                                "optimal D*", "D trained on samples"};
+        lines(L, "optimal_d", "the optimal discriminator and a trained one", "x",
+              "density / probability", xs, ys, names, 4, GRID);
+    }
+    lesson_say(L,
+               "Plugging D* into V gives V(D*, G) = -log 4 + 2 JS(p_data || p_g), the "
+               "Jensen-Shannon divergence between the data and G's distribution: against "
+               "the best D, G minimises how far its distribution is from the data's. "
+               "Numerically, on this grid:");
+    lesson_code(L, "jsd");
+    /* STEP: jsd */
+    double v_star = 0.0, jsd = 0.0, dx = (double)(X_HI - X_LO) / (GRID - 1);
+    for (int i = 0; i < GRID; i++) {
+        double a = pd[i], b = pg[i], m = 0.5 * (a + b);
+        if (a > 1e-12) v_star += dx * a * log(a / (a + b));
+        if (b > 1e-12) v_star += dx * b * log(b / (a + b));
+        if (a > 1e-12) jsd += dx * 0.5 * a * log(a / m);
+        if (b > 1e-12) jsd += dx * 0.5 * b * log(b / m);
+    }
+    lesson_print(L, "V(D*, G) = %.4f    -log 4 + 2 JS = %.4f    JS = %.4f\n", v_star,
+                 -log(4.0) + 2.0 * jsd, jsd);
+    /* END STEP */
+    lesson_key(L, "v_dstar", "%.4f", v_star);
+    lesson_key(L, "jsd", "%.4f", jsd);
+
+    /* ------------------------------------------------------------ equilibrium */
+    lesson_step(L, "The equilibrium: p_g = p_data");
+    lesson_say(L,
+               "When G draws exactly the data's distribution, D* = p / (p + p) = 1/2 "
+               "everywhere: no D can do better than a coin. The D loss is then "
+               "-log(1/2) - log(1/2) = 2 log 2 = 1.386 and V = -log 4. The same small "
+               "discriminator, trained on real and fake samples that both come from "
+               "N(%g, %g^2):",
+               (double)mu_data, (double)sd_data);
+    lesson_code(L, "equilibrium");
+    /* STEP: equilibrium */
+    nn_model *D_eq = small_d(L, &rng);
+    float eq_loss = train_d(D_eq, &rng, d_train_steps, mu_data, sd_data, mu_data, sd_data);
+    float deq[GRID];
+    d_on_grid(deq, D_eq, xs);
+    float eq_dev = 0.0f;
+    for (int i = 0; i < GRID; i++)
+        if (pd[i] > 0.05f * peak) eq_dev = fmaxf(eq_dev, fabsf(deq[i] - 0.5f));
+    lesson_print(L, "D loss %.4f (2 log 2 = %.4f); max |D(x) - 1/2| where there is data: %.3f\n",
+                 eq_loss, 2.0 * log(2.0), eq_dev);
+    /* END STEP */
+    lesson_key(L, "eq_d_loss", "%.4f", eq_loss);
+    lesson_key(L, "eq_max_dev", "%.4f", eq_dev);
+    {
+        float half[GRID];
+        for (int i = 0; i < GRID; i++) half[i] = 0.5f;
+        const float *ys[3] = {pd, half, deq};
+        const char *names[3] = {"density of data and of G", "optimal D* = 1/2",
+                                "D trained on samples"};
+        lines(L, "equilibrium", "at equilibrium D cannot tell real from fake", "x",
+              "density / probability", xs, ys, names, 3, GRID);
+    }
+    lesson_say(L,
+               "The trained D is not exactly 1/2: each batch is a finite sample, and D "
+               "chases its random differences. That noise is all that is left for D to "
+               "learn, and it is what a real GAN's D sees near the end of training.");
+
+    /* ------------------------------------------------------------ gradients */
+    lesson_step(L, "The gradients, checked numerically");
+    lesson_say(L,
+               "Training back-propagates these formulas (n logits, D = sigmoid(s)):\n\n"
+               "  D loss:   dL/ds_real = -(1 - D(x)) / n     dL/ds_fake = D(G(z)) / n\n"
+               "  G loss:   dL/ds_fake = -(1 - D(G(z))) / n  (non-saturating)\n\n"
+               "A central difference (L(s + h) - L(s - h)) / 2h approximates each one "
+               "without any calculus. If the formula and the difference agree (relative "
+               "error below about 1e-2 in float32), the formula is right. "
+               "Then the same check for the whole path G's gradient takes: the G loss as "
+               "a function of the fake samples x, through the trained D.");
+    lesson_code(L, "gradcheck");
+    /* STEP: gradcheck */
+    float sr[4] = {2.0f, 0.5f, -0.3f, 1.2f}, sf[4] = {-1.5f, 0.2f, -3.0f, 0.8f};
+    float gr[4], gf[4], gg[4], tmp[4], tmp2[4];
+    const float h = 1e-2f;
+    double ana[12], num[12];
+    gan_d_loss(gr, gf, sr, sf, 4);
+    gan_g_loss(gg, sf, 4);
+    for (int i = 0; i < 4; i++) {
+        float keep = sr[i];
+        sr[i] = keep + h; double up = gan_d_loss(tmp, tmp2, sr, sf, 4);
+        sr[i] = keep - h; double dn = gan_d_loss(tmp, tmp2, sr, sf, 4);
+        sr[i] = keep;
+        ana[i] = gr[i]; num[i] = (up - dn) / (2.0 * h);
+        keep = sf[i];
+        sf[i] = keep + h; up = gan_d_loss(tmp, tmp2, sr, sf, 4);
+        double gup = gan_g_loss(tmp, sf, 4);
+        sf[i] = keep - h; dn = gan_d_loss(tmp, tmp2, sr, sf, 4);
+        double gdn = gan_g_loss(tmp, sf, 4);
+        sf[i] = keep;
+        ana[4 + i] = gf[i]; num[4 + i] = (up - dn) / (2.0 * h);
+        ana[8 + i] = gg[i]; num[8 + i] = (gup - gdn) / (2.0 * h);
+    }
+    double e_dr = rel_err(ana, num, 4), e_df = rel_err(ana + 4, num + 4, 4);
+    double e_g = rel_err(ana + 8, num + 8, 4);
+    lesson_print(L, "dL_D/ds_real  formula %+.5f %+.5f %+.5f %+.5f\n", ana[0], ana[1], ana[2], ana[3]);
+    lesson_print(L, "              numeric %+.5f %+.5f %+.5f %+.5f  rel. error %.1e\n", num[0],
+                 num[1], num[2], num[3], e_dr);
+    lesson_print(L, "dL_D/ds_fake  formula %+.5f %+.5f %+.5f %+.5f\n", ana[4], ana[5], ana[6], ana[7]);
+    lesson_print(L, "              numeric %+.5f %+.5f %+.5f %+.5f  rel. error %.1e\n", num[4],
+                 num[5], num[6], num[7], e_df);
+    lesson_print(L, "dL_G/ds_fake  formula %+.5f %+.5f %+.5f %+.5f\n", ana[8], ana[9], ana[10], ana[11]);
+    lesson_print(L, "              numeric %+.5f %+.5f %+.5f %+.5f  rel. error %.1e\n", num[8],
+                 num[9], num[10], num[11], e_g);
+
+    /* The G loss at fake samples x, through D: back-propagation gives dL/dx.
+     * D is piecewise linear (leaky ReLU): a smaller step keeps x + h and
+     * x - h on the same piece, where the difference is exact. */
+    float x[4] = {-1.05f, -0.55f, -0.15f, 0.35f}, dxa[4] = {0}, ds[4];
+    const float hx = 1e-3f;
+    const float *s = nn_model_forward(D, x, 4, 0);
+    gan_g_loss(ds, s, 4);
+    nn_model_backward(D, dxa, ds, 4, 0);
+    double ax[4], nx[4];
+    for (int i = 0; i < 4; i++) {
+        float keep = x[i];
+        x[i] = keep + hx; double up = g_loss_at(D, x, 4);
+        x[i] = keep - hx; double dn = g_loss_at(D, x, 4);
+        x[i] = keep;
+        ax[i] = dxa[i]; nx[i] = (up - dn) / (2.0 * hx);
+    }
+    double e_x = rel_err(ax, nx, 4);
+    lesson_print(L, "dL_G/dx       backprop %+.5f %+.5f %+.5f %+.5f\n", ax[0], ax[1], ax[2], ax[3]);
+    lesson_print(L, "              numeric  %+.5f %+.5f %+.5f %+.5f  rel. error %.1e\n", nx[0],
+                 nx[1], nx[2], nx[3], e_x);
+    /* END STEP */
+    double worst_err = fmax(fmax(e_dr, e_df), fmax(e_g, e_x));
+    lesson_key(L, "grad_rel_err", "%.2e", worst_err);
+    int toward = 0; /* samples whose gradient points toward the data */
+    for (int i = 0; i < 4; i++) toward += (ax[i] < 0.0) == (x[i] < mu_data);
+    lesson_say(L,
+               "At %d of these 4 points, all left of the data's mean %g, dL_G/dx is "
+               "negative: moving a fake sample right, toward the data, lowers G's loss. "
+               "That is "
+               "the whole of G's learning signal: D's slope, at G's samples. Where D is "
+               "flat, G learns nothing, which is why the shape of D matters as much as "
+               "its accuracy.",
+               toward, (double)mu_data);
+    if (worst_err > 1e-2)
+        lesson_fail(L, LESSON_EXIT_INTERNAL, "a gradient formula disagrees with its central "
+                    "difference (relative error %.1e): check gan_d_loss and gan_g_loss "
+                    "(exercises 7 and 8)", worst_err);
+
+    nn_model_free(D);
+    nn_model_free(D_eq);
+    return lesson_end(L);
+}

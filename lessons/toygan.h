@@ -1,0 +1,88 @@
+/* toygan.h - a GAN on 2-D toy data, with the classic fixes for mode collapse.
+ *
+ * Lesson 09 trains small MLPs on a ring or a grid of Gaussians (nn_toy) and
+ * shows the generator dropping modes, then shows three fixes at work:
+ *   - packing (PacGAN, Lin et al. 2018): D judges m samples at once, so a
+ *     generator that repeats itself is easy to spot;
+ *   - unrolling (Unrolled GAN, Metz et al. 2017): G is scored against the D
+ *     that k more D updates would give (first-order version: the k updates
+ *     are taken on a copy of D, and G's gradient does not flow through them);
+ *   - minibatch standard deviation (Karras et al. 2018): D sees how spread out
+ *     the whole batch is, through one extra feature.
+ * One training step is the flow of DESIGN.md: D update(s), then G update,
+ * every arrow one library call. Nothing is allocated after toy_gan_create.
+ */
+#ifndef GANSTEPS_TOYGAN_H
+#define GANSTEPS_TOYGAN_H
+
+#include <stdint.h>
+#include "nn.h"
+#include "data.h"
+
+typedef enum { TOY_FIX_NONE = 0, TOY_FIX_PACK, TOY_FIX_UNROLL, TOY_FIX_MBSTD } toy_fix;
+typedef enum { TOY_LOSS_NONSAT = 0, TOY_LOSS_MINIMAX, TOY_LOSS_LSGAN, TOY_LOSS_HINGE } toy_loss;
+
+/* Everything that defines a run apart from the seed. */
+typedef struct {
+    toy_fix fix;
+    toy_loss loss;
+    float lr;        /* Adam learning rate of G */
+    float lr_d;      /* Adam learning rate of D */
+    float beta1;     /* Adam beta1 (beta2 0.999) */
+    int batch;       /* D inputs per step; with packing each holds `pack` samples */
+    int d_steps;     /* D updates per G update */
+    int latent;      /* z dim, z ~ N(0, I) */
+    int g_hidden, g_layers; /* G: latent -> g_layers x (linear g_hidden, relu) -> linear 2 */
+    int d_hidden, d_layers; /* D: 2m -> d_layers x (linear, leaky relu 0.2) [-> mbstd] -> 1 */
+    int pack;        /* m, samples per D input under TOY_FIX_PACK (else 1) */
+    int unroll;      /* k, D updates unrolled under TOY_FIX_UNROLL */
+} toy_config;
+
+/* The demo's vanilla setting (collapses on the ring and the grid). */
+toy_config toy_config_default(void);
+
+typedef struct {
+    toy_config cfg;
+    int m;               /* samples per D input: cfg.pack under packing, else 1 */
+    nn_model *G;         /* (batch * m, latent) -> (batch * m, 2) */
+    nn_model *D;         /* (batch, 2m) -> (batch, 1) */
+    nn_model *Du;        /* the unrolled copy of D, NULL unless TOY_FIX_UNROLL */
+    nn_adam opt_g, opt_d; /* Adam settings; a schedule may change their lr */
+    nn_rng rng;          /* latent vectors and data */
+    float *z;            /* (batch * m, latent) */
+    float *real;         /* (batch * m, 2) = (batch, 2m): packing is a reshape */
+    float *fake;         /* (batch * m, 2), G's output copied out of the model */
+    float *dfake;        /* (batch * m, 2), d loss / d fake */
+    float *s_real;       /* (batch) D's logits on the real batch */
+    float *ds_real, *ds_fake, *ds_tmp; /* (batch) */
+    long steps;          /* G updates taken */
+    float d_loss, g_loss;/* of the last step */
+} toy_gan;
+
+/* Builds and initialises G and D (torch's default init, G from stream 1 of
+ * seed, D from stream 2, data and z from stream 3). NULL with err filled on a
+ * bad config (non-positive size or rate) or no memory. */
+toy_gan *toy_gan_create(const toy_config *cfg, uint64_t seed, nn_error *err);
+void toy_gan_free(toy_gan *t); /* accepts NULL */
+
+/* One training step: cfg.d_steps D updates, then one G update. */
+void toy_gan_step(toy_gan *t, const nn_toy *data);
+
+/* n samples of G (eval mode) into out (n, 2), from fresh z. */
+void toy_gan_sample(toy_gan *t, float *out, int n);
+
+/* The picture of one moment: D's output sigmoid(D(x)) on an nx x ny grid of
+ * points over [x0, x1] x [y0, y1] into dmap (ny, nx) (under packing, the
+ * point repeated m times; under mbstd, rows of one chunk share the feature),
+ * and n = batch * m fresh samples with G's update direction at each into
+ * arrows (n, 4): rows (x, y, -dL_G/dx, -dL_G/dy). Returns n. */
+int toy_gan_snapshot(toy_gan *t, float *dmap, int nx, int ny, float x0, float x1, float y0,
+                     float y1, float *arrows);
+
+const char *toy_fix_name(toy_fix f);   /* "none", "pack", "unroll", "mbstd" */
+const char *toy_loss_name(toy_loss l); /* "nonsat", "minimax", "lsgan", "hinge" */
+/* name -> value; 0 on success, -1 for an unknown name. */
+int toy_fix_parse(const char *name, toy_fix *f);
+int toy_loss_parse(const char *name, toy_loss *l);
+
+#endif

@@ -1,0 +1,270 @@
+/* metrics.c - mode coverage, class histograms, Frechet distance (see metrics.h). */
+#include "metrics.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+nn_status nn_mode_stats_compute(nn_mode_stats *out, int *counts, const float *samples, int n,
+                                int dim, const float *centres, int n_modes, float sigma,
+                                nn_error *err)
+{
+    assert(out && samples && centres);
+    if (n < 1 || dim < 1 || n_modes < 1)
+        return nn_fail(err, NN_ERR_ARG,
+                       "mode stats: %d samples of dim %d against %d modes; each must be at "
+                       "least 1", n, dim, n_modes);
+    if (!(sigma > 0.0f) || !isfinite(sigma))
+        return nn_fail(err, NN_ERR_ARG,
+                       "mode stats: sigma %g must be a positive number (the mixture's "
+                       "standard deviation, e.g. 0.02 for the ring)", (double)sigma);
+    for (size_t i = 0; i < (size_t)n * (size_t)dim; i++)
+        if (!isfinite(samples[i]))
+            return nn_fail(err, NN_ERR_ARG,
+                           "mode stats: sample %zu has a non-finite coordinate; the generator "
+                           "has diverged (lower --lr or check the loss)", i / (size_t)dim);
+
+    /* Squared distances are compared with (3 sigma)^2, so no sqrt per pair. */
+    double r2 = 9.0 * (double)sigma * (double)sigma;
+    int *hist = counts;
+    if (!hist) {
+        /* Covered modes need a histogram even when the caller wants none. */
+        hist = nn_alloc((size_t)n_modes, sizeof *hist);
+        if (!hist)
+            return nn_fail(err, NN_ERR_NOMEM, "mode stats: no memory for %d mode counts",
+                           n_modes);
+    }
+    memset(hist, 0, (size_t)n_modes * sizeof *hist);
+
+    int n_hq = 0;
+    for (int i = 0; i < n; i++) {
+        const float *x = samples + (size_t)i * dim;
+        int best = 0;
+        double best_d2 = INFINITY;
+        for (int k = 0; k < n_modes; k++) {
+            const float *c = centres + (size_t)k * dim;
+            double d2 = 0.0;
+            for (int j = 0; j < dim; j++) {
+                double d = (double)x[j] - (double)c[j];
+                d2 += d * d;
+            }
+            if (d2 < best_d2) { best_d2 = d2; best = k; }
+        }
+        if (best_d2 <= r2) { hist[best]++; n_hq++; }
+    }
+
+    int covered = 0;
+    for (int k = 0; k < n_modes; k++) covered += hist[k] > 0;
+
+    out->n_samples = n;
+    out->n_modes = n_modes;
+    out->n_hq = n_hq;
+    out->modes_covered = covered;
+    out->hq_fraction = (float)n_hq / (float)n;
+    out->reverse_kl = nn_hist_kl_uniform(hist, n_modes);
+    if (hist != counts) nn_free(hist);
+    return NN_OK;
+}
+
+float nn_hist_kl_uniform(const int *counts, int k)
+{
+    assert(counts && k >= 1);
+    long total = 0;
+    for (int i = 0; i < k; i++) total += counts[i] > 0 ? counts[i] : 0;
+    /* No samples to histogram: score it like the worst case, every sample in
+     * one mode, so a generator producing only junk never looks varied. */
+    if (total == 0) return (float)log((double)k);
+    double kl = 0.0;
+    for (int i = 0; i < k; i++) {
+        if (counts[i] <= 0) continue; /* 0 log 0 = 0 */
+        double q = (double)counts[i] / (double)total;
+        kl += q * log(q * (double)k);
+    }
+    return (float)(kl > 0.0 ? kl : 0.0); /* round-off can dip below 0 at uniform */
+}
+
+int nn_class_histogram(int *counts, const int *labels, int n, int n_classes)
+{
+    assert(counts && (labels || n == 0) && n_classes >= 1);
+    memset(counts, 0, (size_t)n_classes * sizeof *counts);
+    int counted = 0;
+    for (int i = 0; i < n; i++) {
+        if (labels[i] < 0 || labels[i] >= n_classes) continue;
+        counts[labels[i]]++;
+        counted++;
+    }
+    return counted;
+}
+
+void nn_argmax_rows(int *labels, const float *scores, int n, int k)
+{
+    assert(labels && scores && k >= 1);
+    for (int i = 0; i < n; i++) {
+        const float *s = scores + (size_t)i * k;
+        int best = 0;
+        for (int j = 1; j < k; j++)
+            if (s[j] > s[best]) best = j;
+        labels[i] = best;
+    }
+}
+
+void nn_mean_cov(double *mu, double *cov, const float *x, int n, int dim)
+{
+    assert(mu && cov && x && n >= 1 && dim >= 1);
+    size_t d = (size_t)dim;
+    memset(mu, 0, d * sizeof *mu);
+    memset(cov, 0, d * d * sizeof *cov);
+    for (int i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++) mu[j] += x[(size_t)i * d + j];
+    for (size_t j = 0; j < d; j++) mu[j] /= n;
+    /* Centred sums in double: features near 1e3 with a spread near 1 would
+     * lose every digit in float's E[x^2] - E[x]^2. Upper triangle, mirrored. */
+    for (int i = 0; i < n; i++) {
+        const float *r = x + (size_t)i * d;
+        for (size_t a = 0; a < d; a++) {
+            double da = r[a] - mu[a];
+            for (size_t b = a; b < d; b++) cov[a * d + b] += da * (r[b] - mu[b]);
+        }
+    }
+    double scale = n > 1 ? 1.0 / (n - 1) : 0.0;
+    for (size_t a = 0; a < d; a++)
+        for (size_t b = a; b < d; b++) {
+            cov[a * d + b] *= scale;
+            cov[b * d + a] = cov[a * d + b];
+        }
+}
+
+int nn_sym_eig(double *w, double *vecs, double *a, int dim)
+{
+    assert(w && a && dim >= 1);
+    size_t d = (size_t)dim;
+    if (vecs) {
+        memset(vecs, 0, d * d * sizeof *vecs);
+        for (size_t i = 0; i < d; i++) vecs[i * d + i] = 1.0;
+    }
+    double norm2 = 0.0;
+    for (size_t i = 0; i < d * d; i++) norm2 += a[i] * a[i];
+
+    /* Cyclic Jacobi (Golub & Van Loan, Matrix Computations, 8.5): each
+     * rotation zeroes one off-diagonal pair; a sweep visits every pair, and
+     * the off-diagonal mass shrinks quadratically after a few sweeps. */
+    int sweep = 0;
+    for (; sweep < 100; sweep++) {
+        double off = 0.0;
+        for (size_t p = 0; p < d; p++)
+            for (size_t q = p + 1; q < d; q++) off += a[p * d + q] * a[p * d + q];
+        if (off <= 1e-30 * norm2 || off == 0.0) break;
+        for (size_t p = 0; p < d; p++) {
+            for (size_t q = p + 1; q < d; q++) {
+                double apq = a[p * d + q];
+                if (apq == 0.0) continue;
+                /* The angle that zeroes a_pq: cot 2phi = (a_qq - a_pp) / (2 a_pq);
+                 * t = tan phi, the smaller root, keeps the rotation small. */
+                double theta = (a[q * d + q] - a[p * d + p]) / (2.0 * apq);
+                double t = (theta >= 0.0 ? 1.0 : -1.0) / (fabs(theta) + hypot(theta, 1.0));
+                double c = 1.0 / sqrt(t * t + 1.0), s = t * c;
+                /* A <- J^T A J with J the rotation in the (p, q) plane:
+                 * columns p, q first, then rows p, q. */
+                for (size_t k = 0; k < d; k++) {
+                    double akp = a[k * d + p], akq = a[k * d + q];
+                    a[k * d + p] = c * akp - s * akq;
+                    a[k * d + q] = s * akp + c * akq;
+                }
+                for (size_t k = 0; k < d; k++) {
+                    double apk = a[p * d + k], aqk = a[q * d + k];
+                    a[p * d + k] = c * apk - s * aqk;
+                    a[q * d + k] = s * apk + c * aqk;
+                }
+                if (vecs)
+                    for (size_t k = 0; k < d; k++) {
+                        double vkp = vecs[k * d + p], vkq = vecs[k * d + q];
+                        vecs[k * d + p] = c * vkp - s * vkq;
+                        vecs[k * d + q] = s * vkp + c * vkq;
+                    }
+            }
+        }
+    }
+    for (size_t i = 0; i < d; i++) w[i] = a[i * d + i];
+    return sweep;
+}
+
+nn_status nn_sym_sqrtm(double *out, const double *a, int dim, nn_error *err)
+{
+    assert(out && a && dim >= 1);
+    size_t d = (size_t)dim;
+    /* One block for the working copy, V and the eigenvalues. */
+    double *work = nn_alloc(2 * d * d + d, sizeof *work);
+    if (!work)
+        return nn_fail(err, NN_ERR_NOMEM,
+                       "matrix square root: no memory for a %d x %d workspace", dim, dim);
+    double *copy = work, *v = work + d * d, *w = work + 2 * d * d;
+    memcpy(copy, a, d * d * sizeof *copy);
+    nn_sym_eig(w, v, copy, dim);
+    for (size_t k = 0; k < d; k++) w[k] = w[k] > 0.0 ? sqrt(w[k]) : 0.0;
+    /* out = V diag(sqrt w) V^T */
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++) {
+            double sum = 0.0;
+            for (size_t k = 0; k < d; k++) sum += v[i * d + k] * w[k] * v[j * d + k];
+            out[i * d + j] = sum;
+        }
+    nn_free(work);
+    return NN_OK;
+}
+
+nn_status nn_frechet_distance(double *out, const float *x, int nx, const float *y, int ny,
+                              int dim, nn_error *err)
+{
+    assert(out && x && y);
+    if (nx < 2 || ny < 2 || dim < 1)
+        return nn_fail(err, NN_ERR_ARG,
+                       "Frechet distance: got %d and %d samples of dim %d; a covariance "
+                       "needs at least 2 samples per set and dim >= 1", nx, ny, dim);
+    size_t d = (size_t)dim;
+    /* mu_x, mu_y, S_x, S_y, sqrt(S_x), product, scratch, eigenvalues. */
+    double *work = nn_alloc(2 * d + 5 * d * d + d, sizeof *work);
+    if (!work)
+        return nn_fail(err, NN_ERR_NOMEM,
+                       "Frechet distance: no memory for %d x %d covariances", dim, dim);
+    double *mx = work, *my = mx + d, *sx = my + d, *sy = sx + d * d, *rx = sy + d * d;
+    double *prod = rx + d * d, *tmp = prod + d * d, *w = tmp + d * d;
+
+    nn_mean_cov(mx, sx, x, nx, dim);
+    nn_mean_cov(my, sy, y, ny, dim);
+    nn_status st = nn_sym_sqrtm(rx, sx, dim, err);
+    if (st != NN_OK) { nn_free(work); return st; }
+
+    /* tmp = S_y R, prod = R tmp = R S_y R (R = S_x^1/2), made exactly
+     * symmetric so Jacobi sees the matrix the maths describes. */
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++) {
+            double sum = 0.0;
+            for (size_t k = 0; k < d; k++) sum += sy[i * d + k] * rx[k * d + j];
+            tmp[i * d + j] = sum;
+        }
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++) {
+            double sum = 0.0;
+            for (size_t k = 0; k < d; k++) sum += rx[i * d + k] * tmp[k * d + j];
+            prod[i * d + j] = sum;
+        }
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = i + 1; j < d; j++) {
+            double m = 0.5 * (prod[i * d + j] + prod[j * d + i]);
+            prod[i * d + j] = prod[j * d + i] = m;
+        }
+
+    /* tr((R S_y R)^1/2) = sum of the square roots of its eigenvalues. */
+    nn_sym_eig(w, NULL, prod, dim);
+    double tr_sqrt = 0.0, tr_x = 0.0, tr_y = 0.0, dmu = 0.0;
+    for (size_t k = 0; k < d; k++) {
+        tr_sqrt += w[k] > 0.0 ? sqrt(w[k]) : 0.0;
+        tr_x += sx[k * d + k];
+        tr_y += sy[k * d + k];
+        dmu += (mx[k] - my[k]) * (mx[k] - my[k]);
+    }
+    double fd = dmu + tr_x + tr_y - 2.0 * tr_sqrt;
+    *out = fd > 0.0 ? fd : 0.0; /* round-off at identical sets */
+    nn_free(work);
+    return NN_OK;
+}

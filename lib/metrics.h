@@ -1,0 +1,79 @@
+/* metrics.h - how good and how varied are a generator's samples?
+ *
+ * Toy 2-D sets (a ring or a grid of Gaussian modes) are scored as in VEEGAN
+ * (Srivastava et al. 2017) and PacGAN (Lin et al. 2018):
+ *   - a sample is high quality (hq) when it lies within 3 sigma of its
+ *     nearest mode centre;
+ *   - a mode is covered when at least one hq sample is nearest to it;
+ *   - the reverse KL compares the histogram of hq samples over the modes
+ *     with the uniform one: KL(q || u) = sum_k q_k log(K q_k).
+ * Image samples are scored through a classifier's labels (class histogram)
+ * or through feature vectors (Frechet distance, the maths behind FID).
+ * Every function works on plain arrays the caller owns; none allocates
+ * memory that outlives the call.
+ */
+#ifndef NN_METRICS_H
+#define NN_METRICS_H
+
+#include "common.h"
+
+/* What nn_mode_stats computes for one set of samples. */
+typedef struct {
+    int n_samples;       /* samples scored */
+    int n_modes;         /* K, mode centres given */
+    int n_hq;            /* samples within 3 sigma of their nearest mode */
+    int modes_covered;   /* modes with at least one hq sample nearest them */
+    float hq_fraction;   /* n_hq / n_samples, in [0, 1] */
+    float reverse_kl;    /* KL(q || uniform) over modes, q = hq histogram; log K when n_hq = 0 */
+} nn_mode_stats;
+
+/* Scores samples (n, dim) against mode centres (n_modes, dim) of a mixture
+ * whose components have standard deviation sigma:
+ *   nearest(x) = argmin_k |x - c_k|,   hq(x) = |x - c_nearest| <= 3 sigma
+ * counts (n_modes), when not NULL, receives how many hq samples are nearest
+ * each mode. Returns NN_ERR_ARG for n < 1, dim < 1, n_modes < 1, sigma <= 0
+ * or a non-finite sample (a diverged generator), with err saying which. */
+nn_status nn_mode_stats_compute(nn_mode_stats *out, int *counts, const float *samples, int n,
+                                int dim, const float *centres, int n_modes, float sigma,
+                                nn_error *err);
+
+/* KL(q || uniform) of a histogram: q_k = counts_k / sum, KL = sum_k q_k log(K q_k)
+ * (0 log 0 = 0); log K when every count is 0. In nats, between 0 and log K. */
+float nn_hist_kl_uniform(const int *counts, int k);
+
+/* counts[c] = #{ i : labels[i] = c } for c < n_classes; labels outside
+ * [0, n_classes) are not counted. Returns how many labels were counted. */
+int nn_class_histogram(int *counts, const int *labels, int n, int n_classes);
+
+/* labels[i] = argmax_j scores[i*k + j] (the first maximum), for i < n: turns a
+ * classifier's logits (n, k) into labels. */
+void nn_argmax_rows(int *labels, const float *scores, int n, int k);
+
+/* Mean (dim) and covariance (dim, dim) of the rows of x (n, dim), in double:
+ *   mu = (1/n) sum x_i,   S = (1/(n-1)) sum (x_i - mu)(x_i - mu)^T
+ * (the unbiased estimate numpy.cov uses; S = 0 when n = 1). */
+void nn_mean_cov(double *mu, double *cov, const float *x, int n, int dim);
+
+/* Eigen-decomposition of a symmetric matrix a (dim, dim) by cyclic Jacobi
+ * rotations: a = V diag(w) V^T. a is overwritten; vecs (dim, dim), when not
+ * NULL, receives V column by column (vecs[i*dim + j] = V_ij). Meant for small
+ * dim (tens to a few hundred). Returns the number of sweeps used. */
+int nn_sym_eig(double *w, double *vecs, double *a, int dim);
+
+/* Symmetric square root of a symmetric positive semi-definite matrix:
+ *   sqrt(A) = V diag(sqrt(max(w, 0))) V^T
+ * out and a are (dim, dim); a is left untouched. Negative eigenvalues (round-off
+ * on a singular covariance) are clipped to 0. Returns NN_ERR_NOMEM if the
+ * workspace cannot be allocated. */
+nn_status nn_sym_sqrtm(double *out, const double *a, int dim, nn_error *err);
+
+/* Frechet distance between two Gaussians fitted to the rows of x (nx, dim) and
+ * y (ny, dim) (Dowson & Landau 1982; FID, Heusel et al. 2017):
+ *   d^2 = |mu_x - mu_y|^2 + tr(S_x + S_y - 2 (S_x^1/2 S_y S_x^1/2)^1/2)
+ * tr((S_x S_y)^1/2) is computed as tr((S_x^1/2 S_y S_x^1/2)^1/2), which keeps
+ * every matrix symmetric. Writes d^2 to *out (>= 0). NN_ERR_ARG for nx or ny
+ * below 2 or dim < 1. */
+nn_status nn_frechet_distance(double *out, const float *x, int nx, const float *y, int ny,
+                              int dim, nn_error *err);
+
+#endif

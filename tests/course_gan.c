@@ -1,0 +1,167 @@
+/* course_gan.c - the course's given GAN code (lessons/gan.c), linked with the
+ * solutions: presets and their parameter counts, the trainer's argument
+ * checks and determinism, sampling in chunks, and the sample grid file. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+#include "gan.h"
+
+/* The counts computed from the arch must equal those of the built models. */
+static void test_param_counts(void **state)
+{
+    (void)state;
+    gan_arch archs[2] = {gan_arch_classic(), gan_arch_default()};
+    for (int i = 0; i < 2; i++) {
+        nn_model *G = gan_build_generator(&archs[i], 2, NULL);
+        nn_model *D = gan_build_discriminator(&archs[i], 2, NULL);
+        assert_non_null(G);
+        assert_non_null(D);
+        assert_int_equal(gan_arch_param_count(&archs[i], 0), nn_model_param_count(G));
+        assert_int_equal(gan_arch_param_count(&archs[i], 1), nn_model_param_count(D));
+        nn_model_free(G);
+        nn_model_free(D);
+    }
+    /* The classic MLP GAN, counted by hand: 100*300+300 + 300*784+784, and
+     * 784*300+300 + 300*100+100 + 100+1. */
+    assert_int_equal(gan_arch_param_count(&archs[0], 0), 266284);
+    assert_int_equal(gan_arch_param_count(&archs[0], 1), 265701);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    for (int k = GAN_LOSS_NONSAT; k <= GAN_LOSS_HINGE; k++) {
+        gan_loss_kind back = GAN_LOSS_NONSAT;
+        assert_int_equal(gan_loss_parse(gan_loss_name((gan_loss_kind)k), &back), 0);
+        assert_int_equal(back, k);
+    }
+    gan_loss_kind keep = GAN_LOSS_HINGE;
+    assert_int_equal(gan_loss_parse("wasserstein", &keep), -1);
+    assert_int_equal(keep, GAN_LOSS_HINGE);
+    gan_arch a;
+    assert_int_equal(gan_arch_parse("classic", &a), 0);
+    assert_int_equal(a.g_hidden[0], 300);
+    assert_int_equal(gan_arch_parse("big", &a), -1);
+    assert_int_equal(gan_image_side(784), 28);
+    assert_int_equal(gan_image_side(785), 0);
+}
+
+/* Every bad value is refused with a message naming it. */
+static void test_trainer_rejects(void **state)
+{
+    (void)state;
+    gan_arch a = gan_arch_classic();
+    nn_error err = {NN_OK, ""};
+    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 0.0f, 8, 1, 1.0f, 1, &err));
+    assert_int_equal(err.code, NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "learning rate"));
+    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, NAN, 8, 1, 1.0f, 1, &err));
+    assert_non_null(strstr(err.msg, "learning rate"));
+    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 0, 1, 1.0f, 1, &err));
+    assert_non_null(strstr(err.msg, "batch 0"));
+    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 8, 0, 1.0f, 1, &err));
+    assert_non_null(strstr(err.msg, "d_steps 0"));
+    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 8, 1, 1.5f, 1, &err));
+    assert_non_null(strstr(err.msg, "real label"));
+    a.d_dropout = 1.0f;
+    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 8, 1, 1.0f, 1, &err));
+    assert_non_null(strstr(err.msg, "d_dropout"));
+}
+
+/* A small arch, so the training steps below stay quick. */
+static gan_arch tiny(void)
+{
+    gan_arch a = {.latent_dim = 4, .image_dim = 16, .g_hidden = {8}, .n_g_hidden = 1,
+                  .g_batchnorm = 1, .d_hidden = {8}, .n_d_hidden = 1, .d_dropout = 0.25f,
+                  .slope = 0.2f};
+    return a;
+}
+
+/* The same seed gives the same weights and the same training, bit for bit;
+ * another seed other weights. */
+static void test_trainer_deterministic(void **state)
+{
+    (void)state;
+    gan_arch a = tiny();
+    gan_trainer *t[3];
+    for (int i = 0; i < 3; i++) {
+        t[i] = gan_trainer_create(&a, GAN_LOSS_NONSAT, 1e-3f, 4, 2, 0.9f, i < 2 ? 5 : 6, NULL);
+        assert_non_null(t[i]);
+    }
+    assert_int_equal(t[0]->D->max_batch, 8);
+    /* Initialised by gan_init_weights: first-layer weights spread ~0.02. */
+    const nn_layer *l0 = &t[0]->G->layers[0];
+    float sd = 0.0f;
+    for (int i = 0; i < l0->in * l0->out; i++) sd += l0->w[i] * l0->w[i];
+    sd = sqrtf(sd / (float)(l0->in * l0->out));
+    assert_true(sd > 0.01f && sd < 0.03f);
+    assert_true(memcmp(t[0]->G->params, t[2]->G->params, t[0]->G->n_params * sizeof(float)));
+
+    float real[2 * 4 * 16];
+    nn_rng r;
+    nn_rng_seed(&r, 1, 0);
+    for (int step = 0; step < 3; step++) {
+        nn_rng_fill_uniform(&r, real, 2 * 4 * 16, -1.0f, 1.0f);
+        gan_step_stats st[2];
+        for (int i = 0; i < 2; i++) gan_train_step(t[i], real, 4, &st[i]);
+        assert_true(isfinite(st[0].d_loss) && isfinite(st[0].g_loss));
+        assert_true(st[0].d_loss == st[1].d_loss && st[0].g_loss == st[1].g_loss);
+    }
+    assert_memory_equal(t[0]->G->params, t[1]->G->params, t[0]->G->n_params * sizeof(float));
+    assert_memory_equal(t[0]->D->params, t[1]->D->params, t[0]->D->n_params * sizeof(float));
+    for (int i = 0; i < 3; i++) gan_trainer_free(t[i]);
+    gan_trainer_free(NULL);
+}
+
+/* Sampling in chunks of max_batch rows gives what one row at a time gives
+ * (eval mode: no sample depends on its neighbours). */
+static void test_sample_images_chunks(void **state)
+{
+    (void)state;
+    gan_arch a = tiny();
+    gan_trainer *t = gan_trainer_create(&a, GAN_LOSS_NONSAT, 1e-3f, 4, 1, 1.0f, 3, NULL);
+    assert_non_null(t);
+    enum { N = 10 };
+    float z[N * 4], all[N * 16], one[N * 16];
+    nn_rng r;
+    nn_rng_seed(&r, 2, 0);
+    nn_rng_fill_normal(&r, z, N * 4, 0.0f, 1.0f);
+    gan_sample_images(all, t->G, z, N);
+    for (int i = 0; i < N; i++) gan_sample_images(one + i * 16, t->G, z + i * 4, 1);
+    assert_rel_close(all, one, N * 16, 1e-6);
+    assert_not_all_zero(all, N * 16);
+
+    gan_stats s = gan_describe((const float[]){1, 2, 3, 4}, 4);
+    assert_close(s.mean, 2.5, 1e-6);
+    assert_close(s.std, sqrt(1.25), 1e-6);
+    assert_close(s.min, 1.0, 0.0);
+    assert_close(s.max, 4.0, 0.0);
+
+    /* A 4 x 4 grey image per sample: the grid is a non-empty PNG. */
+    char path[512];
+    const char *dir = tu_tmpdir();
+    snprintf(path, sizeof path, "%s/grid.png", dir);
+    nn_error err;
+    assert_int_equal(gan_write_sample_grid(path, t->G, z, N, 5, 2, NULL, 0, &err), NN_OK);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(sb.st_size > 0);
+    tu_rmtree(dir);
+    gan_trainer_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_param_counts),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_trainer_rejects),
+        cmocka_unit_test(test_trainer_deterministic),
+        cmocka_unit_test(test_sample_images_chunks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

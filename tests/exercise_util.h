@@ -1,0 +1,71 @@
+/* exercise_util.h - what the exercise tests share: checks whose failure
+ * message names the unfinished function and points to its hint.
+ *
+ * Each test defines EX_NUM (the exercise number) and EX_FUNC (the function's
+ * name, a string) before including this header. A failed check prints
+ *   gan_sample_latent (exercise 1): <what>: ... Stuck? make hint EX=1
+ * and fails the cmocka test.
+ */
+#ifndef EXERCISE_UTIL_H
+#define EXERCISE_UTIL_H
+
+#include <math.h>
+#include <stdio.h>
+#include "testutil.h"
+
+#if !defined(EX_NUM) || !defined(EX_FUNC)
+#error "define EX_NUM and EX_FUNC before including exercise_util.h"
+#endif
+
+/* Fails with the exercise's message when cond is false. */
+#define ex_expect(cond, ...)                                                          \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            print_error("%s (exercise %d): ", EX_FUNC, EX_NUM);                       \
+            print_error(__VA_ARGS__);                                                 \
+            print_error("\n  Stuck? make hint EX=%d\n", EX_NUM);                       \
+            fail();                                                                   \
+        }                                                                             \
+    } while (0)
+
+/* Worst relative error of got against want, the course's measure:
+ * max|a-b| / max(1e-8, max|a| + max|b|); *where gets the worst index. */
+static inline double ex_rel_error(const float *got, const float *want, size_t n, size_t *where)
+{
+    double diff = 0.0, ma = 0.0, mb = 0.0;
+    *where = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)got[i] - (double)want[i]);
+        /* A NaN must count as the worst difference, not be skipped by >. */
+        if (d > diff || d != d) {
+            diff = d != d ? INFINITY : d;
+            *where = i;
+        }
+        if (fabs(got[i]) > ma) ma = fabs(got[i]);
+        if (fabs(want[i]) > mb) mb = fabs(want[i]);
+    }
+    return diff / fmax(1e-8, ma + mb);
+}
+
+/* Fails unless got (n) matches want within relative error tol; the message
+ * says what was compared and the first worst element. */
+#define ex_expect_close(got, want, n, tol, what)                                       \
+    do {                                                                              \
+        size_t ex_i_;                                                                 \
+        double ex_e_ = ex_rel_error((got), (want), (n), &ex_i_);                      \
+        ex_expect(ex_e_ <= (tol),                                                     \
+                  "%s: relative error %.3g (allowed %.1g); element %zu is %.7g, "     \
+                  "expected %.7g",                                                    \
+                  (what), ex_e_, (double)(tol), ex_i_, (double)(got)[ex_i_],          \
+                  (double)(want)[ex_i_]);                                             \
+    } while (0)
+
+/* Fails unless |got - want| <= tol (scalars). */
+#define ex_expect_near(got, want, tol, what)                                           \
+    do {                                                                              \
+        double ex_g_ = (got), ex_w_ = (want);                                         \
+        ex_expect(fabs(ex_g_ - ex_w_) <= (tol), "%s is %.7g, expected %.7g (+- %.1g)", \
+                  (what), ex_g_, ex_w_, (double)(tol));                               \
+    } while (0)
+
+#endif

@@ -1,0 +1,283 @@
+/* test_metrics.c - mode coverage, histograms and Frechet distance on sample
+ * sets made by hand, where every expected number can be worked out on paper. */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "metrics.h"
+
+/* 8 modes on a ring of radius 2, as the toy data set lays them out. */
+static void ring8(float *c)
+{
+    for (int k = 0; k < 8; k++) {
+        double a = 2.0 * 3.14159265358979323846 * k / 8.0;
+        c[2 * k] = (float)(2.0 * cos(a));
+        c[2 * k + 1] = (float)(2.0 * sin(a));
+    }
+}
+
+static void test_all_modes_covered(void **state)
+{
+    (void)state;
+    float c[16], x[32];
+    ring8(c);
+    /* Two samples per mode, 1 sigma off the centre in x and in y. */
+    for (int k = 0; k < 8; k++) {
+        x[4 * k + 0] = c[2 * k] + 0.02f; x[4 * k + 1] = c[2 * k + 1];
+        x[4 * k + 2] = c[2 * k];         x[4 * k + 3] = c[2 * k + 1] - 0.02f;
+    }
+    nn_mode_stats st;
+    int counts[8];
+    assert_int_equal(nn_mode_stats_compute(&st, counts, x, 16, 2, c, 8, 0.02f, NULL), NN_OK);
+    assert_int_equal(st.n_samples, 16);
+    assert_int_equal(st.n_modes, 8);
+    assert_int_equal(st.n_hq, 16);
+    assert_int_equal(st.modes_covered, 8);
+    assert_close(st.hq_fraction, 1.0, 1e-7);
+    assert_close(st.reverse_kl, 0.0, 1e-7);
+    for (int k = 0; k < 8; k++) assert_int_equal(counts[k], 2);
+}
+
+static void test_one_mode(void **state)
+{
+    (void)state;
+    float c[16], x[20];
+    ring8(c);
+    for (int i = 0; i < 10; i++) { x[2 * i] = c[6]; x[2 * i + 1] = c[7] + 0.01f * (i % 3); }
+    nn_mode_stats st;
+    int counts[8];
+    assert_int_equal(nn_mode_stats_compute(&st, counts, x, 10, 2, c, 8, 0.02f, NULL), NN_OK);
+    assert_int_equal(st.modes_covered, 1);
+    assert_int_equal(st.n_hq, 10);
+    assert_int_equal(counts[3], 10);
+    /* Every hq sample in one of 8 modes: KL(q || u) = log 8, its maximum. */
+    assert_close(st.reverse_kl, log(8.0), 1e-6);
+}
+
+static void test_far_away_samples(void **state)
+{
+    (void)state;
+    float c[16], x[12] = {100, 100, -50, 3, 0, 0, 1, 1, 0.5f, -0.5f, 7, -7};
+    ring8(c);
+    nn_mode_stats st;
+    /* counts NULL: the function keeps its own histogram. */
+    assert_int_equal(nn_mode_stats_compute(&st, NULL, x, 6, 2, c, 8, 0.02f, NULL), NN_OK);
+    assert_int_equal(st.n_hq, 0);
+    assert_int_equal(st.modes_covered, 0);
+    assert_close(st.hq_fraction, 0.0, 0.0);
+    assert_close(st.reverse_kl, log(8.0), 1e-6);
+}
+
+static void test_mixed_exact_kl(void **state)
+{
+    (void)state;
+    float c[16];
+    ring8(c);
+    /* 3 hq samples at mode 0, 1 at mode 1, 4 far off: hq = 1/2, and
+     * q = (3/4, 1/4, 0, ...), KL = 3/4 log(8 * 3/4) + 1/4 log(8 / 4). */
+    float x[16] = {c[0], c[1], c[0] + 0.05f, c[1], c[0], c[1] - 0.05f,
+                   c[2], c[3], 9, 9, -9, 9, 0, 0, 0.3f, 0.1f};
+    nn_mode_stats st;
+    int counts[8];
+    assert_int_equal(nn_mode_stats_compute(&st, counts, x, 8, 2, c, 8, 0.02f, NULL), NN_OK);
+    assert_int_equal(st.n_hq, 4);
+    assert_int_equal(st.modes_covered, 2);
+    assert_int_equal(counts[0], 3);
+    assert_int_equal(counts[1], 1);
+    assert_close(st.hq_fraction, 0.5, 1e-7);
+    assert_close(st.reverse_kl, 0.75 * log(6.0) + 0.25 * log(2.0), 1e-6);
+}
+
+static void test_three_sigma_boundary(void **state)
+{
+    (void)state;
+    float c[2] = {0, 0};
+    /* 2.9 sigma is high quality, 3.1 sigma is not. */
+    float x[4] = {2.9f * 0.1f, 0, 0, -3.1f * 0.1f};
+    nn_mode_stats st;
+    assert_int_equal(nn_mode_stats_compute(&st, NULL, x, 2, 2, c, 1, 0.1f, NULL), NN_OK);
+    assert_int_equal(st.n_hq, 1);
+    assert_int_equal(st.modes_covered, 1);
+    assert_close(st.hq_fraction, 0.5, 1e-7);
+}
+
+static void test_mode_stats_errors(void **state)
+{
+    (void)state;
+    float c[2] = {0, 0}, x[2] = {0, NAN};
+    nn_mode_stats st;
+    nn_error err;
+    assert_int_equal(nn_mode_stats_compute(&st, NULL, c, 1, 2, c, 1, 0.0f, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "sigma"));
+    assert_int_equal(nn_mode_stats_compute(&st, NULL, x, 1, 2, c, 1, 0.1f, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "non-finite"));
+    assert_int_equal(nn_mode_stats_compute(&st, NULL, x, 0, 2, c, 1, 0.1f, &err), NN_ERR_ARG);
+}
+
+static void test_hist_kl_uniform(void **state)
+{
+    (void)state;
+    int uni[4] = {5, 5, 5, 5}, two[4] = {1, 1, 0, 0}, one[4] = {0, 0, 7, 0}, none[4] = {0};
+    int skew[3] = {1, 2, 3};
+    assert_close(nn_hist_kl_uniform(uni, 4), 0.0, 1e-7);
+    assert_close(nn_hist_kl_uniform(two, 4), log(2.0), 1e-6);   /* 2 x 1/2 log(4/2) */
+    assert_close(nn_hist_kl_uniform(one, 4), log(4.0), 1e-6);
+    assert_close(nn_hist_kl_uniform(none, 4), log(4.0), 1e-6);
+    double want = (1.0 / 6) * log(3.0 / 6) + (2.0 / 6) * log(6.0 / 6) + (3.0 / 6) * log(9.0 / 6);
+    assert_close(nn_hist_kl_uniform(skew, 3), want, 1e-6);
+}
+
+static void test_class_histogram_and_argmax(void **state)
+{
+    (void)state;
+    float logits[4 * 3] = {0.1f, 2.0f, -1.0f,   /* 1 */
+                           5.0f, 5.0f, 1.0f,    /* 0: the first of two maxima */
+                           -3.0f, -2.0f, -1.0f, /* 2 */
+                           0.0f, 9.0f, 8.9f};   /* 1 */
+    int labels[5];
+    nn_argmax_rows(labels, logits, 4, 3);
+    assert_int_equal(labels[0], 1);
+    assert_int_equal(labels[1], 0);
+    assert_int_equal(labels[2], 2);
+    assert_int_equal(labels[3], 1);
+    labels[4] = 7; /* out of range: not counted */
+    int counts[3];
+    assert_int_equal(nn_class_histogram(counts, labels, 5, 3), 4);
+    assert_int_equal(counts[0], 1);
+    assert_int_equal(counts[1], 2);
+    assert_int_equal(counts[2], 1);
+}
+
+static void test_mean_cov(void **state)
+{
+    (void)state;
+    /* Rows (1,2), (3,2), (5,8): mean (3,4); centred (-2,-2), (0,-2), (2,4);
+     * cov = [[8, 12], [12, 24]] / 2. */
+    float x[6] = {1, 2, 3, 2, 5, 8};
+    double mu[2], cov[4];
+    nn_mean_cov(mu, cov, x, 3, 2);
+    assert_close(mu[0], 3.0, 1e-12);
+    assert_close(mu[1], 4.0, 1e-12);
+    assert_close(cov[0], 4.0, 1e-12);
+    assert_close(cov[1], 6.0, 1e-12);
+    assert_close(cov[2], 6.0, 1e-12);
+    assert_close(cov[3], 12.0, 1e-12);
+}
+
+static void test_sym_eig(void **state)
+{
+    (void)state;
+    /* [[2, 1], [1, 2]] has eigenvalues 1 and 3. */
+    double a[4] = {2, 1, 1, 2}, w[2], v[4];
+    nn_sym_eig(w, v, a, 2);
+    double lo = fmin(w[0], w[1]), hi = fmax(w[0], w[1]);
+    assert_close(lo, 1.0, 1e-12);
+    assert_close(hi, 3.0, 1e-12);
+
+    /* A 5 x 5 symmetric matrix is rebuilt from V diag(w) V^T, and V is
+     * orthonormal. */
+    double m[25], orig[25], w5[5], v5[25];
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j <= i; j++) {
+            double val = sin(1.0 + i * 5 + j) * 3.0 + (i == j ? 2.0 : 0.0);
+            m[i * 5 + j] = m[j * 5 + i] = val;
+        }
+    memcpy(orig, m, sizeof m);
+    int sweeps = nn_sym_eig(w5, v5, m, 5);
+    assert_true(sweeps < 20);
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 5; j++) {
+            double r = 0.0, o = 0.0;
+            for (int k = 0; k < 5; k++) {
+                r += v5[i * 5 + k] * w5[k] * v5[j * 5 + k];
+                o += v5[k * 5 + i] * v5[k * 5 + j];
+            }
+            assert_close(r, orig[i * 5 + j], 1e-10);
+            assert_close(o, i == j ? 1.0 : 0.0, 1e-12);
+        }
+}
+
+/* The six rows of x and five of y from tests/reference/metrics_frechet.py. */
+static const float ref_x[18] = {0.5f, -1.0f, 2.0f,  1.5f, 0.25f, -0.5f, -0.75f, 1.0f, 0.0f,
+                                2.0f, -0.5f, 1.0f,  0.0f, 0.75f, -1.25f, 1.0f, 1.5f, 0.5f};
+static const float ref_y[15] = {1.0f, 0.0f, 0.5f,  -1.0f, 2.0f, 1.5f, 0.25f, -0.25f, -2.0f,
+                                3.0f, 1.0f, 0.0f,  0.5f, -1.5f, 1.0f};
+
+static void test_sqrtm_reference(void **state)
+{
+    (void)state;
+    /* sqrtm(torch.cov(x.T)) with torch.linalg.eigh, float64. */
+    static const double want[9] = {0.983274565482, -0.172376781266, 0.117788118341,
+                                   -0.172376781266, 0.864912403019, -0.337460289592,
+                                   0.117788118341, -0.337460289592, 1.087503185647};
+    double mu[3], cov[9], r[9];
+    nn_mean_cov(mu, cov, ref_x, 6, 3);
+    assert_int_equal(nn_sym_sqrtm(r, cov, 3, NULL), NN_OK);
+    for (int i = 0; i < 9; i++) assert_close(r[i], want[i], 1e-9);
+    /* and it squares back to the covariance */
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 3; k++) s += r[i * 3 + k] * r[k * 3 + j];
+            assert_close(s, cov[i * 3 + j], 1e-10);
+        }
+}
+
+static void test_frechet_reference(void **state)
+{
+    (void)state;
+    double fd = -1.0;
+    assert_int_equal(nn_frechet_distance(&fd, ref_x, 6, ref_y, 5, 3, NULL), NN_OK);
+    /* torch: ((mx-my)**2).sum() + trace(sx + sy - 2 sqrtm(r @ sy @ r)) */
+    assert_close(fd, 1.164278513883, 1e-8);
+}
+
+static void test_frechet_closed_forms(void **state)
+{
+    (void)state;
+    double fd = -1.0;
+    /* Identical sets: 0. */
+    assert_int_equal(nn_frechet_distance(&fd, ref_x, 6, ref_x, 6, 3, NULL), NN_OK);
+    assert_close(fd, 0.0, 1e-9);
+
+    /* A shift by (1, -2, 2) moves only the mean: d^2 = 1 + 4 + 4 = 9. */
+    float shifted[18];
+    for (int i = 0; i < 6; i++) {
+        shifted[3 * i] = ref_x[3 * i] + 1.0f;
+        shifted[3 * i + 1] = ref_x[3 * i + 1] - 2.0f;
+        shifted[3 * i + 2] = ref_x[3 * i + 2] + 2.0f;
+    }
+    assert_int_equal(nn_frechet_distance(&fd, ref_x, 6, shifted, 6, 3, NULL), NN_OK);
+    assert_close(fd, 9.0, 1e-6);
+
+    /* One dimension: d^2 = (m1 - m2)^2 + (s1 - s2)^2. a = {-1, 1}: mean 0,
+     * var 2; b = {1, 7}: mean 4, var 18; d^2 = 16 + (sqrt 2 - sqrt 18)^2 = 24. */
+    float a[2] = {-1, 1}, b[2] = {1, 7};
+    assert_int_equal(nn_frechet_distance(&fd, a, 2, b, 2, 1, NULL), NN_OK);
+    assert_close(fd, 24.0, 1e-9);
+
+    nn_error err;
+    assert_int_equal(nn_frechet_distance(&fd, a, 1, b, 2, 1, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "at least 2"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_modes_covered),
+        cmocka_unit_test(test_one_mode),
+        cmocka_unit_test(test_far_away_samples),
+        cmocka_unit_test(test_mixed_exact_kl),
+        cmocka_unit_test(test_three_sigma_boundary),
+        cmocka_unit_test(test_mode_stats_errors),
+        cmocka_unit_test(test_hist_kl_uniform),
+        cmocka_unit_test(test_class_histogram_and_argmax),
+        cmocka_unit_test(test_mean_cov),
+        cmocka_unit_test(test_sym_eig),
+        cmocka_unit_test(test_sqrtm_reference),
+        cmocka_unit_test(test_frechet_reference),
+        cmocka_unit_test(test_frechet_closed_forms),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

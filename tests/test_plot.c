@@ -1,0 +1,212 @@
+/* test_plot.c - every figure writes NAME.dat and NAME.gp (checked line by
+ * line), NAME.png when gnuplot is on PATH, a text plot on request, and one
+ * warning without gnuplot (lib/plot.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plot.h"
+#include "testutil.h"
+
+static char dir[512];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir());
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(dir);
+    return 0;
+}
+
+/* The whole of dir/name, NUL-terminated; fails the test when missing. */
+static char *slurp(const char *name)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "rb");
+    if (!f) fail_msg("%s was not written", p);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int exists(const char *name)
+{
+    char p[1024];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &st) == 0 && st.st_size > 0;
+}
+
+/* When gnuplot is installed the PNG must exist and be a PNG. */
+static void check_png(const nn_plot *p, const char *name)
+{
+    if (!nn_plot_have_gnuplot()) return;
+    if (!p->png) fail_msg("no PNG for %s: %s", name, p->warning);
+    assert_string_equal(p->warning, "");
+    const char *b = slurp(name);
+    assert_memory_equal(b, "\x89PNG", 4);
+}
+
+static void test_lines(void **state)
+{
+    (void)state;
+    float x[3] = {1, 10, 100}, a[3] = {0.5f, 0.25f, 0.125f}, b[3] = {2, -1, 3};
+    const float *ys[2] = {a, b};
+    const char *names[2] = {"D(x)", "it's G"};
+    char *term = NULL;
+    size_t tlen = 0;
+    FILE *tf = open_memstream(&term, &tlen);
+    nn_plot p = {0};
+    p.dir = dir;
+    p.name = "losses";
+    p.title = "Losses 'now'";
+    p.logx = 1;
+    p.logy = 1;
+    p.term = tf;
+    nn_error err;
+    nn_status s = nn_plot_lines(&p, x, ys, names, 2, 3, &err);
+    fclose(tf);
+    if (s != NN_OK) fail_msg("%s", err.msg);
+    /* -1 cannot go on a log axis: written as NaN so gnuplot skips it. */
+    assert_string_equal(slurp("losses.dat"),
+                        "# x series_0 series_1\n1 0.5 2\n10 0.25 NaN\n100 0.125 3\n");
+    const char *gp = slurp("losses.gp");
+    assert_non_null(strstr(gp, "set title 'Losses ''now'''\n"));
+    assert_non_null(strstr(gp, "set logscale x\nset logscale y\n"));
+    assert_non_null(strstr(gp, "'losses.dat' using 1:2 with lines lw 2 title 'D(x)'"));
+    assert_non_null(strstr(gp, "'losses.dat' using 1:3 with lines lw 2 title 'it''s G'"));
+    assert_non_null(strstr(gp, "set output 'losses.png'"));
+    check_png(&p, "losses.png");
+    if (nn_plot_have_gnuplot()) assert_non_null(strstr(term, "Losses 'now'"));
+    free(term);
+}
+
+static void test_scatter_heatmap_vectors(void **state)
+{
+    (void)state;
+    float pts[4] = {0.5f, -1.5f, 2, 0}, modes[2] = {2, 0};
+    nn_plot p = {0};
+    p.dir = dir;
+    p.name = "scatter";
+    assert_int_equal(nn_plot_scatter(&p, pts, 2, modes, 1, NULL), NN_OK);
+    assert_string_equal(slurp("scatter.dat"),
+                        "# block 0: samples x y\n0.5 -1.5\n2 0\n\n\n# block 1: mode centres x y\n2 0\n");
+    assert_non_null(strstr(slurp("scatter.gp"), "index 1 using 1:2"));
+    check_png(&p, "scatter.png");
+
+    float z[6] = {0, 1, 2, 3, 4, 5}, arrows[4] = {0.5f, 0.5f, 0.1f, -0.2f};
+    p.name = "heat";
+    assert_int_equal(nn_plot_heatmap(&p, z, 3, 2, -1, 1, 0, 1, pts, 1, arrows, 1, NULL), NN_OK);
+    assert_string_equal(slurp("heat.dat"),
+                        "# block 0: grid x y z\n-1 0 0\n0 0 1\n1 0 2\n\n-1 1 3\n0 1 4\n1 1 5\n\n"
+                        "\n# block 1: points x y\n0.5 -1.5\n"
+                        "\n\n# block 2: arrows x y dx dy\n0.5 0.5 0.100000001 -0.200000003\n");
+    const char *gp = slurp("heat.gp");
+    assert_non_null(strstr(gp, "index 0 using 1:2:3 with image"));
+    assert_non_null(strstr(gp, "index 2 using 1:2:($3*s):($4*s) with vectors"));
+    check_png(&p, "heat.png");
+
+    p.name = "field";
+    assert_int_equal(nn_plot_vectors(&p, arrows, 1, modes, 1, NULL), NN_OK);
+    assert_non_null(strstr(slurp("field.dat"), "0.5 0.5 0.100000001 -0.200000003\n"));
+    check_png(&p, "field.png");
+
+    nn_error err;
+    p.name = "bad";
+    assert_int_equal(nn_plot_heatmap(&p, z, 1, 2, -1, 1, 0, 1, NULL, 0, NULL, 0, &err),
+                     NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "1 x 2"));
+}
+
+static void test_bars_histogram(void **state)
+{
+    (void)state;
+    float counts[3] = {6000, 5999, 1};
+    const char *labels[3] = {"T-shirt/top", "Ankle boot", "say \"hi\""};
+    nn_plot p = {0};
+    p.dir = dir;
+    p.name = "classes";
+    assert_int_equal(nn_plot_bars(&p, counts, labels, 3, NULL), NN_OK);
+    assert_string_equal(slurp("classes.dat"), "# index \"label\" value\n0 \"T-shirt/top\" 6000\n"
+                                              "1 \"Ankle boot\" 5999\n2 \"say 'hi'\" 1\n");
+    assert_non_null(strstr(slurp("classes.gp"), "using 1:3:xtic(2) with boxes"));
+    check_png(&p, "classes.png");
+
+    /* 0..3 in 4 bins of width 0.75; the maximum falls in the last bin and
+     * the NaN is left out. */
+    float x[6] = {0, 0.5f, 1, 3, 2.9f, NAN};
+    p.name = "hist";
+    assert_int_equal(nn_plot_histogram(&p, x, 6, 4, NULL), NN_OK);
+    assert_string_equal(slurp("hist.dat"),
+                        "# bin_centre count\n0.375 2\n1.125 1\n1.875 0\n2.625 2\n");
+    check_png(&p, "hist.png");
+}
+
+static void test_bad_names(void **state)
+{
+    (void)state;
+    float v[1] = {1};
+    nn_plot p = {0};
+    nn_error err;
+    p.dir = dir;
+    p.name = "../escape";
+    assert_int_equal(nn_plot_bars(&p, v, NULL, 1, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "../escape"));
+    p.name = "a b;rm";
+    assert_int_equal(nn_plot_bars(&p, v, NULL, 1, &err), NN_ERR_ARG);
+    p.name = "ok";
+    p.dir = "/nonexistent-folder";
+    assert_int_equal(nn_plot_bars(&p, v, NULL, 1, &err), NN_ERR_IO);
+    assert_non_null(strstr(err.msg, "/nonexistent-folder"));
+}
+
+/* No gnuplot on PATH: one warning, .dat and .gp still there, status OK. */
+static void test_without_gnuplot(void **state)
+{
+    (void)state;
+    const char *old = getenv("PATH");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("PATH", dir, 1); /* a folder with no gnuplot in it */
+    assert_int_equal(nn_plot_have_gnuplot(), 0);
+    float v[2] = {1, 2};
+    nn_plot p = {0};
+    p.dir = dir;
+    p.name = "nognuplot";
+    p.term = stdout;
+    nn_error err;
+    nn_status s = nn_plot_bars(&p, v, NULL, 2, &err);
+    if (saved) {
+        setenv("PATH", saved, 1);
+        free(saved);
+    }
+    assert_int_equal(s, NN_OK);
+    assert_int_equal(p.png, 0);
+    assert_non_null(strstr(p.warning, "gnuplot is not on PATH"));
+    assert_non_null(strstr(p.warning, "nognuplot.dat"));
+    assert_true(exists("nognuplot.dat"));
+    assert_true(exists("nognuplot.gp"));
+    assert_false(exists("nognuplot.png"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scatter_heatmap_vectors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bars_histogram, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_without_gnuplot, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
