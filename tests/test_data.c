@@ -16,28 +16,12 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static char dir[512];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "%s", tu_tmpdir());
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rmtree(dir);
-    return 0;
-}
-
 static const char *path_in(const char *name)
 {
     static char buf[4][1024];
     static int k;
     k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tu_dir, name);
     return buf[k];
 }
 
@@ -146,18 +130,18 @@ static void test_idx_gz_large(void **state)
 static void write_split(const char *sub, uint32_t n_img, uint32_t n_lab, int gz)
 {
     char p[1024];
-    snprintf(p, sizeof p, "%s/%s", dir, sub);
+    snprintf(p, sizeof p, "%s/%s", tu_dir, sub);
     mkdir(p, 0755);
     uint8_t *buf = malloc(16 + (size_t)n_img * 28 * 28);
     assert_non_null(buf);
     size_t n = make_images(buf, n_img, 28, 28);
-    snprintf(p, sizeof p, "%s/%s/train-images-idx3-ubyte%s", dir, sub, gz ? ".gz" : "");
+    snprintf(p, sizeof p, "%s/%s/train-images-idx3-ubyte%s", tu_dir, sub, gz ? ".gz" : "");
     if (gz)
         write_gz(p, buf, n);
     else
         write_bytes(p, buf, n);
     n = make_labels(buf, n_lab);
-    snprintf(p, sizeof p, "%s/%s/train-labels-idx1-ubyte", dir, sub);
+    snprintf(p, sizeof p, "%s/%s/train-labels-idx1-ubyte", tu_dir, sub);
     write_bytes(p, buf, n);
     free(buf);
 }
@@ -369,7 +353,7 @@ static void test_bad_label_value(void **state)
     (void)state;
     write_split("badlabel", 3, 3, 0);
     char p[1024];
-    snprintf(p, sizeof p, "%s/badlabel/train-labels-idx1-ubyte", dir);
+    snprintf(p, sizeof p, "%s/badlabel/train-labels-idx1-ubyte", tu_dir);
     uint8_t lab[11] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 12, 2};
     write_bytes(p, lab, sizeof lab);
     nn_dataset ds;
@@ -440,7 +424,7 @@ static void test_cifar_files(void **state)
 
     /* The split names in a folder: the test batch. */
     write_cifar("test_batch.bin", 2, 0, 0);
-    assert_int_equal(nn_dataset_load_cifar(&ds, dir, NN_SPLIT_TEST, &err), NN_OK);
+    assert_int_equal(nn_dataset_load_cifar(&ds, tu_dir, NN_SPLIT_TEST, &err), NN_OK);
     assert_int_equal(ds.n, 2);
     nn_dataset_free(&ds);
 }
@@ -730,26 +714,26 @@ static void test_toy_grid_and_1d(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_idx_raw_images, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_idx_gz_labels, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_idx_gz_large, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_mnist_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idx_raw_images, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_idx_gz_labels, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_idx_gz_large, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_load_mnist_dir, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test(test_load_fashion_installed),
-        cmocka_unit_test_setup_teardown(test_bad_missing_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_missing_dir, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_empty_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_magic, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_type_byte, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_dim_count, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_truncated, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_extra_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_more_than_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_gigabytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_count_mismatch, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_label_value, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_gzip_corrupt, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cifar_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cifar_bad, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_missing_file, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_missing_dir, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_empty_file, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_magic, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_type_byte, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_dim_count, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_truncated, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_extra_bytes, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_more_than_file, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_gigabytes, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_count_mismatch, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_label_value, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_gzip_corrupt, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_cifar_files, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_cifar_bad, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test(test_bytes_to_float),
         cmocka_unit_test(test_mean_std_normalize),
         cmocka_unit_test(test_resize_bilinear),

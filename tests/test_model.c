@@ -568,25 +568,9 @@ static void test_adam_step_and_copy(void **state)
 
 /* ------------------------------------------------------------ checkpoints */
 
-static char tmpdir[256];
-
-static int setup_tmp(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s", tu_tmpdir());
-    return 0;
-}
-
-static int teardown_tmp(void **state)
-{
-    (void)state;
-    tu_rmtree(tmpdir);
-    return 0;
-}
-
 static void path_in_tmp(char *buf, size_t cap, const char *name)
 {
-    snprintf(buf, cap, "%s/%s", tmpdir, name);
+    snprintf(buf, cap, "%s/%s", tu_dir, name);
 }
 
 /* A model with every kind of state: batchnorm buffers and Adam moments. */
@@ -864,12 +848,12 @@ int main(void)
         cmocka_unit_test(test_batchnorm_running_stats_by_hand),
         cmocka_unit_test(test_dropout_train_and_eval),
         cmocka_unit_test(test_adam_step_and_copy),
-        cmocka_unit_test_setup_teardown(test_checkpoint_round_trip, setup_tmp, teardown_tmp),
-        cmocka_unit_test_setup_teardown(test_checkpoint_corrupt_files_rejected, setup_tmp,
-                                        teardown_tmp),
-        cmocka_unit_test_setup_teardown(test_checkpoint_other_architecture, setup_tmp,
-                                        teardown_tmp),
-        cmocka_unit_test_setup_teardown(test_checkpoint_save_failure, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_checkpoint_round_trip, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_corrupt_files_rejected, tu_tmpdir_setup,
+                                        tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_other_architecture, tu_tmpdir_setup,
+                                        tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_save_failure, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test(test_same_seed_bit_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

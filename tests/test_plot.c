@@ -10,27 +10,11 @@
 #include "plot.h"
 #include "testutil.h"
 
-static char dir[512];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "%s", tu_tmpdir());
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rmtree(dir);
-    return 0;
-}
-
-/* The whole of dir/name, NUL-terminated; fails the test when missing. */
+/* The whole of tu_dir/name, NUL-terminated; fails the test when missing. */
 static char *slurp(const char *name)
 {
     char p[1024];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
+    snprintf(p, sizeof p, "%s/%s", tu_dir, name);
     FILE *f = fopen(p, "rb");
     if (!f) fail_msg("%s was not written", p);
     static char buf[1 << 16];
@@ -44,7 +28,7 @@ static int exists(const char *name)
 {
     char p[1024];
     struct stat st;
-    snprintf(p, sizeof p, "%s/%s", dir, name);
+    snprintf(p, sizeof p, "%s/%s", tu_dir, name);
     return stat(p, &st) == 0 && st.st_size > 0;
 }
 
@@ -68,7 +52,7 @@ static void test_lines(void **state)
     size_t tlen = 0;
     FILE *tf = open_memstream(&term, &tlen);
     nn_plot p = {0};
-    p.dir = dir;
+    p.dir = tu_dir;
     p.name = "losses";
     p.title = "Losses 'now'";
     p.logx = 1;
@@ -97,7 +81,7 @@ static void test_scatter_heatmap_vectors(void **state)
     (void)state;
     float pts[4] = {0.5f, -1.5f, 2, 0}, modes[2] = {2, 0};
     nn_plot p = {0};
-    p.dir = dir;
+    p.dir = tu_dir;
     p.name = "scatter";
     assert_int_equal(nn_plot_scatter(&p, pts, 2, modes, 1, NULL), NN_OK);
     assert_string_equal(slurp("scatter.dat"),
@@ -135,7 +119,7 @@ static void test_bars_histogram(void **state)
     float counts[3] = {6000, 5999, 1};
     const char *labels[3] = {"T-shirt/top", "Ankle boot", "say \"hi\""};
     nn_plot p = {0};
-    p.dir = dir;
+    p.dir = tu_dir;
     p.name = "classes";
     assert_int_equal(nn_plot_bars(&p, counts, labels, 3, NULL), NN_OK);
     assert_string_equal(slurp("classes.dat"), "# index \"label\" value\n0 \"T-shirt/top\" 6000\n"
@@ -159,7 +143,7 @@ static void test_bad_names(void **state)
     float v[1] = {1};
     nn_plot p = {0};
     nn_error err;
-    p.dir = dir;
+    p.dir = tu_dir;
     p.name = "../escape";
     assert_int_equal(nn_plot_bars(&p, v, NULL, 1, &err), NN_ERR_ARG);
     assert_non_null(strstr(err.msg, "../escape"));
@@ -177,11 +161,11 @@ static void test_without_gnuplot(void **state)
     (void)state;
     const char *old = getenv("PATH");
     char *saved = old ? strdup(old) : NULL;
-    setenv("PATH", dir, 1); /* a folder with no gnuplot in it */
+    setenv("PATH", tu_dir, 1); /* a folder with no gnuplot in it */
     assert_int_equal(nn_plot_have_gnuplot(), 0);
     float v[2] = {1, 2};
     nn_plot p = {0};
-    p.dir = dir;
+    p.dir = tu_dir;
     p.name = "nognuplot";
     p.term = stdout;
     nn_error err;
@@ -202,11 +186,11 @@ static void test_without_gnuplot(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_lines, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scatter_heatmap_vectors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bars_histogram, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_without_gnuplot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lines, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_scatter_heatmap_vectors, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bars_histogram, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_names, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_without_gnuplot, tu_tmpdir_setup, tu_tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,3 +68,19 @@ void tu_rmtree(const char *dir)
 {
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+char tu_dir[256];
+
+int tu_tmpdir_setup(void **state)
+{
+    (void)state;
+    snprintf(tu_dir, sizeof tu_dir, "%s", tu_tmpdir());
+    return 0;
+}
+
+int tu_tmpdir_teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(tu_dir);
+    return 0;
+}

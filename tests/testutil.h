@@ -37,4 +37,12 @@ void tu_assert_not_all_zero(const float *g, size_t n, const char *what, const ch
 const char *tu_tmpdir(void);
 void tu_rmtree(const char *dir);
 
+/* cmocka fixtures for tests that write files: the setup makes a fresh
+ * temporary directory in tu_dir, the teardown removes it with everything in
+ * it. Use as cmocka_unit_test_setup_teardown(test, tu_tmpdir_setup,
+ * tu_tmpdir_teardown). */
+extern char tu_dir[256];
+int tu_tmpdir_setup(void **state);
+int tu_tmpdir_teardown(void **state);
+
 #endif

@@ -91,15 +91,14 @@ one_line_why()
     fi
 }
 
-# check_flag BIN WANT ARGS...: a bad command line. The lesson runs with
-# --no-pause --out DIR first, so the folder it must not create is known.
-check_flag()
+# expect_bad_input BIN WANT ARGS...: runs BIN ARGS with no input and sets
+# why to "" when it exited 2 with one line on stderr naming WANT, else to
+# what went wrong. Its stdout and stderr stay in $scratch/std and err.
+expect_bad_input()
 {
     bin=$1 want=$2
     shift 2
-    n=$((n + 1))
-    out="$scratch/out$n"
-    "$bin" --no-pause --out "$out" "$@" </dev/null >"$scratch/std" 2>"$scratch/err"
+    "$bin" "$@" </dev/null >"$scratch/std" 2>"$scratch/err"
     rc=$?
     why=""
     if [ "$rc" -ne 2 ]; then
@@ -111,6 +110,17 @@ check_flag()
     if [ -z "$why" ] && ! grep -qF -e "$want" "$scratch/err"; then
         why="the message does not name $want: $(cut -c 1-120 "$scratch/err")"
     fi
+}
+
+# check_flag BIN WANT ARGS...: a bad command line. The lesson runs with
+# --no-pause --out DIR first, so the folder it must not create is known.
+check_flag()
+{
+    bin=$1 want=$2
+    shift 2
+    n=$((n + 1))
+    out="$scratch/out$n"
+    expect_bad_input "$bin" "$want" --no-pause --out "$out" "$@"
     if [ -z "$why" ] && [ -s "$scratch/std" ]; then
         why="$(wc -l <"$scratch/std") lines on stdout (want none), first: $(head -n 1 "$scratch/std" | cut -c 1-80)"
     fi
@@ -129,18 +139,7 @@ check_input()
     shift 2
     n=$((n + 1))
     out="$scratch/out$n"
-    "$bin" --fast --no-pause --out "$out" "$@" </dev/null >"$scratch/std" 2>"$scratch/err"
-    rc=$?
-    why=""
-    if [ "$rc" -ne 2 ]; then
-        why="exit status $rc (want 2)"
-        [ -s "$scratch/err" ] && why="$why, stderr: $(head -n 1 "$scratch/err" | cut -c 1-120)"
-    else
-        why=$(one_line_why)
-    fi
-    if [ -z "$why" ] && ! grep -qF -e "$want" "$scratch/err"; then
-        why="the message does not name $want: $(cut -c 1-120 "$scratch/err")"
-    fi
+    expect_bad_input "$bin" "$want" --fast --no-pause --out "$out" "$@"
     result "$(basename "$bin")" "$why" "$@"
     rm -rf "$out"
 }
