@@ -216,10 +216,14 @@ static void print_help(const char *prog, const lesson_info *info, const lesson_f
         char head[64], def[128] = "";
         snprintf(head, sizeof head, "--%s %s", f->name, type_word(f->type));
         switch (f->type) {
+        /* A number below its range by default means "the lesson chooses":
+         * the help text says how. */
         case LESSON_INT:
+            if (f->min < f->max && *(int *)f->value < f->min) break;
             snprintf(def, sizeof def, " (default %d)", *(int *)f->value);
             break;
         case LESSON_FLOAT:
+            if (f->min < f->max && *(float *)f->value < f->min) break;
             snprintf(def, sizeof def, " (default %g)", (double)*(float *)f->value);
             break;
         case LESSON_STRING:

@@ -89,7 +89,9 @@ typedef enum {
 } lesson_flag_type;
 
 /* One lesson-specific flag. The value pointer holds the default before
- * lesson_begin and the parsed value after it; --help shows the default. */
+ * lesson_begin and the parsed value after it; --help shows the default. A
+ * number whose default lies below its range is left for the lesson to
+ * choose (its help text says how), and --help shows no default for it. */
 typedef struct {
     const char *name;       /* without the dashes: "lr" is given as --lr */
     lesson_flag_type type;

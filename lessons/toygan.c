@@ -13,7 +13,7 @@ toy_config toy_config_default(void)
         .fix = TOY_FIX_NONE, .loss = TOY_LOSS_NONSAT, .lr = 1e-3f, .lr_d = 3e-4f, .beta1 = 0.5f,
         .batch = 128, .d_steps = 1, .latent = 16,
         .g_hidden = 128, .g_layers = 2, .d_hidden = 128, .d_layers = 2,
-        .pack = 2, .unroll = 5,
+        .pack = 2, .unroll = 5, .scale = 1.0f,
     };
     return c;
 }
@@ -64,14 +64,15 @@ toy_gan *toy_gan_create(const toy_config *cfg, uint64_t seed, nn_error *err)
 {
     if (cfg->batch < 2 || cfg->d_steps < 1 || cfg->latent < 1 || cfg->g_hidden < 1 ||
         cfg->g_layers < 1 || cfg->d_hidden < 1 || cfg->d_layers < 1 || cfg->pack < 1 ||
-        cfg->unroll < 1 || !(cfg->lr > 0.0f) || !(cfg->lr_d > 0.0f) ||
+        cfg->unroll < 1 || !(cfg->scale > 0.0f) || !(cfg->lr > 0.0f) || !(cfg->lr_d > 0.0f) ||
         !(cfg->beta1 >= 0.0f && cfg->beta1 < 1.0f)) {
         nn_fail(err, NN_ERR_ARG,
                 "toy GAN: batch %d (>= 2), d_steps %d, latent %d, widths %d/%d, depths "
-                "%d/%d, pack %d, unroll %d must be >= 1, lr %g and %g > 0, beta1 %g in [0, 1)",
+                "%d/%d, pack %d, unroll %d must be >= 1, scale %g, lr %g and %g > 0, beta1 %g "
+                "in [0, 1)",
                 cfg->batch, cfg->d_steps, cfg->latent, cfg->g_hidden, cfg->d_hidden,
-                cfg->g_layers, cfg->d_layers, cfg->pack, cfg->unroll, (double)cfg->lr,
-                (double)cfg->lr_d, (double)cfg->beta1);
+                cfg->g_layers, cfg->d_layers, cfg->pack, cfg->unroll, (double)cfg->scale,
+                (double)cfg->lr, (double)cfg->lr_d, (double)cfg->beta1);
         return NULL;
     }
     toy_gan *t = nn_alloc(1, sizeof *t);
@@ -161,6 +162,7 @@ static float d_update(toy_gan *t, nn_model *Dm, const nn_toy *data)
 {
     int b = t->cfg.batch;
     nn_toy_sample(data, &t->rng, t->real, NULL, b * t->m);
+    for (int i = 0; i < b * t->m * 2; i++) t->real[i] /= t->cfg.scale;
     make_fakes(t, 1);
     nn_model_zero_grad(Dm);
     const float *s = nn_model_forward(Dm, t->real, b, 1);
@@ -220,7 +222,7 @@ void toy_gan_sample(toy_gan *t, float *out, int n)
         int k = n - i < chunk ? n - i : chunk;
         nn_rng_fill_normal(&t->rng, t->z, (size_t)k * t->cfg.latent, 0.0f, 1.0f);
         const float *g = nn_model_forward(t->G, t->z, k, 0);
-        memcpy(out + (size_t)i * 2, g, (size_t)k * 2 * sizeof(float));
+        for (int j = 0; j < k * 2; j++) out[(size_t)i * 2 + j] = g[j] * t->cfg.scale;
     }
 }
 
@@ -235,6 +237,8 @@ int toy_gan_snapshot(toy_gan *t, float *dmap, int nx, int ny, float x0, float x1
             int p = p0 + i, ix = p % nx, iy = p / nx;
             float x = x0 + (x1 - x0) * (float)ix / (float)(nx - 1);
             float y = y0 + (y1 - y0) * (float)iy / (float)(ny - 1);
+            x /= t->cfg.scale;
+            y /= t->cfg.scale;
             for (int j = 0; j < m; j++) {
                 t->real[(size_t)i * 2 * m + 2 * j] = x;
                 t->real[(size_t)i * 2 * m + 2 * j + 1] = y;
@@ -243,14 +247,16 @@ int toy_gan_snapshot(toy_gan *t, float *dmap, int nx, int ny, float x0, float x1
         const float *s = nn_model_forward(t->D, t->real, k, 0);
         for (int i = 0; i < k; i++) dmap[p0 + i] = nn_sigmoidf(s[i]);
     }
-    /* G's update direction at fresh samples: minus the loss gradient. */
+    /* G's update direction at fresh samples: minus the loss gradient, both
+     * back in the data's units (d/dx = d/dx_std / scale). */
     g_grad(t, t->D, 0);
     int n = b * m;
+    float sc = t->cfg.scale;
     for (int i = 0; i < n; i++) {
-        arrows[4 * i] = t->fake[2 * i];
-        arrows[4 * i + 1] = t->fake[2 * i + 1];
-        arrows[4 * i + 2] = -t->dfake[2 * i];
-        arrows[4 * i + 3] = -t->dfake[2 * i + 1];
+        arrows[4 * i] = t->fake[2 * i] * sc;
+        arrows[4 * i + 1] = t->fake[2 * i + 1] * sc;
+        arrows[4 * i + 2] = -t->dfake[2 * i] / sc;
+        arrows[4 * i + 3] = -t->dfake[2 * i + 1] / sc;
     }
     return n;
 }

@@ -9,6 +9,9 @@
  *     are taken on a copy of D, and G's gradient does not flow through them);
  *   - minibatch standard deviation (Karras et al. 2018): D sees how spread out
  *     the whole batch is, through one extra feature.
+ * G and D work in standardised coordinates (data / cfg.scale), as any
+ * network's inputs should be; everything that leaves toygan (samples, the
+ * snapshot) is in the data's own units.
  * One training step is the flow of DESIGN.md: D update(s), then G update,
  * every arrow one library call. Nothing is allocated after toy_gan_create.
  */
@@ -36,9 +39,12 @@ typedef struct {
     int d_hidden, d_layers; /* D: 2m -> d_layers x (linear, leaky relu 0.2) [-> mbstd] -> 1 */
     int pack;        /* m, samples per D input under TOY_FIX_PACK (else 1) */
     int unroll;      /* k, D updates unrolled under TOY_FIX_UNROLL */
+    float scale;     /* G and D work in data / scale: 1 keeps the data's units; the
+                      * data's spread makes their inputs and outputs of order 1 */
 } toy_config;
 
-/* The demo's vanilla setting (collapses on the ring and the grid). */
+/* The vanilla setting of lesson 09's ring demo (it collapses there); the
+ * grid demo changes sizes, rates and steps (demo_make in lesson 09). */
 toy_config toy_config_default(void);
 
 typedef struct {
@@ -50,6 +56,7 @@ typedef struct {
     nn_adam opt_g, opt_d; /* Adam settings; a schedule may change their lr */
     nn_rng rng;          /* latent vectors and data */
     float *z;            /* (batch * m, latent) */
+    /* real, fake and dfake are in standardised units (data / cfg.scale). */
     float *real;         /* (batch * m, 2) = (batch, 2m): packing is a reshape */
     float *fake;         /* (batch * m, 2), G's output copied out of the model */
     float *dfake;        /* (batch * m, 2), d loss / d fake */

@@ -8,6 +8,8 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -62,17 +64,28 @@ void nn_leaky_relu_backward(float *dx, const float *dy, const float *x, float sl
     }
 }
 
+/* v when keep is 1, +0 when it is 0, without a branch: random signs would
+ * mispredict half the time, which made ReLU 15% of a toy GAN step. The
+ * mask keeps or clears all 32 bits at once. */
+static inline float keep_or_zero(float v, int keep)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bits &= 0u - (uint32_t)keep;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
 void nn_relu_forward(float *y, const float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    /* A NaN passes on, as in torch: !(x <= 0) holds for it. */
+    for (size_t i = 0; i < n; i++) y[i] = keep_or_zero(x[i], !(x[i] <= 0.0f));
 }
 
 void nn_relu_backward(float *dx, const float *dy, const float *x, size_t n)
 {
     if (!dx) return;
-    for (size_t i = 0; i < n; i++)
-        dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+    for (size_t i = 0; i < n; i++) dx[i] += keep_or_zero(dy[i], x[i] > 0.0f);
 }
 
 /* exp is only ever taken of a non-positive number, so it cannot overflow:

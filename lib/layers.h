@@ -25,7 +25,7 @@ void nn_leaky_relu_forward(float *y, const float *x, float slope, size_t n);
 /*   dx += dy * (x > 0 ? 1 : slope)                                          */
 void nn_leaky_relu_backward(float *dx, const float *dy, const float *x, float slope, size_t n);
 
-/* ReLU:  y = max(x, 0)                                                     */
+/* ReLU:  y = max(x, 0); a NaN passes on (as in torch)                     */
 void nn_relu_forward(float *y, const float *x, size_t n);
 /*   dx += dy * (x > 0)                                                      */
 void nn_relu_backward(float *dx, const float *dy, const float *x, size_t n);
