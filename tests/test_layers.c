@@ -304,6 +304,24 @@ static void test_relu_by_hand(void **state)
     assert_rel_close(dx, dx_hand, 3, 1e-7);
 }
 
+/* As in torch: a NaN input comes out NaN (a diverged layer must not be
+ * hidden), -inf gives exactly +0, +inf passes, and the backward of a NaN
+ * input adds nothing. */
+static void test_relu_nan_and_inf(void **state)
+{
+    (void)state;
+    const float x[4] = {NAN, -INFINITY, INFINITY, -0.0f}, dy[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    float y[4], dx[4] = {0};
+    nn_relu_forward(y, x, 4);
+    assert_true(isnan(y[0]));
+    assert_true(y[1] == 0.0f && !signbit(y[1]));
+    assert_true(isinf(y[2]) && y[2] > 0.0f);
+    assert_true(y[3] == 0.0f && !signbit(y[3]));
+    nn_relu_backward(dx, dy, x, 4);
+    const float dx_hand[4] = {0.0f, 0.0f, 1.0f, 0.0f};
+    assert_memory_equal(dx, dx_hand, sizeof dx);
+}
+
 static void test_sigmoid_tanh_by_hand(void **state)
 {
     (void)state;
@@ -579,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_linear_gradcheck),
         cmocka_unit_test(test_linear_torch),
         cmocka_unit_test(test_leaky_relu_by_hand),
+        cmocka_unit_test(test_relu_nan_and_inf),
         cmocka_unit_test(test_relu_by_hand),
         cmocka_unit_test(test_sigmoid_tanh_by_hand),
         cmocka_unit_test(test_activations_gradcheck),
