@@ -94,8 +94,16 @@ static const lesson_flag flags[] = {
  *         put even 10% of its samples on a mode). D's rate decides the
  *         story: at 2e-3 the vanilla GAN keeps about 12 modes but packing
  *         no longer saves it (about 20); at 3e-4 even the vanilla GAN keeps
- *         24; 5e-4 lies between. Unrolling would cost 3 vanilla runs and
- *         did not help here; the minibatch-stddev feature takes its place.
+ *         24; 5e-4 lies between. Two ways to make the vanilla GAN drop
+ *         more modes cost the clock or the fix:
+ *         - D 3 x 96: the vanilla GAN keeps 20.0 modes, packing 24.7 at 83%
+ *           high quality (10 seeds), but every run takes 40% longer and the
+ *           grid demo 199 s;
+ *         - two D updates per G update, 28,000 steps, rates decaying only
+ *           to 20%: vanilla 18.8 (5 seeds), but packing 23.7 modes at 80%
+ *           (10 seeds; one seed kept 18).
+ *         Unrolling would cost 3 vanilla runs and did not help here; the
+ *         minibatch-stddev feature takes its place.
  * --lr-d, --steps and --batch override the preset. */
 typedef struct {
     nn_toy data;
