@@ -12,7 +12,7 @@ toy_config toy_config_default(void)
     toy_config c = {
         .fix = TOY_FIX_NONE, .loss = TOY_LOSS_NONSAT, .lr = 1e-3f, .lr_d = 3e-4f, .beta1 = 0.5f,
         .batch = 128, .d_steps = 1, .latent = 16,
-        .g_hidden = 128, .g_layers = 2, .d_hidden = 128, .d_layers = 2,
+        .g_hidden = 128, .g_layers = 2, .d_hidden = 128, .d_layers = 2, .d_slope = 0.2f,
         .pack = 2, .unroll = 5, .scale = 1.0f,
     };
     return c;
@@ -65,14 +65,15 @@ toy_gan *toy_gan_create(const toy_config *cfg, uint64_t seed, nn_error *err)
     if (cfg->batch < 2 || cfg->d_steps < 1 || cfg->latent < 1 || cfg->g_hidden < 1 ||
         cfg->g_layers < 1 || cfg->d_hidden < 1 || cfg->d_layers < 1 || cfg->pack < 1 ||
         cfg->unroll < 1 || !(cfg->scale > 0.0f) || !(cfg->lr > 0.0f) || !(cfg->lr_d > 0.0f) ||
-        !(cfg->beta1 >= 0.0f && cfg->beta1 < 1.0f)) {
+        !(cfg->beta1 >= 0.0f && cfg->beta1 < 1.0f) ||
+        !(cfg->d_slope >= 0.0f && cfg->d_slope < 1.0f)) {
         nn_fail(err, NN_ERR_ARG,
                 "toy GAN: batch %d (>= 2), d_steps %d, latent %d, widths %d/%d, depths "
                 "%d/%d, pack %d, unroll %d must be >= 1, scale %g, lr %g and %g > 0, beta1 %g "
-                "in [0, 1)",
+                "and D's slope %g in [0, 1)",
                 cfg->batch, cfg->d_steps, cfg->latent, cfg->g_hidden, cfg->d_hidden,
                 cfg->g_layers, cfg->d_layers, cfg->pack, cfg->unroll, (double)cfg->scale,
-                (double)cfg->lr, (double)cfg->lr_d, (double)cfg->beta1);
+                (double)cfg->lr, (double)cfg->lr_d, (double)cfg->beta1, (double)cfg->d_slope);
         return NULL;
     }
     toy_gan *t = nn_alloc(1, sizeof *t);
@@ -92,7 +93,7 @@ toy_gan *toy_gan_create(const toy_config *cfg, uint64_t seed, nn_error *err)
     gs[ng++] = (nn_layer_spec){NN_LAYER_LINEAR, 2, 0.0f};
     for (int i = 0; i < dl; i++) {
         ds[nd++] = (nn_layer_spec){NN_LAYER_LINEAR, cfg->d_hidden, 0.0f};
-        ds[nd++] = (nn_layer_spec){NN_LAYER_LEAKY_RELU, 0, 0.2f};
+        ds[nd++] = (nn_layer_spec){NN_LAYER_LEAKY_RELU, 0, cfg->d_slope};
     }
     /* The batch-spread feature goes in just before D's verdict, where
      * ProGAN puts it. */

@@ -36,7 +36,8 @@ typedef struct {
     int d_steps;     /* D updates per G update */
     int latent;      /* z dim, z ~ N(0, I) */
     int g_hidden, g_layers; /* G: latent -> g_layers x (linear g_hidden, relu) -> linear 2 */
-    int d_hidden, d_layers; /* D: 2m -> d_layers x (linear, leaky relu 0.2) [-> mbstd] -> 1 */
+    int d_hidden, d_layers; /* D: 2m -> d_layers x (linear, leaky relu) [-> mbstd] -> 1 */
+    float d_slope;   /* negative slope of D's leaky ReLUs, in [0, 1) */
     int pack;        /* m, samples per D input under TOY_FIX_PACK (else 1) */
     int unroll;      /* k, D updates unrolled under TOY_FIX_UNROLL */
     float scale;     /* G and D work in data / scale: 1 keeps the data's units; the
