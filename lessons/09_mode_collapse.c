@@ -5,7 +5,7 @@
  * do we count it (modes covered, high-quality share and reverse KL, as in
  * VEEGAN, Srivastava et al. 2017, and PacGAN, Lin et al. 2018); which fixes
  * work, and by how much (PacGAN packing, Unrolled GAN, minibatch standard
- * deviation). Everything runs on 2-D toy data (a ring and a grid of
+ * deviation, WGAN-GP). Everything runs on 2-D toy data (a ring and a grid of
  * Gaussians), where every mode can be seen and counted.
  */
 #include <math.h>
@@ -34,10 +34,12 @@ static const char *fix_flag = "none";       /* --fix: the run filmed in step 2 *
 static const char *loss_flag = "nonsat";    /* --loss */
 static const char *save_samples = NULL;     /* --save-samples FILE */
 static float lr = 1e-3f;                    /* --lr: G */
-static float d_slope = 0.2f;                /* --d-slope: D's leaky ReLUs */
-/* 0 for --lr-d, --steps and --batch: the data set's preset (demo_make). */
+/* Out of range (0 or -1) for --lr-d, --d-slope, --d-steps, --steps and
+ * --batch: the data set's preset (demo_make), or the fix's (demo_config). */
 static float lr_d_flag = 0.0f;              /* --lr-d: D */
-static int d_steps = 1;                     /* --d-steps */
+static float d_slope_flag = -1.0f;          /* --d-slope: D's leaky ReLUs */
+static int d_steps_flag = 0;                /* --d-steps */
+static float gp_lambda = 1.0f;              /* --gp-lambda */
 static int steps_flag = 0;                  /* --steps */
 static int seeds = 5;                       /* --seeds */
 static int batch_flag = 0;                  /* --batch */
@@ -53,15 +55,19 @@ static const lesson_flag flags[] = {
     {"dataset", LESSON_CHOICE, &dataset_flag, "toy data: 8 modes on a ring, 25 on a grid, or both",
      0, 0, "ring|grid|both"},
     {"fix", LESSON_CHOICE, &fix_flag, "the setting filmed in step 2", 0, 0,
-     "none|pack|unroll|mbstd"},
+     "none|pack|unroll|mbstd|wgan-gp"},
     {"loss", LESSON_CHOICE, &loss_flag, "GAN objective", 0, 0, "nonsat|minimax|lsgan|hinge"},
     {"lr", LESSON_FLOAT, &lr, "Adam learning rate of G (decays linearly to 2%)", 1e-6, 1, NULL},
     {"lr-d", LESSON_FLOAT, &lr_d_flag,
      "Adam learning rate of D, same schedule (default: ring 3e-4, grid 5e-4)", 1e-6, 1, NULL},
-    {"d-slope", LESSON_FLOAT, &d_slope, "negative slope of D's leaky ReLUs", 0, 0.99, NULL},
-    {"d-steps", LESSON_INT, &d_steps, "D updates per G update", 1, 100, NULL},
+    {"d-slope", LESSON_FLOAT, &d_slope_flag,
+     "negative slope of D's leaky ReLUs (default: ring 0.2, grid 0.05)", 0, 0.99, NULL},
+    {"d-steps", LESSON_INT, &d_steps_flag, "D updates per G update (default 1, wgan-gp 5)", 1,
+     100, NULL},
+    {"gp-lambda", LESSON_FLOAT, &gp_lambda, "weight of wgan-gp's gradient penalty", 0, 1000,
+     NULL},
     {"steps", LESSON_INT, &steps_flag, "G updates per training run (default: ring 6000, grid "
-     "36000)", 10, 1e6, NULL},
+     "40000)", 10, 1e6, NULL},
     {"seeds", LESSON_INT, &seeds, "seeds each setting of the table is averaged over", 1,
      MAX_SEEDS, NULL},
     {"batch", LESSON_INT, &batch_flag, "D inputs per step (default: ring 128, grid 64)", 8,
@@ -85,32 +91,32 @@ static const lesson_flag flags[] = {
 
 /* One data set's demo: the data and the GAN that collapses on it, with the
  * fixes its table compares. Each data set has its own preset, found by
- * measuring (4 to 8 seeds a setting): the GAN and the number of steps for
+ * measuring (4 to 30 seeds a setting): the GAN and the number of steps for
  * which the vanilla setting drops modes while the best fix covers them with
  * most samples on a mode, within the three minutes a class can wait.
  *   ring: G and D 2 x 128, D learning slower than G (3e-4 against 1e-3,
  *         the Unrolled GAN paper's recipe for a GAN that hops from mode to
  *         mode), 6,000 steps of 128.
- *   grid: 25 modes need many more steps (36,000 of 64), which small
+ *   grid: 25 modes need many more steps (40,000 of 64), which small
  *         networks afford: G 2 x 64, D 3 x 64 (with two layers no setting
- *         put even 10% of its samples on a mode). D's rate decides the
- *         story: at 2e-3 the vanilla GAN keeps about 12 modes but packing
- *         no longer saves it (about 20); at 3e-4 even the vanilla GAN keeps
- *         24; 5e-4 lies between. Three ways to make the vanilla GAN drop
- *         more modes cost the clock or the fix:
- *         - D 3 x 96: the vanilla GAN keeps 20.0 modes, packing 24.7 at 83%
- *           high quality (10 seeds), but every run takes 40% longer and the
- *           grid demo 199 s;
- *         - two D updates per G update, 28,000 steps, rates decaying only
- *           to 20%: vanilla 18.8 (5 seeds), but packing 23.7 modes at 80%
- *           (10 seeds; one seed kept 18);
- *         - D's leaky ReLUs at slope 0.05 rather than 0.2 (--d-slope):
- *           free, and the vanilla GAN keeps 18.8 modes (14 seeds), but
- *           packing ends below 24 on 4 seeds in 19 (one kept 17); the
- *           table gives it 23.6 +- 2.0 against the vanilla 18.8.
- *         Unrolling would cost 3 vanilla runs and did not help here; the
- *         minibatch-stddev feature takes its place.
- * --lr-d, --steps and --batch override the preset. */
+ *         put even 10% of its samples on a mode), D's leaky ReLUs at slope
+ *         0.05. Measured on seeds 1 to 30, never the table's (mean modes
+ *         of the vanilla GAN / of packing, packing's high-quality share):
+ *         - D's rate: at 2e-3 the vanilla GAN keeps about 12 modes but
+ *           packing no longer saves it (about 20); at 3e-4 even the vanilla
+ *           GAN keeps 24; 5e-4 lies between.
+ *         - D's slope: at 0.2 an off unit still passes G a fifth of its
+ *           gradient and the vanilla GAN keeps 23.0 modes to packing's
+ *           24.7 (10 seeds, 36,000 steps); at 0.05, 18.0 / 24.5 (30 seeds).
+ *         - Steps, at slope 0.05: 36,000 leave packing 82% of its samples
+ *           on a mode; 45,000 let the vanilla GAN win modes back (19.1 /
+ *           24.3 at 86%, 20 seeds); 40,000 give 19.0 / 24.85 at 84.5%
+ *           (20 seeds), every packing run at 24 or 25.
+ *         D 3 x 96 with G 2 x 48 drops more modes for packing too (18.8 /
+ *         23.5) at 1.5 times the cost. Unrolling would cost 3 vanilla runs
+ *         and did not help here; the minibatch-stddev feature takes its
+ *         place.
+ * --lr-d, --d-slope, --steps and --batch override the preset. */
 typedef struct {
     nn_toy data;
     toy_config cfg;                  /* the vanilla setting, flags applied */
@@ -128,7 +134,8 @@ static void demo_make(lesson *L, demo *d, const char *name)
         c.d_layers = 3;
         c.lr_d = 5e-4f;
         c.batch = 64;
-        d->steps = 36000;
+        c.d_slope = 0.05f;
+        d->steps = 40000;
         d->settings[2] = TOY_FIX_MBSTD;
     } else {
         lesson_check(L, nn_toy_ring(&d->data, 8, 2.0f, 0.02f, &err), &err);
@@ -145,8 +152,9 @@ static void demo_make(lesson *L, demo *d, const char *name)
     c.scale = (float)sqrt(sq / (d->data.n_modes * 2));
     toy_loss_parse(loss_flag, &c.loss);
     c.lr = lr;
-    c.d_slope = d_slope;
-    c.d_steps = d_steps;
+    c.gp_lambda = gp_lambda;
+    if (d_slope_flag >= 0.0f) c.d_slope = d_slope_flag;
+    if (d_steps_flag > 0) c.d_steps = d_steps_flag;
     if (lr_d_flag > 0.0f) c.lr_d = lr_d_flag;
     if (batch_flag > 0) c.batch = batch_flag;
     if (steps_flag > 0) d->steps = steps_flag;
@@ -158,11 +166,13 @@ static void demo_make(lesson *L, demo *d, const char *name)
     d->cfg = c;
 }
 
-/* The demo's GAN with one fix switched on. */
+/* The demo's GAN with one fix switched on. WGAN-GP brings its critic's
+ * recipe (Gulrajani et al. 2017): 5 critic updates per G update. */
 static toy_config demo_config(const demo *d, toy_fix fix)
 {
     toy_config c = d->cfg;
     c.fix = fix;
+    if (fix == TOY_FIX_WGANGP && d_steps_flag == 0) c.d_steps = 5;
     return c;
 }
 
@@ -511,16 +521,20 @@ static void compare(lesson *L, const demo *d)
         const char *nm = s == 0 ? "vanilla" : toy_fix_name(settings[s]);
         lesson_print(L, "%-9s %5.2f +- %-7.2f %5.1f +- %-7.1f %5.3f +- %-6.3f %5.1f\n", nm,
                      m.mean, m.sd, h.mean, h.sd, r.mean, r.sd, secs[s]);
-        char key[64];
-        snprintf(key, sizeof key, "%s_%s_modes", data->name, nm);
+        /* Keys are identifiers: wgan-gp becomes wgan_gp. */
+        char id[16], key[64];
+        snprintf(id, sizeof id, "%s", nm);
+        for (char *c = id; *c; c++)
+            if (*c == '-') *c = '_';
+        snprintf(key, sizeof key, "%s_%s_modes", data->name, id);
         lesson_key_quiet(L, key, "%.2f", m.mean);
-        snprintf(key, sizeof key, "%s_%s_modes_sd", data->name, nm);
+        snprintf(key, sizeof key, "%s_%s_modes_sd", data->name, id);
         lesson_key_quiet(L, key, "%.2f", m.sd);
-        snprintf(key, sizeof key, "%s_%s_hq", data->name, nm);
+        snprintf(key, sizeof key, "%s_%s_hq", data->name, id);
         lesson_key_quiet(L, key, "%.1f", h.mean);
-        snprintf(key, sizeof key, "%s_%s_hq_sd", data->name, nm);
+        snprintf(key, sizeof key, "%s_%s_hq_sd", data->name, id);
         lesson_key_quiet(L, key, "%.1f", h.sd);
-        snprintf(key, sizeof key, "%s_%s_kl", data->name, nm);
+        snprintf(key, sizeof key, "%s_%s_kl", data->name, id);
         lesson_key_quiet(L, key, "%.3f", r.mean);
         /* The best fix: most modes, then most high-quality samples. */
         if (s > 0 && (m.mean > m_best.mean || (m.mean == m_best.mean && h.mean > h_best.mean))) {
@@ -740,8 +754,8 @@ int main(int argc, char **argv)
     static const lesson_info info = {
         9, "mode_collapse", "Mode collapse",
         "A GAN on a ring and a grid of Gaussians drops modes; the VEEGAN/PacGAN metrics count "
-        "it, a film shows it, and packing, unrolling and a minibatch-stddev feature are "
-        "put to the test, mean and spread over seeds.",
+        "it, a film shows it, and packing, unrolling, a minibatch-stddev feature and "
+        "WGAN-GP are put to the test, mean and spread over seeds.",
         9};
     lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
     if (L->fast) {
@@ -827,18 +841,27 @@ int main(int argc, char **argv)
 
     lesson_step(L, "The fixes, side by side");
     lesson_say(L,
-               "Three fixes, each a few lines in lessons/toygan.c, against the vanilla GAN:\n\n"
+               "Four fixes, each a few lines in lessons/toygan.c, against the vanilla GAN:\n\n"
                "- pack (PacGAN): D judges %d samples at once; a generator that repeats itself "
                "makes packs that look nothing like real packs.\n"
                "- unroll (Unrolled GAN, first-order): G is scored against the D that %d more "
                "updates would give, so it cannot win by hopping to where D is weak now.\n"
                "- mbstd (minibatch standard deviation): D gets the batch's spread as one "
-               "more feature, so a batch of near-copies gives itself away.\n\n"
-               "The ring's table has pack and unroll. On the grid's 36,000 steps unrolling "
-               "would cost three vanilla runs, so its table has pack and mbstd (--fix "
-               "films any of them). Every setting trains from %d seeds, %d runs at a time "
-               "(--jobs); the table gives the mean and the standard deviation over seeds.",
-               toy_config_default().pack, toy_config_default().unroll, seeds, jobs);
+               "more feature, so a batch of near-copies gives itself away.\n"
+               "- wgan-gp (Wasserstein loss, gradient penalty): D becomes a critic that "
+               "scores samples, 5 updates per G update, and a penalty of weight %g "
+               "(--gp-lambda) keeps its slope near 1 between real and fake points "
+               "(lib/gradpen). Its scores do not saturate, so every sample keeps a pull "
+               "towards the data it has not reached.\n\n"
+               "The ring's table has pack and unroll; wgan-gp covers the ring as well "
+               "(--fix wgan-gp films it: all 8 modes, about 84%% of samples on a mode) but "
+               "costs five vanilla runs, one more column than a class can wait for. The "
+               "grid's 40,000 steps would take three vanilla runs' time with unrolling, so "
+               "its table has pack and mbstd. Every setting trains from %d seeds, %d runs "
+               "at a time (--jobs); the table gives the mean and the standard deviation over "
+               "seeds.",
+               toy_config_default().pack, toy_config_default().unroll, (double)gp_lambda,
+               seeds, jobs);
     for (int d = 0; d < n_sets; d++) compare(L, &demos[d]);
 
     if (fashion_steps > 0 || ckpt_classic || ckpt_default) {
@@ -866,13 +889,14 @@ int main(int argc, char **argv)
                "and the chase never has to spread out. The fixes differ in how much they "
                "help, and the table is the honest answer for this setting: unrolling gives G "
                "a look ahead at D's answer; packing and the batch-spread feature let D see a "
-               "lack of variety. Compare how many modes each covers and how tightly its "
+               "lack of variety; WGAN-GP's critic keeps pulling every sample that is not yet "
+               "on the data. Compare how many modes each covers and how tightly its "
                "samples sit on them (the high-quality share): covering comes first, "
                "precision takes many more steps. Try --steps 2000 (a quicker, rougher table), "
-               "--dataset grid --lr-d 2e-3 (a quicker D: the vanilla GAN keeps about 12 modes, "
-               "packing about 20), --dataset grid --d-slope 0.05 (D's units pass less "
-               "gradient when off: the vanilla GAN keeps about 19 modes, packing about 24, "
-               "less surely), --loss lsgan or --d-steps 5, and compare the tables.");
+               "--dataset grid --lr-d 2e-3 (a quicker D: the vanilla GAN keeps about 3 modes, "
+               "packing about 15), --dataset grid --d-slope 0.2 (D's off units pass G a "
+               "fifth of their gradient: the vanilla GAN keeps about 24 modes, packing all "
+               "25), --fix wgan-gp, --loss lsgan or --d-steps 5, and compare the tables.");
     lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
     nn_free(x);
     return lesson_end(L);

@@ -8,7 +8,11 @@
  *     that k more D updates would give (first-order version: the k updates
  *     are taken on a copy of D, and G's gradient does not flow through them);
  *   - minibatch standard deviation (Karras et al. 2018): D sees how spread out
- *     the whole batch is, through one extra feature.
+ *     the whole batch is, through one extra feature;
+ *   - a Wasserstein loss with gradient penalty (WGAN-GP, Gulrajani et al.
+ *     2017): D becomes a critic scoring samples, kept 1-Lipschitz by a
+ *     penalty on its input gradient (lib/gradpen), so its scores keep
+ *     pulling G towards every part of the data it has not reached.
  * G and D work in standardised coordinates (data / cfg.scale), as any
  * network's inputs should be; everything that leaves toygan (samples, the
  * snapshot) is in the data's own units.
@@ -22,13 +26,16 @@
 #include "nn.h"
 #include "data.h"
 
-typedef enum { TOY_FIX_NONE = 0, TOY_FIX_PACK, TOY_FIX_UNROLL, TOY_FIX_MBSTD } toy_fix;
+typedef enum {
+    TOY_FIX_NONE = 0, TOY_FIX_PACK, TOY_FIX_UNROLL, TOY_FIX_MBSTD, TOY_FIX_WGANGP
+} toy_fix;
+#define TOY_N_FIXES 5
 typedef enum { TOY_LOSS_NONSAT = 0, TOY_LOSS_MINIMAX, TOY_LOSS_LSGAN, TOY_LOSS_HINGE } toy_loss;
 
 /* Everything that defines a run apart from the seed. */
 typedef struct {
     toy_fix fix;
-    toy_loss loss;
+    toy_loss loss;   /* ignored under TOY_FIX_WGANGP, whose loss is its own */
     float lr;        /* Adam learning rate of G */
     float lr_d;      /* Adam learning rate of D */
     float beta1;     /* Adam beta1 (beta2 0.999) */
@@ -40,6 +47,7 @@ typedef struct {
     float d_slope;   /* negative slope of D's leaky ReLUs, in [0, 1) */
     int pack;        /* m, samples per D input under TOY_FIX_PACK (else 1) */
     int unroll;      /* k, D updates unrolled under TOY_FIX_UNROLL */
+    float gp_lambda; /* weight of the gradient penalty under TOY_FIX_WGANGP */
     float scale;     /* G and D work in data / scale: 1 keeps the data's units; the
                       * data's spread makes their inputs and outputs of order 1 */
 } toy_config;
@@ -54,6 +62,7 @@ typedef struct {
     nn_model *G;         /* (batch * m, latent) -> (batch * m, 2) */
     nn_model *D;         /* (batch, 2m) -> (batch, 1) */
     nn_model *Du;        /* the unrolled copy of D, NULL unless TOY_FIX_UNROLL */
+    nn_gradpen gp;       /* penalty scratch, zeroed unless TOY_FIX_WGANGP */
     nn_adam opt_g, opt_d; /* Adam settings; a schedule may change their lr */
     nn_rng rng;          /* latent vectors and data */
     float *z;            /* (batch * m, latent) */
@@ -63,8 +72,9 @@ typedef struct {
     float *dfake;        /* (batch * m, 2), d loss / d fake */
     float *s_real;       /* (batch) D's logits on the real batch */
     float *ds_real, *ds_fake, *ds_tmp; /* (batch) */
+    float *eps;          /* (batch) interpolation weights of WGAN-GP */
     long steps;          /* G updates taken */
-    float d_loss, g_loss;/* of the last step */
+    float d_loss, g_loss;/* of the last step (D's includes the penalty) */
 } toy_gan;
 
 /* Builds and initialises G and D (torch's default init, G from stream 1 of
@@ -73,7 +83,8 @@ typedef struct {
 toy_gan *toy_gan_create(const toy_config *cfg, uint64_t seed, nn_error *err);
 void toy_gan_free(toy_gan *t); /* accepts NULL */
 
-/* One training step: cfg.d_steps D updates, then one G update. */
+/* One training step: cfg.d_steps D updates, each on fresh real and fake
+ * batches, then one G update on the fakes of the last of them. */
 void toy_gan_step(toy_gan *t, const nn_toy *data);
 
 /* n samples of G (eval mode) into out (n, 2), from fresh z. */
@@ -87,7 +98,7 @@ void toy_gan_sample(toy_gan *t, float *out, int n);
 int toy_gan_snapshot(toy_gan *t, float *dmap, int nx, int ny, float x0, float x1, float y0,
                      float y1, float *arrows);
 
-const char *toy_fix_name(toy_fix f);   /* "none", "pack", "unroll", "mbstd" */
+const char *toy_fix_name(toy_fix f);   /* "none", "pack", "unroll", "mbstd", "wgan-gp" */
 const char *toy_loss_name(toy_loss l); /* "nonsat", "minimax", "lsgan", "hinge" */
 /* name -> value; 0 on success, -1 for an unknown name. */
 int toy_fix_parse(const char *name, toy_fix *f);

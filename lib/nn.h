@@ -2,7 +2,7 @@
  *
  * Each module's header says, next to every prototype, the maths it computes
  * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
- * layers, loss, optim, init, model, gradcheck, then data, image, plot, metrics.
+ * layers, loss, optim, init, model, gradpen, gradcheck, then data, image, plot, metrics.
  */
 #ifndef NN_H
 #define NN_H
@@ -16,6 +16,7 @@
 #include "optim.h"
 #include "init.h"
 #include "model.h"
+#include "gradpen.h"
 #include "gradcheck.h"
 #include "data.h"
 #include "image.h"
