@@ -117,7 +117,8 @@ static void test_relu_critic_by_hand(void **state)
     /* D(x) = v . relu(W x) with W = I, v = (2, 3), at x = (1, -1): only the
      * first unit is on, so grad_x D = (2, 0), norm 2, P = lambda (2 - 1)^2.
      * norm = v0 sqrt(W00^2 + W01^2) near this point, hence
-     *   dP/dW00 = 2 lambda (norm - 1) v0 W00 / 1 = 4 lambda,  dP/dW01 = 0,
+     *   dP/dW00 = 2 lambda (norm - 1) v0 W00 / sqrt(W00^2 + W01^2) = 4 lambda,
+ *   dP/dW01 = 0 (W01 is 0),
      *   dP/dv0 = 2 lambda (norm - 1) = 2 lambda,
      * and the off unit's weights and v1 get nothing. */
     const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 2, 0}, {NN_LAYER_RELU, 0, 0},
