@@ -2,6 +2,7 @@
  * (the derivation is in gradpen.h). */
 #include "gradpen.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -39,8 +40,7 @@ nn_status nn_gradpen_init(nn_gradpen *gp, const nn_model *m, nn_error *err)
     gp->gx = nn_alloc(rows * (size_t)m->in, sizeof(float));
     gp->f[0] = nn_alloc(rows * (size_t)widest, sizeof(float));
     gp->f[1] = nn_alloc(rows * (size_t)widest, sizeof(float));
-    gp->norm = nn_alloc(rows, sizeof(float));
-    if (!gp->delta || !gp->gx || !gp->f[0] || !gp->f[1] || !gp->norm) {
+    if (!gp->delta || !gp->gx || !gp->f[0] || !gp->f[1]) {
         nn_gradpen_free(gp);
         return nn_fail(err, NN_ERR_NOMEM, "gradient penalty: no memory for %zu rows", rows);
     }
@@ -53,7 +53,6 @@ void nn_gradpen_free(nn_gradpen *gp)
     nn_free(gp->gx);
     nn_free(gp->f[0]);
     nn_free(gp->f[1]);
-    nn_free(gp->norm);
     memset(gp, 0, sizeof *gp);
 }
 
@@ -79,6 +78,7 @@ static void through_slopes(const nn_layer *l, float *dx, const float *dy, const 
 float nn_gradpen_add(nn_gradpen *gp, nn_model *m, const float *x, int n, float lambda,
                      float *mean_norm)
 {
+    assert(gp->delta && n >= 1 && n <= gp->max_batch);
     nn_model_forward(m, x, n, 1);
     int L = m->n_layers;
 
@@ -111,7 +111,6 @@ float nn_gradpen_add(nn_gradpen *gp, nn_model *m, const float *x, int n, float l
         /* d/dg (norm - 1)^2 = 2 (norm - 1) g / norm, and 0 where g = 0. */
         double c = norm > 0.0 ? 2.0 * (double)lambda / n * (norm - 1.0) / norm : 0.0;
         for (int j = 0; j < m->in; j++) r[(size_t)k * (size_t)m->in + j] = (float)(c * g[j]);
-        gp->norm[k] = (float)norm;
     }
 
     /* Forward of r through the same slopes, without biases: at each linear

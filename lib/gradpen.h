@@ -32,7 +32,6 @@ typedef struct {
     float *delta;   /* one (max_batch, out) block per layer: d D / d (layer output) */
     float *gx;      /* (max_batch, in): grad_x D per row */
     float *f[2];    /* (max_batch, widest): the forward of r, ping-pong */
-    float *norm;    /* (max_batch): ||grad_x D|| per row */
 } nn_gradpen;
 
 /* Checks that m is linear, relu and leaky_relu layers only, ending in one
