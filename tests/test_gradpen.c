@@ -85,6 +85,25 @@ static void test_vs_torch(void **state)
 
 /* -------------------------------------------------------------- by hand */
 
+/* A critic of these layers with every parameter 0 (each test sets the few it
+ * needs), zeroed gradients and penalty scratch; free with free_critic. */
+static nn_model *zero_critic(const nn_layer_spec *specs, int n_layers, int in, int max_batch,
+                             nn_gradpen *gp)
+{
+    nn_model *m = nn_model_create(in, specs, n_layers, max_batch, NULL);
+    assert_non_null(m);
+    memset(m->params, 0, m->n_params * sizeof(float));
+    nn_model_zero_grad(m);
+    assert_int_equal(nn_gradpen_init(gp, m, NULL), NN_OK);
+    return m;
+}
+
+static void free_critic(nn_model *m, nn_gradpen *gp)
+{
+    nn_gradpen_free(gp);
+    nn_model_free(m);
+}
+
 static void test_linear_critic_by_hand(void **state)
 {
     (void)state;
@@ -92,23 +111,19 @@ static void test_linear_critic_by_hand(void **state)
      * P = lambda (5 - 1)^2 = 16 lambda, and
      * dP/dw = 2 lambda (5 - 1) w / 5 = lambda (4.8, 6.4); the bias gets 0. */
     const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 1, 0}};
-    nn_model *m = nn_model_create(2, specs, 1, 4, NULL);
-    assert_non_null(m);
+    nn_gradpen gp;
+    nn_model *m = zero_critic(specs, 1, 2, 4, &gp);
     m->layers[0].w[0] = 3.0f;
     m->layers[0].w[1] = 4.0f;
     m->layers[0].b[0] = 0.5f;
-    nn_gradpen gp;
-    assert_int_equal(nn_gradpen_init(&gp, m, NULL), NN_OK);
     const float x[6] = {1, 2, -3, 0.5f, 0, 0};
-    nn_model_zero_grad(m);
     float norm;
     assert_close(nn_gradpen_add(&gp, m, x, 3, 2.0f, &norm), 32.0, 1e-5);
     assert_close(norm, 5.0, 1e-6);
     assert_close(m->layers[0].dw[0], 9.6, 1e-5);
     assert_close(m->layers[0].dw[1], 12.8, 1e-5);
     assert_close(m->layers[0].db[0], 0.0, 0.0);
-    nn_gradpen_free(&gp);
-    nn_model_free(m);
+    free_critic(m, &gp);
 }
 
 static void test_relu_critic_by_hand(void **state)
@@ -118,30 +133,25 @@ static void test_relu_critic_by_hand(void **state)
      * first unit is on, so grad_x D = (2, 0), norm 2, P = lambda (2 - 1)^2.
      * norm = v0 sqrt(W00^2 + W01^2) near this point, hence
      *   dP/dW00 = 2 lambda (norm - 1) v0 W00 / sqrt(W00^2 + W01^2) = 4 lambda,
- *   dP/dW01 = 0 (W01 is 0),
+     *   dP/dW01 = 0 (W01 is 0),
      *   dP/dv0 = 2 lambda (norm - 1) = 2 lambda,
      * and the off unit's weights and v1 get nothing. */
     const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 2, 0}, {NN_LAYER_RELU, 0, 0},
                                    {NN_LAYER_LINEAR, 1, 0}};
-    nn_model *m = nn_model_create(2, specs, 3, 1, NULL);
-    assert_non_null(m);
-    memset(m->params, 0, m->n_params * sizeof(float));
+    nn_gradpen gp;
+    nn_model *m = zero_critic(specs, 3, 2, 1, &gp);
     nn_layer *l0 = &m->layers[0], *l2 = &m->layers[2];
     l0->w[0] = l0->w[3] = 1.0f;
     l2->w[0] = 2.0f;
     l2->w[1] = 3.0f;
-    nn_gradpen gp;
-    assert_int_equal(nn_gradpen_init(&gp, m, NULL), NN_OK);
     const float x[2] = {1.0f, -1.0f};
-    nn_model_zero_grad(m);
     assert_close(nn_gradpen_add(&gp, m, x, 1, 0.5f, NULL), 0.5, 1e-6);
     const float dw0[4] = {2.0f, 0.0f, 0.0f, 0.0f}, dv[2] = {1.0f, 0.0f};
     assert_rel_close(l0->dw, dw0, 4, 1e-6);
     assert_rel_close(l2->dw, dv, 2, 1e-6);
     assert_close(l0->db[0], 0.0, 0.0);
     assert_close(l2->db[0], 0.0, 0.0);
-    nn_gradpen_free(&gp);
-    nn_model_free(m);
+    free_critic(m, &gp);
 }
 
 /* ------------------------------------------------------ central differences */
@@ -239,19 +249,14 @@ static void test_zero_gradient_is_finite(void **state)
     (void)state;
     const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
                                    {NN_LAYER_LINEAR, 1, 0}};
-    nn_model *m = nn_model_create(2, specs, 3, 2, NULL);
-    assert_non_null(m);
-    memset(m->params, 0, m->n_params * sizeof(float));
     nn_gradpen gp;
-    assert_int_equal(nn_gradpen_init(&gp, m, NULL), NN_OK);
+    nn_model *m = zero_critic(specs, 3, 2, 2, &gp);
     const float x[4] = {1, 2, 3, 4};
-    nn_model_zero_grad(m);
     float norm = -1.0f;
     assert_close(nn_gradpen_add(&gp, m, x, 2, 10.0f, &norm), 10.0, 0.0);
     assert_close(norm, 0.0, 0.0);
     for (size_t i = 0; i < m->n_params; i++) assert_close(m->grads[i], 0.0, 0.0);
-    nn_gradpen_free(&gp);
-    nn_model_free(m);
+    free_critic(m, &gp);
 }
 
 /* ---------------------------------------------------------------- refusals */
