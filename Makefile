@@ -61,8 +61,36 @@ $(LIB): $(LIB_OBJ)
 
 -include $(LIB_OBJ:.o=.d)
 
+# ---------------------------------------------------------------- the holes
+# The exercises are functions the library declares and calls on its normal
+# path (nn_linear_backward, nn_gan_step, ...), defined once per build: by
+# solutions/NN_name.c (the default) or by the student's exercises/NN_name.c
+# (USE=exercises). Each set is an archive, linked in one group with the
+# library because each side calls the other.
+EX_NAMES := $(filter $(patsubst tests/exercise_%.c,%,$(wildcard tests/exercise_[0-9][0-9]_*.c)),\
+              $(patsubst solutions/%.c,%,$(sort $(wildcard solutions/[0-9][0-9]_*.c))))
+HOLES_solutions := $(BUILD)/holes/libholes_solutions.a
+HOLES_exercises := $(BUILD)/holes/libholes_exercises.a
+HOLE_OBJ_solutions := $(EX_NAMES:%=$(BUILD)/solutions/%.o)
+HOLE_OBJ_exercises := $(EX_NAMES:%=$(BUILD)/exercises/%.o)
+# The library with the holes of one set: what every program links.
+LINK_solutions := -Wl,--start-group $(LIB) $(HOLES_solutions) -Wl,--end-group
+LINK_exercises := -Wl,--start-group $(LIB) $(HOLES_exercises) -Wl,--end-group
+
+$(HOLES_solutions): $(HOLE_OBJ_solutions)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
+$(HOLES_exercises): $(HOLE_OBJ_exercises)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
+
+-include $(HOLE_OBJ_solutions:.o=.d) $(HOLE_OBJ_exercises:.o=.d)
+
 # ---------------------------------------------------------------- library tests
-# Every tests/test_*.c is one cmocka suite linked against the library.
+# Every tests/test_*.c is one cmocka suite linked against the library, with
+# the course's answers in its holes.
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -74,75 +102,53 @@ $(BUILD)/tests/testutil.o: tests/testutil.c tests/testutil.h
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Itests -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) -Ilib -Itests -Ilessons/course -MMD -MP -c $< -o $@
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELP) $(LIB)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELP) $(LIB) $(HOLES_solutions)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 
 -include $(TEST_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- exercises
 # Exercise NN_name is solutions/NN_name.c (the answer), exercises/NN_name.c
 # (the student's stub), tests/exercise_NN_name.c (its cmocka test) and
-# exercises/hints/NN.txt. The course library is the exercise functions plus
-# lessons/gan.c, built from solutions/ or from exercises/:
-# $(COURSE_LIB_solutions), $(COURSE_LIB_exercises); lessons link $(COURSE_LIB_$(USE)).
-EX_NAMES   := $(filter $(patsubst tests/exercise_%.c,%,$(wildcard tests/exercise_[0-9][0-9]_*.c)),\
-                $(patsubst solutions/%.c,%,$(sort $(wildcard solutions/[0-9][0-9]_*.c))))
-EX_SOL_OBJ := $(EX_NAMES:%=$(BUILD)/solutions/%.o)
-EX_STB_OBJ := $(EX_NAMES:%=$(BUILD)/exercises/%.o)
-GAN_OBJ    := $(BUILD)/lessons/gan.o
-COURSE_LIB_solutions := $(BUILD)/course/libcourse_solutions.a
-COURSE_LIB_exercises := $(BUILD)/course/libcourse_exercises.a
-COURSE_CFLAGS := -Iexercises -Ilessons
-
-$(EX_SOL_OBJ) $(EX_STB_OBJ) $(GAN_OBJ): CFLAGS += $(COURSE_CFLAGS)
-$(BUILD)/tests/exercise_%.o: CFLAGS += $(COURSE_CFLAGS)
-
-$(COURSE_LIB_solutions): $(EX_SOL_OBJ) $(GAN_OBJ)
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	ar rcs $@ $^
-$(COURSE_LIB_exercises): $(EX_STB_OBJ) $(GAN_OBJ)
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	ar rcs $@ $^
-
-# Each exercise test is linked three ways: against the solutions (must pass),
-# against the student's exercises/ (make check), and as "stub": the one stub
-# of exercises/ linked first, the other answers from the solutions library
-# (must fail while the stub is untouched: proves the test catches it).
+# exercises/hints/NN.txt. Each exercise test is linked three ways: against
+# the solutions (must pass), against the student's exercises/ (make check),
+# and as "stub": the one stub of exercises/ linked first, the other holes
+# from the solutions (must fail while the stub is untouched: proves the test
+# catches it).
 EX_BIN_solutions := $(EX_NAMES:%=$(BUILD)/extest/solutions/exercise_%)
 EX_BIN_exercises := $(EX_NAMES:%=$(BUILD)/extest/exercises/exercise_%)
 EX_BIN_stub      := $(EX_NAMES:%=$(BUILD)/extest/stub/exercise_%)
 
-$(BUILD)/extest/solutions/exercise_%: $(BUILD)/tests/exercise_%.o $(COURSE_LIB_solutions) \
-		$(TEST_HELP) $(LIB)
+$(BUILD)/extest/solutions/exercise_%: $(BUILD)/tests/exercise_%.o $(TEST_HELP) $(LIB) \
+		$(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
-$(BUILD)/extest/exercises/exercise_%: $(BUILD)/tests/exercise_%.o $(COURSE_LIB_exercises) \
-		$(TEST_HELP) $(LIB)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
+$(BUILD)/extest/exercises/exercise_%: $(BUILD)/tests/exercise_%.o $(TEST_HELP) $(LIB) \
+		$(HOLES_exercises)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_exercises) $(CMOCKA) $(LDLIBS) -o $@
 $(BUILD)/extest/stub/exercise_%: $(BUILD)/tests/exercise_%.o $(BUILD)/exercises/%.o \
-		$(COURSE_LIB_solutions) $(TEST_HELP) $(LIB)
+		$(TEST_HELP) $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 
-# lessons/gan.c's own test, against the solutions.
+# The course's shared code (lessons/course/) has its own test, against the
+# solutions.
 COURSE_TEST := $(BUILD)/extest/course_gan
-$(BUILD)/tests/course_gan.o: CFLAGS += $(COURSE_CFLAGS)
-$(COURSE_TEST): $(BUILD)/tests/course_gan.o $(COURSE_LIB_solutions) $(TEST_HELP) $(LIB)
+$(COURSE_TEST): $(BUILD)/tests/course_gan.o $(TEST_HELP) $(BUILD)/lessons/libframe.a $(LIB) \
+		$(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 
 # Reached only through pattern rules: keep them, or make deletes and rebuilds them.
 # (the library tests' objects too: their deletion would print an "rm" line
 # after make test's summary).
-.SECONDARY: $(EX_NAMES:%=$(BUILD)/tests/exercise_%.o) $(BUILD)/tests/course_gan.o $(TEST_OBJ)
+.SECONDARY: $(EX_NAMES:%=$(BUILD)/tests/exercise_%.o) $(BUILD)/tests/course_gan.o $(TEST_OBJ) \
+	$(HOLE_OBJ_solutions) $(HOLE_OBJ_exercises)
 
--include $(EX_SOL_OBJ:.o=.d) $(EX_STB_OBJ:.o=.d) $(GAN_OBJ:.o=.d) \
-	$(EX_NAMES:%=$(BUILD)/tests/exercise_%.d) $(BUILD)/tests/course_gan.d
+-include $(EX_NAMES:%=$(BUILD)/tests/exercise_%.d) $(BUILD)/tests/course_gan.d
 
 all: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST)
 
@@ -165,11 +171,11 @@ run-exercise-tests: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST) | run-lib-
 
 # ---------------------------------------------------------------- lessons
 # Each lessons/NN_topic.c is one program, linked with: its own source embedded
-# by tools/embed (the code cells it shows), the lesson frame (lessons/*.c that
-# are not numbered, but gan.c: lesson.c, toygan.c, ...; lib/*.h and
-# tools/deps.sh embedded for lesson 01), the course library of the exercises
-# section (solutions/ by default, exercises/ with USE=exercises, plus gan.c),
-# and the library. Binaries: $(BUILD)/lessons/$(USE)/NN_topic.
+# by tools/embed (the code cells it shows), the lesson frame and the course's
+# shared code (lessons/frame/, lessons/course/; lib/*.h and tools/deps.sh
+# embedded for lesson 01), and the library with the holes of $(USE):
+# solutions/ by default, the student's exercises/ with USE=exercises.
+# Binaries: $(BUILD)/lessons/$(USE)/NN_topic.
 ifeq ($(filter solutions exercises,$(USE)),)
 $(error USE=$(USE): use USE=solutions (the default) or USE=exercises)
 endif
@@ -178,12 +184,11 @@ LESSON_NAMES := $(LESSON_SRC:lessons/%.c=%)
 LESSON_DIR   := $(BUILD)/lessons
 LESSON_BIN   := $(LESSON_NAMES:%=$(LESSON_DIR)/$(USE)/%)
 LESSON_OBJ   := $(LESSON_NAMES:%=$(LESSON_DIR)/%.o)
-FRAME_SRC    := $(filter-out $(LESSON_SRC) lessons/gan.c,$(sort $(wildcard lessons/*.c)))
-FRAME_OBJ    := $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/frame/%.o) $(LESSON_DIR)/src/project_files.o
+FRAME_SRC    := $(sort $(wildcard lessons/frame/*.c lessons/course/*.c))
+FRAME_OBJ    := $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/%.o) $(LESSON_DIR)/src/project_files.o
 FRAME_LIB    := $(LESSON_DIR)/libframe.a
-COURSE_LIB   := $(COURSE_LIB_$(USE))
 EMBED        := $(BUILD)/tools/embed
-LESSON_INC   := -Ilib -Iexercises -Ilessons
+LESSON_INC   := -Ilib -Ilessons/frame -Ilessons/course
 
 $(EMBED): tools/embed.c
 	@mkdir -p $(dir $@)
@@ -204,7 +209,7 @@ $(LESSON_OBJ): $(LESSON_DIR)/%.o: lessons/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
 
-$(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/frame/%.o): $(LESSON_DIR)/frame/%.o: lessons/%.c
+$(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/%.o): $(LESSON_DIR)/%.o: lessons/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
 
@@ -212,9 +217,10 @@ $(FRAME_LIB): $(FRAME_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(LESSON_BIN): $(LESSON_DIR)/$(USE)/%: $(LESSON_DIR)/%.o $(LESSON_DIR)/src/%.o $(FRAME_LIB) $(COURSE_LIB) $(LIB)
+$(LESSON_BIN): $(LESSON_DIR)/$(USE)/%: $(LESSON_DIR)/%.o $(LESSON_DIR)/src/%.o $(FRAME_LIB) \
+		$(LIB) $(HOLES_$(USE))
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_$(USE)) $(LDLIBS) -o $@
 
 -include $(LESSON_OBJ:.o=.d) $(FRAME_OBJ:.o=.d)
 
@@ -317,9 +323,9 @@ BENCH_DIR     := $(BUILD)/bench
 BENCH_BIN     := $(BENCH_DIR)/mlp_gan $(BENCH_DIR)/runstat
 BENCH_LESSON  := $(filter $(LESSON_DIR)/solutions/06_%,$(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%))
 
-$(BENCH_DIR)/mlp_gan: bench/mlp_gan.c $(LIB)
+$(BENCH_DIR)/mlp_gan: bench/mlp_gan.c $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) $< $(LINK_solutions) $(LDLIBS) -o $@
 
 $(BENCH_DIR)/runstat: bench/runstat.c
 	@mkdir -p $(dir $@)

@@ -43,18 +43,11 @@ static double peak_rss_mb(void)
     return (double)ru.ru_maxrss / 1024.0; /* Linux reports kilobytes */
 }
 
-/* Everything one training step touches, allocated once before timing. */
+/* The GAN and its pool of "real" batches, allocated once before timing. */
 typedef struct {
-    nn_model *D, *G;
-    nn_adam opt;
-    nn_rng rng;
+    nn_gan *gan;
     int batch;
     float *real;    /* (POOL * batch, IMAGE) random images in [-1, 1] */
-    float *z;       /* (batch, LATENT) */
-    float *d_in;    /* (2 * batch, IMAGE): real rows, then fake rows */
-    float *targets; /* (2 * batch): 1 for real rows, 0 for fake rows */
-    float *ds;      /* (2 * batch) d loss / d logits */
-    float *dfake;   /* (batch, IMAGE) d G-loss / d fake pixels */
     long step;
 } gan;
 
@@ -66,89 +59,44 @@ static void die(const char *what)
 
 static void gan_setup(gan *g, int batch)
 {
-    const nn_layer_spec d_spec[] = {
-        {NN_LAYER_LINEAR, 300, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 100, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 1, 0},
+    /* torch_ref.py's MLPs and recipe, as an nn_gan: the step timed is the
+     * one every lesson trains with (exercise 9's solution). */
+    nn_gan_arch a = {
+        .latent_dim = LATENT, .data_dim = IMAGE, .g_hidden = {300}, .n_g_hidden = 1,
+        .g_slope = 0.2f, .g_tanh = 1, .d_hidden = {300, 100}, .n_d_hidden = 2,
+        .d_slope = 0.2f, .pack = 1,
     };
-    const nn_layer_spec g_spec[] = {
-        {NN_LAYER_LINEAR, 300, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, IMAGE, 0}, {NN_LAYER_TANH, 0, 0},
-    };
+    nn_gan_config c = nn_gan_config_default();
+    c.batch = batch;
     nn_error err = {0};
     memset(g, 0, sizeof *g);
     g->batch = batch;
-    /* D sees real and fake rows in one forward of 2 * batch: the model keeps
-     * only its last forward's activations, and the backward needs both. */
-    g->D = nn_model_create(IMAGE, d_spec, 5, 2 * batch, &err);
-    if (!g->D) die(err.msg);
-    g->G = nn_model_create(LATENT, g_spec, 4, batch, &err);
-    if (!g->G) die(err.msg);
-    nn_rng_seed(&g->rng, 42, 0);
-    nn_model_init(g->D, &g->rng, NN_INIT_TORCH);
-    nn_model_init(g->G, &g->rng, NN_INIT_TORCH);
-    g->opt = nn_adam_gan_defaults();
-
-    size_t B = (size_t)batch;
-    g->real = nn_alloc(POOL * B * IMAGE, sizeof(float));
-    g->z = nn_alloc(B * LATENT, sizeof(float));
-    g->d_in = nn_alloc(2 * B * IMAGE, sizeof(float));
-    g->targets = nn_alloc(2 * B, sizeof(float));
-    g->ds = nn_alloc(2 * B, sizeof(float));
-    g->dfake = nn_alloc(B * IMAGE, sizeof(float));
-    if (!g->real || !g->z || !g->d_in || !g->targets || !g->ds || !g->dfake)
-        die("out of memory");
-    nn_rng_fill_uniform(&g->rng, g->real, POOL * B * IMAGE, -1.0f, 1.0f);
-    for (size_t i = 0; i < B; i++) g->targets[i] = 1.0f;
+    g->gan = nn_gan_create(&a, &c, NN_INIT_TORCH, 42, &err);
+    if (!g->gan) die(err.msg);
+    g->real = nn_alloc(POOL * (size_t)batch * IMAGE, sizeof(float));
+    if (!g->real) die("out of memory");
+    nn_rng r;
+    nn_rng_seed(&r, 42, 0);
+    nn_rng_fill_uniform(&r, g->real, POOL * (size_t)batch * IMAGE, -1.0f, 1.0f);
 }
 
 static void gan_free(gan *g)
 {
-    nn_model_free(g->D);
-    nn_model_free(g->G);
+    nn_gan_free(g->gan);
     nn_free(g->real);
-    nn_free(g->z);
-    nn_free(g->d_in);
-    nn_free(g->targets);
-    nn_free(g->ds);
-    nn_free(g->dfake);
 }
 
-/* One training step, the same as torch_ref.py's loop body. Returns D's loss
- * so the compiler cannot drop the work (and a NaN would show). */
+/* One training step, the same as torch_ref.py's loop body: G makes a batch,
+ * D judges real and fake and is updated, then D judges the fakes again and
+ * G is updated through it. Returns D's loss so the compiler cannot drop the
+ * work (and a NaN would show). */
 static float gan_step(gan *g)
 {
-    int B = g->batch;
-    size_t img = (size_t)B * IMAGE;
-    const float *real = g->real + (size_t)(g->step % POOL) * img;
+    const float *real = g->real + (size_t)(g->step % POOL) * (size_t)g->batch * IMAGE;
     g->step++;
-
-    /* fake = G(z) */
-    nn_rng_fill_normal(&g->rng, g->z, (size_t)B * LATENT, 0.0f, 1.0f);
-    const float *fake = nn_model_forward(g->G, g->z, B, 1);
-
-    /* lossD = bce(D(real), 1) + bce(D(fake.detach()), 0), one forward of
-     * 2B rows; each half is a mean over B, as in torch. */
-    memcpy(g->d_in, real, img * sizeof(float));
-    memcpy(g->d_in + img, fake, img * sizeof(float));
-    const float *s = nn_model_forward(g->D, g->d_in, 2 * B, 1);
-    float loss_d = nn_bce_with_logits(g->ds, s, g->targets, B) +
-                   nn_bce_with_logits(g->ds + B, s + B, g->targets + B, B);
-    nn_model_zero_grad(g->D);
-    nn_model_backward(g->D, NULL, g->ds, 2 * B, 1); /* detach: no gradient to G */
-    nn_model_adam_step(g->D, &g->opt);
-
-    /* lossG = bce(D(fake), 1) through the updated D, frozen: the gradient
-     * goes to the fake pixels only, then through G (G's activations for
-     * this batch are still in G). */
-    s = nn_model_forward(g->D, g->d_in + img, B, 1);
-    nn_bce_with_logits(g->ds, s, g->targets, B);
-    memset(g->dfake, 0, img * sizeof(float));
-    nn_model_backward(g->D, g->dfake, g->ds, B, 0);
-    nn_model_zero_grad(g->G);
-    nn_model_backward(g->G, NULL, g->dfake, B, 1);
-    nn_model_adam_step(g->G, &g->opt);
-    return loss_d;
+    nn_gan_stats st;
+    nn_gan_step(g->gan, real, &st);
+    return st.d_loss;
 }
 
 /* Multiply-adds of a batch through the linear layers of m, times 2 (flops):
@@ -171,11 +119,12 @@ static double linear_flops(const nn_model *m, int batch, int fwd, int dw, int dx
 static double step_flops(const gan *g)
 {
     int B = g->batch;
+    const nn_model *G = g->gan->G, *D = g->gan->D;
     double f = 0.0;
-    f += linear_flops(g->G, B, 1, 0, g->G->n_layers);     /* G forward */
-    f += linear_flops(g->D, 2 * B, 1, 1, 1);              /* D on real + fake */
-    f += linear_flops(g->D, B, 1, 0, 0);                  /* D on fake, to dfake */
-    f += linear_flops(g->G, B, 0, 1, 1);                  /* G backward */
+    f += linear_flops(G, B, 1, 0, G->n_layers);     /* G forward */
+    f += linear_flops(D, 2 * B, 1, 1, 1);           /* D on real, then on fake */
+    f += linear_flops(D, B, 1, 0, 0);               /* D on fake, to dfake */
+    f += linear_flops(G, B, 0, 1, 1);               /* G backward */
     return f;
 }
 

@@ -1,17 +1,17 @@
-/* Exercise 2: the generator, latent_dim -> hidden layers -> image_dim.
+/* Exercise 2: the generator, latent_dim -> hidden layers -> data_dim.
+ * nn_gan_create builds every generator of the course with it (lib/gan.h).
  * Check it with `make check EX=2`; stuck? `make hint EX=2`. */
-#include "exercises.h"
+#include "nn.h"
 
-nn_model *gan_build_generator(const gan_arch *a, int max_batch, nn_error *err)
+nn_model *nn_gan_build_generator(const nn_gan_arch *a, int max_batch, nn_error *err)
 {
-    /* TODO: fill an array of nn_layer_spec: for each of a->n_g_hidden widths
-     * a LINEAR layer to a->g_hidden[i], a BATCHNORM (arg 0) if
-     * a->g_batchnorm, a LEAKY_RELU (arg a->slope); then a LINEAR layer to
-     * a->image_dim and a TANH. Return nn_model_create(a->latent_dim, specs,
-     * n, max_batch, err). */
+    /* TODO: list the layers as nn_layer_spec (model.h): for each hidden
+     * width, a linear layer, batchnorm if a->g_batchnorm, then leaky ReLU
+     * (a->g_slope), or ReLU when the slope is 0; then a linear layer to
+     * a->data_dim and, if a->g_tanh, tanh. Build it with nn_model_create. */
     (void)a;
     (void)max_batch;
-    nn_fail(err, NN_ERR_ARG,
-            "gan_build_generator is not written yet: see exercises/02_build_generator.c");
+    nn_fail(err, NN_ERR_ARG, "exercise 2 (nn_gan_build_generator, "
+            "exercises/02_build_generator.c) is not written yet: make hint EX=2");
     return NULL;
 }

@@ -1,17 +1,17 @@
-/* Exercise 4: the discriminator, image_dim -> hidden layers -> one logit.
+/* Exercise 4: the discriminator, pack * data_dim -> hidden layers -> one logit.
+ * nn_gan_create builds every discriminator of the course with it.
  * Check it with `make check EX=4`; stuck? `make hint EX=4`. */
-#include "exercises.h"
+#include "nn.h"
 
-nn_model *gan_build_discriminator(const gan_arch *a, int max_batch, nn_error *err)
+nn_model *nn_gan_build_discriminator(const nn_gan_arch *a, int max_batch, nn_error *err)
 {
-    /* TODO: fill an array of nn_layer_spec: for each of a->n_d_hidden widths
-     * a LINEAR layer to a->d_hidden[i], a LEAKY_RELU (arg a->slope), and a
-     * DROPOUT (arg a->d_dropout) when a->d_dropout > 0; then a LINEAR layer
-     * to 1 (no sigmoid). Return nn_model_create(a->image_dim, ...). */
+    /* TODO: like exercise 2, with D's layers (lib/gan.h says which): for
+     * each hidden width a linear layer, leaky ReLU (a->d_slope) and dropout
+     * when a->d_dropout > 0; minibatch stddev if a->d_mbstd; a linear layer
+     * to one logit. The input is a->pack samples side by side. */
     (void)a;
     (void)max_batch;
-    nn_fail(err, NN_ERR_ARG,
-            "gan_build_discriminator is not written yet: see "
-            "exercises/04_build_discriminator.c");
+    nn_fail(err, NN_ERR_ARG, "exercise 4 (nn_gan_build_discriminator, "
+            "exercises/04_build_discriminator.c) is not written yet: make hint EX=4");
     return NULL;
 }

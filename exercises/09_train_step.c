@@ -1,19 +1,41 @@
-/* Exercise 9: one GAN training step, D then G.
- * Check it with `make check EX=9` (after 1, 3, 5, 7 and 8 pass); stuck?
- * `make hint EX=9`. */
-#include "exercises.h"
+/* Exercise 9: one GAN training step, D then G. Lessons 06, 08 and 09, the
+ * benchmark and the tests all train through these functions (lib/gan.h).
+ * Check it with `make check EX=9`; stuck? `make hint EX=9`. */
+#include "nn.h"
 
-void gan_train_step(gan_trainer *t, const float *real, int batch, gan_step_stats *st)
+#include <string.h>
+
+float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *st)
 {
-    /* TODO: follow the order written above gan_train_step in exercises.h:
-     * t->d_steps discriminator updates (sample z, generate, D on [real; fake]
-     * as one batch, d loss, zero D's grads, D backward, Adam on D), then one
-     * generator update on the last fake batch (D forward, g loss, D backward
-     * frozen into t->dfake, zero G's grads, G backward, Adam on G). Fill st. */
-    (void)t;
+    /* TODO: one update of discriminator D (not always g->D: unrolling
+     * passes a copy). Fresh fakes (exercise 1, then G in train mode, copied
+     * to g->fake); D's gradients zeroed; D on the real batch, then on the
+     * fakes, each followed by its backward (nn_gan_d_objective gives the
+     * gradients; D keeps only its last forward's activations); the penalty
+     * when g->cfg.gp_lambda > 0; st's D fields; Adam on D. Return D's loss. */
+    (void)g;
+    (void)D;
     (void)real;
-    (void)batch;
-    st->d_loss = st->g_loss = 0.0f;
-    st->d_real = st->d_fake = 0.0f;
-    st->d_grad_norm = st->g_grad_norm = 0.0f;
+    st->d_loss = st->d_real = st->d_fake = st->d_grad_norm = 0.0f;
+    return 0.0f;
+}
+
+float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
+{
+    /* TODO: D judges g->fake again, frozen; G's loss (nn_gan_g_objective);
+     * the gradient back through D into g->dfake only, then through G; Adam
+     * on G. Fill st->g_grad_norm; return G's loss. */
+    (void)g;
+    (void)D;
+    st->g_grad_norm = 0.0f;
+    return 0.0f;
+}
+
+void nn_gan_step(nn_gan *g, const float *real, nn_gan_stats *st)
+{
+    /* TODO: g->cfg.d_steps D updates, the k-th on real batch k; unrolling
+     * when g->cfg.unroll > 0 (lib/gan.h); then one G update. */
+    (void)g;
+    (void)real;
+    (void)st;
 }

@@ -13,8 +13,7 @@
 
 #include "lesson.h"
 #include "nn.h"
-#include "exercises.h"
-#include "gan.h"
+#include "mlpgan.h"
 #include "image.h"
 #include "plot.h"
 
@@ -47,9 +46,9 @@ int main(int argc, char **argv)
         "before training.",
         3};
     lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    gan_arch arch;
-    gan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
-    int side = gan_image_side(arch.image_dim); /* 28 for 784 pixels */
+    nn_gan_arch arch;
+    mlpgan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
+    int side = gan_image_side(arch.data_dim); /* 28 for 784 pixels */
     nn_error err = {NN_OK, ""};
 
     /* ------------------------------------------------------------ architecture */
@@ -61,12 +60,12 @@ int main(int argc, char **argv)
                "linear layer "
                "has one output per pixel (%d = %d x %d) and a tanh squashes them into "
                "[-1, 1], the range the real images are scaled to.\n\n"
-               "gan_build_generator (exercise 2) turns the architecture into a model:",
-               arch.g_batchnorm ? "a batch normalisation and " : "", (double)arch.slope,
-               arch.image_dim, side, side);
+               "nn_gan_build_generator (exercise 2) turns the architecture into a model:",
+               arch.g_batchnorm ? "a batch normalisation and " : "", (double)arch.g_slope,
+               arch.data_dim, side, side);
     lesson_code(L, "build");
     /* STEP: build */
-    nn_model *G = gan_build_generator(&arch, n_samples, &err);
+    nn_model *G = nn_gan_build_generator(&arch, n_samples, &err);
     lesson_check(L, G ? NN_OK : err.code ? err.code : NN_ERR_ARG, &err);
     FILE *f = lesson_capture_begin(L);
     gan_print_layers(f, G, arch_name[0] == 'c' ? "generator (classic)" : "generator (default)");
@@ -82,9 +81,9 @@ int main(int argc, char **argv)
                nn_layer_param_count(first));
     lesson_key(L, "g_layers", "%d", G->n_layers);
     lesson_key(L, "g_params", "%zu", nn_model_param_count(G));
-    gan_arch classic = gan_arch_classic(), dflt = gan_arch_default();
-    lesson_key(L, "g_params_classic", "%zu", gan_arch_param_count(&classic, 0));
-    lesson_key(L, "g_params_default", "%zu", gan_arch_param_count(&dflt, 0));
+    nn_gan_arch classic = mlpgan_arch_classic(), dflt = mlpgan_arch_default();
+    lesson_key(L, "g_params_classic", "%zu", nn_gan_arch_param_count(&classic, 0));
+    lesson_key(L, "g_params_default", "%zu", nn_gan_arch_param_count(&dflt, 0));
 
     /* ------------------------------------------------------------ latent */
     lesson_step(L, "The latent vector");
@@ -93,7 +92,7 @@ int main(int argc, char **argv)
                "draw them from the standard normal N(0, 1); some use the uniform U(-1, 1). "
                "Both work: G learns to map whichever distribution it is fed onto images. "
                "What matters is that training and sampling use the same one. The course "
-               "uses N(0, 1) (gan_sample_latent, exercise 1), which has no hard edges.\n\n"
+               "uses N(0, 1) (nn_sample_latent, exercise 1), which has no hard edges.\n\n"
                "One batch of each, and their histograms:",
                arch.latent_dim);
     lesson_code(L, "latent");
@@ -104,7 +103,7 @@ int main(int argc, char **argv)
     if (!z || !u) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d latent numbers", n_z);
     nn_rng rng;
     nn_rng_seed(&rng, L->seed, 0);
-    gan_sample_latent(z, n_samples, arch.latent_dim, &rng);
+    nn_sample_latent(z, n_samples, arch.latent_dim, &rng);
     nn_rng_fill_uniform(&rng, u, (size_t)n_z, -1.0f, 1.0f);
     gan_stats zs = gan_describe(z, (size_t)n_z), us = gan_describe(u, (size_t)n_z);
     lesson_print(L, "z  (%d, %d) from N(0, 1):   mean %+.3f  std %.3f  min %+.2f  max %+.2f\n",
@@ -144,7 +143,8 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ forward */
     lesson_step(L, "The forward pass");
     lesson_say(L,
-               "Before G can draw, its weights need values: gan_init_weights (exercise 6) "
+               "Before G can draw, its weights need values: nn_model_init, which runs "
+               "nn_init_linear (exercise 6) "
                "draws every weight from N(0, 0.02) and sets the biases to 0, as DCGAN does. "
                "Then gan_generate (exercise 3) runs the layers in order. In train mode "
                "batchnorm standardises each feature over the batch; in eval mode (used to "
@@ -153,8 +153,8 @@ int main(int argc, char **argv)
     lesson_code(L, "forward");
     /* STEP: forward */
     nn_rng_seed(&rng, L->seed, 1);
-    gan_init_weights(G, &rng);
-    const float *img = gan_generate(G, z, n_samples, 1);
+    nn_model_init(G, &rng, NN_INIT_NORMAL_002);
+    const float *img = nn_model_forward(G, z, n_samples, 1);
     lesson_print(L, "  z                      (%d, %d)\n", n_samples, G->in);
     for (int i = 0; i < G->n_layers; i++) {
         const nn_layer *l = &G->layers[i];
@@ -162,11 +162,11 @@ int main(int argc, char **argv)
         lesson_print(L, "  %2d %-19s (%d, %d)   std %.4f\n", i,
                      nn_layer_kind_name(l->spec.kind), n_samples, l->out, a.std);
     }
-    gan_stats tr = gan_describe(img, (size_t)n_samples * (size_t)arch.image_dim);
-    float *pix = nn_alloc((size_t)n_samples * (size_t)arch.image_dim, sizeof(float));
+    gan_stats tr = gan_describe(img, (size_t)n_samples * (size_t)arch.data_dim);
+    float *pix = nn_alloc((size_t)n_samples * (size_t)arch.data_dim, sizeof(float));
     if (!pix) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d images", n_samples);
     gan_sample_images(pix, G, z, n_samples);
-    gan_stats ev = gan_describe(pix, (size_t)n_samples * (size_t)arch.image_dim);
+    gan_stats ev = gan_describe(pix, (size_t)n_samples * (size_t)arch.data_dim);
     lesson_print(L, "train mode: pixels in [%+.3f, %+.3f], mean %+.4f, std %.4f\n", tr.min,
                  tr.max, tr.mean, tr.std);
     lesson_print(L, "eval mode:  pixels in [%+.3f, %+.3f], mean %+.4f, std %.4f\n", ev.min,
@@ -188,7 +188,7 @@ int main(int argc, char **argv)
                      "untouched running averages do no rescaling."
                    : "Without batchnorm nothing rescales the activations on the way.");
     histogram(L, "untrained_pixels", "pixel values of the untrained G (eval mode)", "pixel",
-              pix, n_samples * arch.image_dim, 40);
+              pix, n_samples * arch.data_dim, 40);
 
     /* ------------------------------------------------------------ samples */
     lesson_step(L, "What an untrained generator draws");

@@ -13,8 +13,7 @@
 
 #include "lesson.h"
 #include "nn.h"
-#include "exercises.h"
-#include "gan.h"
+#include "mlpgan.h"
 #include "data.h"
 #include "plot.h"
 
@@ -75,8 +74,8 @@ int main(int argc, char **argv)
         "decides whether signals shrink, survive or explode through the layers.",
         4};
     lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    gan_arch arch;
-    gan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
+    nn_gan_arch arch;
+    mlpgan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
     int batch = L->fast ? 64 : 256;
     nn_error err = {NN_OK, ""};
 
@@ -89,15 +88,15 @@ int main(int argc, char **argv)
                "D's gradient)%s. The last linear layer has a single output: a logit s, any "
                "real number. D(x) = sigmoid(s) is the probability that x is real; the "
                "losses take s itself, which is numerically safer.\n\n"
-               "gan_build_discriminator (exercise 4) builds it:",
-               arch.image_dim, (double)arch.slope,
+               "nn_gan_build_discriminator (exercise 4) builds it:",
+               arch.data_dim, (double)arch.g_slope,
                arch.d_dropout > 0.0f ? ", then dropout, which zeroes a random share of the "
                                        "features during training so D cannot memorise the "
                                        "training images"
                                      : "");
     lesson_code(L, "build");
     /* STEP: build */
-    nn_model *D = gan_build_discriminator(&arch, batch, &err);
+    nn_model *D = nn_gan_build_discriminator(&arch, batch, &err);
     lesson_check(L, D ? NN_OK : err.code ? err.code : NN_ERR_ARG, &err);
     FILE *f = lesson_capture_begin(L);
     gan_print_layers(f, D, arch_name[0] == 'c' ? "discriminator (classic)"
@@ -106,27 +105,27 @@ int main(int argc, char **argv)
     /* END STEP */
     lesson_key(L, "d_layers", "%d", D->n_layers);
     lesson_key(L, "d_params", "%zu", nn_model_param_count(D));
-    gan_arch classic = gan_arch_classic(), dflt = gan_arch_default();
-    lesson_key(L, "d_params_classic", "%zu", gan_arch_param_count(&classic, 1));
-    lesson_key(L, "d_params_default", "%zu", gan_arch_param_count(&dflt, 1));
+    nn_gan_arch classic = mlpgan_arch_classic(), dflt = mlpgan_arch_default();
+    lesson_key(L, "d_params_classic", "%zu", nn_gan_arch_param_count(&classic, 1));
+    lesson_key(L, "d_params_default", "%zu", nn_gan_arch_param_count(&dflt, 1));
 
     /* ------------------------------------------------------------ forward */
     lesson_step(L, "Forward pass: a logit and a probability");
     lesson_say(L,
-               "D, initialised like G with N(0, 0.02) weights (gan_init_weights), looks at "
-               "%d real images, scaled from bytes to [-1, 1] by gan_normalize_batch "
+               "D, initialised like G with N(0, 0.02) weights (nn_init_linear), looks at "
+               "%d real images, scaled from bytes to [-1, 1] by nn_bytes_to_float "
                "(exercise 10), and at %d images of the untrained generator. "
-               "gan_discriminate (exercise 5) returns the logits and fills the "
-               "probabilities. Eval mode: no dropout while we only look.",
+               "D returns one logit per image; nn_sigmoidf (exercise 5) turns each into "
+               "a probability. Eval mode: no dropout while we only look.",
                batch, batch);
     lesson_code(L, "forward");
     /* STEP: forward */
     nn_dataset ds;
     lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TEST, &err), &err);
-    size_t img = (size_t)arch.image_dim;
+    size_t img = (size_t)arch.data_dim;
     if ((size_t)ds.c * (size_t)ds.h * (size_t)ds.w != img)
         lesson_fail(L, LESSON_EXIT_INPUT, "%s: images of %dx%dx%d, but D reads %d pixels",
-                    data_dir ? data_dir : NN_FASHION_MNIST_DIR, ds.c, ds.h, ds.w, arch.image_dim);
+                    data_dir ? data_dir : NN_FASHION_MNIST_DIR, ds.c, ds.h, ds.w, arch.data_dim);
     float *real = nn_alloc((size_t)batch * img, sizeof(float));
     float *fake = nn_alloc((size_t)batch * img, sizeof(float));
     float *z = nn_alloc((size_t)batch * (size_t)arch.latent_dim, sizeof(float));
@@ -134,17 +133,17 @@ int main(int argc, char **argv)
     float *s_real = nn_alloc((size_t)batch, sizeof(float)), *s_fake = nn_alloc((size_t)batch, sizeof(float));
     if (!real || !fake || !z || !p_real || !p_fake || !s_real || !s_fake)
         lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for a batch of %d images", batch);
-    gan_normalize_batch(real, ds.pixels, (size_t)batch * img);
+    nn_bytes_to_float(real, ds.pixels, (size_t)batch * img, NN_RANGE_PM1);
 
-    nn_model *G = gan_build_generator(&arch, batch, &err);
+    nn_model *G = nn_gan_build_generator(&arch, batch, &err);
     lesson_check(L, G ? NN_OK : err.code ? err.code : NN_ERR_ARG, &err);
     nn_rng rng;
     nn_rng_seed(&rng, L->seed, 1);
-    gan_init_weights(G, &rng);
+    nn_model_init(G, &rng, NN_INIT_NORMAL_002);
     nn_rng_seed(&rng, L->seed, 2);
-    gan_init_weights(D, &rng);
+    nn_model_init(D, &rng, NN_INIT_NORMAL_002);
     nn_rng_seed(&rng, L->seed, 3);
-    gan_sample_latent(z, batch, arch.latent_dim, &rng);
+    nn_sample_latent(z, batch, arch.latent_dim, &rng);
     gan_sample_images(fake, G, z, batch);
 
     memcpy(s_real, gan_discriminate(D, real, batch, 0, p_real), (size_t)batch * sizeof(float));
@@ -191,19 +190,19 @@ int main(int argc, char **argv)
                "Each is tried on a discriminator-shaped stack: %d -> %d hidden layers of 256 "
                "with leaky ReLU %g -> 1, run on the same %d real images. First, the "
                "initial weights of the second hidden layer:",
-               arch.image_dim, depth, (double)arch.slope, batch);
+               arch.data_dim, depth, (double)arch.g_slope, batch);
     lesson_code(L, "init");
     /* STEP: init */
     nn_layer_spec specs[2 * 20 + 1];
     int n_specs = 0;
     for (int i = 0; i < depth; i++) {
         specs[n_specs++] = (nn_layer_spec){NN_LAYER_LINEAR, 256, 0.0f};
-        specs[n_specs++] = (nn_layer_spec){NN_LAYER_LEAKY_RELU, 0, arch.slope};
+        specs[n_specs++] = (nn_layer_spec){NN_LAYER_LEAKY_RELU, 0, arch.d_slope};
     }
     specs[n_specs++] = (nn_layer_spec){NN_LAYER_LINEAR, 1, 0.0f};
     nn_model *net[N_INITS];
     for (int k = 0; k < N_INITS; k++) {
-        net[k] = nn_model_create(arch.image_dim, specs, n_specs, batch, &err);
+        net[k] = nn_model_create(arch.data_dim, specs, n_specs, batch, &err);
         lesson_check(L, net[k] ? NN_OK : err.code, &err);
         nn_rng_seed(&rng, L->seed, 10);   /* the same draws for every rule */
         init_model(net[k], k, &rng);
@@ -301,7 +300,7 @@ int main(int argc, char **argv)
                "keeps the spread near constant at any depth.\n\n"
                "DCGAN's N(0, 0.02) works in its setting because batchnorm rescales every "
                "layer, and because GAN networks are shallow: the course's D has only %d "
-               "hidden layers, so the shrinking stays mild. That is why gan_init_weights "
+               "hidden layers, so the shrinking stays mild. That is why nn_init_linear "
                "keeps it, and why a deeper network without batchnorm should use He.",
                depth, arch.n_d_hidden);
 

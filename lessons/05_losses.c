@@ -16,8 +16,7 @@
 
 #include "lesson.h"
 #include "nn.h"
-#include "exercises.h"
-#include "gan.h"
+#include "mlpgan.h"
 #include "plot.h"
 
 /* Points on the x axis where D and the densities are evaluated. */
@@ -63,7 +62,7 @@ static float train_d(nn_model *D, nn_rng *r, int steps, float mu_d, float sd_d, 
         nn_rng_fill_normal(r, x, HALF, mu_d, sd_d);        /* rows 0..HALF: real */
         nn_rng_fill_normal(r, x + HALF, HALF, mu_g, sd_g); /* rows HALF..: fake */
         const float *s = nn_model_forward(D, x, 2 * HALF, 1);
-        loss = gan_d_loss(ds, ds + HALF, s, s + HALF, HALF);
+        loss = nn_gan_d_loss(ds, ds + HALF, s, s + HALF, HALF, HALF, 1.0f);
         nn_model_zero_grad(D);
         nn_model_backward(D, NULL, ds, 2 * HALF, 1);
         nn_model_adam_step(D, &opt);
@@ -110,21 +109,21 @@ static float g_loss_at(nn_model *D, const float *x, int n)
 {
     float ds[8];
     const float *s = nn_model_forward(D, x, n, 0);
-    return gan_g_loss(ds, s, n);
+    return nn_gan_g_loss_nonsat(ds, s, n);
 }
 
-/* This lesson runs the student's gan_d_loss and gan_g_loss (exercises 7 and
+/* This lesson runs the student's nn_gan_d_loss and nn_gan_g_loss_nonsat (exercises 7 and
  * 8). At logits 0 (D = 1/2) their values are known, 2 log 2 and log 2: an
  * unwritten or wrong one is named here instead of training nothing. */
 static void check_exercises(lesson *L)
 {
     float zero = 0.0f, g1, g2;
-    float d = gan_d_loss(&g1, &g2, &zero, &zero, 1);
+    float d = nn_gan_d_loss(&g1, &g2, &zero, &zero, 1, 1, 1.0f);
     if (!(fabsf(d - 1.3862944f) < 1e-3f))
-        lesson_fail(L, LESSON_EXIT_INPUT, "gan_d_loss gives %g at D(x) = D(G(z)) = 1/2, not "
+        lesson_fail(L, LESSON_EXIT_INPUT, "nn_gan_d_loss gives %g at D(x) = D(G(z)) = 1/2, not "
                     "2 log 2 = 1.386: it is not written yet or wrong; see "
                     "exercises/07_d_loss.c and make check EX=7", (double)d);
-    float g = gan_g_loss(&g1, &zero, 1);
+    float g = nn_gan_g_loss_nonsat(&g1, &zero, 1);
     if (!(fabsf(g - 0.6931472f) < 1e-3f))
         lesson_fail(L, LESSON_EXIT_INPUT, "gan_g_loss gives %g at D(G(z)) = 1/2, not log 2 = "
                     "0.693: it is not written yet or wrong; see exercises/08_g_loss.c and "
@@ -176,7 +175,7 @@ int main(int argc, char **argv)
         float s = logf(probs[i] / (1.0f - probs[i])); /* the logit with sigmoid(s) = p */
         float d_mm, d_ns;
         float l_mm = nn_gan_g_loss_minimax(&d_mm, &s, 1);
-        float l_ns = gan_g_loss(&d_ns, &s, 1);
+        float l_ns = nn_gan_g_loss_nonsat(&d_ns, &s, 1);
         lesson_print(L, "  %7.3f   %+10.4f  %+8.4f   %+10.4f  %+8.4f\n", probs[i], l_mm, d_mm,
                      l_ns, d_ns);
     }
@@ -324,19 +323,19 @@ int main(int argc, char **argv)
     float gr[4], gf[4], gg[4], tmp[4], tmp2[4];
     const float h = 1e-2f;
     double ana[12], num[12];
-    gan_d_loss(gr, gf, sr, sf, 4);
-    gan_g_loss(gg, sf, 4);
+    nn_gan_d_loss(gr, gf, sr, sf, 4, 4, 1.0f);
+    nn_gan_g_loss_nonsat(gg, sf, 4);
     for (int i = 0; i < 4; i++) {
         float keep = sr[i];
-        sr[i] = keep + h; double up = gan_d_loss(tmp, tmp2, sr, sf, 4);
-        sr[i] = keep - h; double dn = gan_d_loss(tmp, tmp2, sr, sf, 4);
+        sr[i] = keep + h; double up = nn_gan_d_loss(tmp, tmp2, sr, sf, 4, 4, 1.0f);
+        sr[i] = keep - h; double dn = nn_gan_d_loss(tmp, tmp2, sr, sf, 4, 4, 1.0f);
         sr[i] = keep;
         ana[i] = gr[i]; num[i] = (up - dn) / (2.0 * h);
         keep = sf[i];
-        sf[i] = keep + h; up = gan_d_loss(tmp, tmp2, sr, sf, 4);
-        double gup = gan_g_loss(tmp, sf, 4);
-        sf[i] = keep - h; dn = gan_d_loss(tmp, tmp2, sr, sf, 4);
-        double gdn = gan_g_loss(tmp, sf, 4);
+        sf[i] = keep + h; up = nn_gan_d_loss(tmp, tmp2, sr, sf, 4, 4, 1.0f);
+        double gup = nn_gan_g_loss_nonsat(tmp, sf, 4);
+        sf[i] = keep - h; dn = nn_gan_d_loss(tmp, tmp2, sr, sf, 4, 4, 1.0f);
+        double gdn = nn_gan_g_loss_nonsat(tmp, sf, 4);
         sf[i] = keep;
         ana[4 + i] = gf[i]; num[4 + i] = (up - dn) / (2.0 * h);
         ana[8 + i] = gg[i]; num[8 + i] = (gup - gdn) / (2.0 * h);
@@ -359,7 +358,7 @@ int main(int argc, char **argv)
     float x[4] = {-1.05f, -0.55f, -0.15f, 0.35f}, dxa[4] = {0}, ds[4];
     const float hx = 1e-3f;
     const float *s = nn_model_forward(D, x, 4, 0);
-    gan_g_loss(ds, s, 4);
+    nn_gan_g_loss_nonsat(ds, s, 4);
     nn_model_backward(D, dxa, ds, 4, 0);
     double ax[4], nx[4];
     for (int i = 0; i < 4; i++) {
@@ -388,7 +387,7 @@ int main(int argc, char **argv)
                toward, (double)mu_data);
     if (worst_err > 1e-2)
         lesson_fail(L, LESSON_EXIT_INTERNAL, "a gradient formula disagrees with its central "
-                    "difference (relative error %.1e): check gan_d_loss and gan_g_loss "
+                    "difference (relative error %.1e): check nn_gan_d_loss and nn_gan_g_loss_nonsat "
                     "(exercises 7 and 8)", worst_err);
 
     nn_model_free(D);

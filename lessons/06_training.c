@@ -15,8 +15,7 @@
 #include "lesson.h"
 #include "nn.h"
 #include "data.h"
-#include "exercises.h"
-#include "gan.h"
+#include "mlpgan.h"
 #include "image.h"
 #include "plot.h"
 
@@ -102,7 +101,7 @@ static void plot_pair(lesson *L, const char *name, const char *title, const char
 
 /* NULL while every figure of the step is a finite, sane number; otherwise a
  * phrase naming which one went wrong and how. */
-static const char *diverged(const gan_step_stats *st)
+static const char *diverged(const nn_gan_stats *st)
 {
     if (isnan(st->d_loss)) return "the discriminator loss is NaN";
     if (isnan(st->g_loss)) return "the generator loss is NaN";
@@ -125,7 +124,7 @@ static void widths(char *buf, size_t size, int in, const int *hidden, int n, int
 }
 
 /* Frees what a training run holds, before it ends early or normally. */
-static void free_run(gan_trainer *t, nn_dataset *ds, int *order, float *real, float *zfix,
+static void free_run(nn_gan *t, nn_dataset *ds, int *order, float *real, float *zfix,
                      train_log *lg)
 {
     nn_free(lg->d_loss);
@@ -135,7 +134,7 @@ static void free_run(gan_trainer *t, nn_dataset *ds, int *order, float *real, fl
     nn_free(zfix);
     nn_free(order);
     nn_free(real);
-    gan_trainer_free(t);
+    nn_gan_free(t);
     nn_dataset_free(ds);
 }
 
@@ -274,10 +273,10 @@ int main(int argc, char **argv)
         6};
     lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
     nn_error err = {NN_OK, ""};
-    gan_arch arch;
-    gan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
-    gan_loss_kind loss;
-    gan_loss_parse(loss_name, &loss);
+    nn_gan_arch arch;
+    mlpgan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
+    nn_gan_objective loss;
+    mlpgan_loss_parse(loss_name, &loss);
     int classic = strcmp(arch_name, "classic") == 0;
     if (real_label == 0.0f) real_label = classic ? 1.0f : 0.9f;
     if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
@@ -298,14 +297,14 @@ int main(int argc, char **argv)
                         "folder exists and is writable", save_samples);
         fclose(probe);
     }
-    int side = gan_image_side(arch.image_dim);
+    int side = gan_image_side(arch.data_dim);
 
     /* ------------------------------------------------------------ data */
     lesson_step(L, "The data, in batches");
     lesson_say(L,
                "One epoch is one pass over the training set in a new random order. Each "
                "training step takes %d real image%s (%d per discriminator update, %d "
-               "update%s per step), turned from bytes into [-1, 1] by gan_normalize_batch "
+               "update%s per step), turned from bytes into [-1, 1] by nn_bytes_to_float "
                "(exercise 10): the range of G's tanh, so real and fake pixels are on the "
                "same scale.%s",
                batch * d_steps, batch * d_steps > 1 ? "s" : "", batch, d_steps,
@@ -322,10 +321,10 @@ int main(int argc, char **argv)
                  ds.h, ds.w, rows, steps_per_epoch);
     /* END STEP */
     int n_images = ds.n, c = ds.c, h = ds.h, w = ds.w;
-    if (c * h * w != arch.image_dim || steps_per_epoch < 1) nn_dataset_free(&ds);
-    if (c * h * w != arch.image_dim)
+    if (c * h * w != arch.data_dim || steps_per_epoch < 1) nn_dataset_free(&ds);
+    if (c * h * w != arch.data_dim)
         lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d, but the GAN draws "
-                    "%d pixels; use a 28 x 28 grey data set", c, h, w, arch.image_dim);
+                    "%d pixels; use a 28 x 28 grey data set", c, h, w, arch.data_dim);
     if (steps_per_epoch < 1)
         lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d x --d-steps %d = %d images per step, more "
                     "than the %d in the data set; lower them", batch, d_steps, rows, n_images);
@@ -333,7 +332,7 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ models */
     lesson_step(L, "Generator, discriminator and their optimizers");
     lesson_say(L,
-               "gan_trainer_create builds G and D from the architecture (exercises 2 and "
+               "mlpgan_create builds G and D from the architecture (exercises 2 and "
                "4), initialises them with N(0, 0.02) (exercise 6), gives each its own Adam "
                "(lr %g, beta1 0.5, beta2 0.999: the DCGAN setting, whose low beta1 lets "
                "the optimizer follow a moving target) and allocates every buffer once. "
@@ -341,7 +340,7 @@ int main(int argc, char **argv)
                (double)lr, arch_name, loss_name, (double)real_label);
     lesson_code(L, "trainer");
     /* STEP: trainer */
-    gan_trainer *t = gan_trainer_create(&arch, loss, lr, batch, d_steps, real_label, L->seed,
+    nn_gan *t = mlpgan_create(&arch, loss, lr, batch, d_steps, real_label, L->seed,
                                         &err);
     if (!t) {
         nn_dataset_free(&ds);
@@ -362,8 +361,8 @@ int main(int argc, char **argv)
                    "Run it again without --arch to compare.");
     else {
         char gw[64], dw[64];
-        widths(gw, sizeof gw, arch.latent_dim, arch.g_hidden, arch.n_g_hidden, arch.image_dim);
-        widths(dw, sizeof dw, arch.image_dim, arch.d_hidden, arch.n_d_hidden, 1);
+        widths(gw, sizeof gw, arch.latent_dim, arch.g_hidden, arch.n_g_hidden, arch.data_dim);
+        widths(dw, sizeof dw, arch.data_dim, arch.d_hidden, arch.n_d_hidden, 1);
         lesson_say(L,
                    "The default is still a plain MLP, with four choices that the classic "
                    "one lacks; each is explained at the end of the lesson: batchnorm in G, "
@@ -374,14 +373,14 @@ int main(int argc, char **argv)
 
     /* The order of the images in this epoch, and the real rows of one step. */
     int *order = nn_alloc((size_t)ds.n, sizeof(int));
-    float *real = nn_alloc((size_t)rows * (size_t)arch.image_dim, sizeof(float));
+    float *real = nn_alloc((size_t)rows * (size_t)arch.data_dim, sizeof(float));
     if (!order || !real) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for batches");
     for (int i = 0; i < ds.n; i++) order[i] = i;
     if (resume) {
         nn_status ls = nn_model_load(t->G, lesson_path(L, "G.ckpt"), &err);
         if (ls == NN_OK) ls = nn_model_load(t->D, lesson_path(L, "D.ckpt"), &err);
         if (ls != NN_OK) {
-            gan_trainer_free(t);
+            nn_gan_free(t);
             nn_free(order);
             nn_free(real);
             nn_dataset_free(&ds);
@@ -397,7 +396,7 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ one step */
     lesson_step(L, "One training step");
     lesson_say(L,
-               "gan_train_step (exercise 9) is one turn of the game, in DESIGN.md's order:\n"
+               "nn_gan_step (exercise 9) is one turn of the game:\n"
                "- sample z, run G: a batch of fakes;\n"
                "- D judges real and fake; the D loss -log D(x) - log(1 - D(G(z))) is "
                "back-propagated into D's weights only, and Adam moves D;\n"
@@ -412,12 +411,9 @@ int main(int argc, char **argv)
     nn_rng data_rng;
     nn_rng_seed(&data_rng, L->seed, 32 + (uint64_t)epochs_done);
     nn_rng_shuffle(&data_rng, order, ds.n);
-    for (int r = 0; r < rows; r++)
-        gan_normalize_batch(real + (size_t)r * (size_t)arch.image_dim,
-                            ds.pixels + (size_t)order[r] * (size_t)arch.image_dim,
-                            (size_t)arch.image_dim);
-    gan_step_stats st;
-    gan_train_step(t, real, batch, &st);
+    nn_dataset_gather(real, &ds, order, rows, NN_RANGE_PM1); /* bytes -> [-1, 1] */
+    nn_gan_stats st;
+    nn_gan_step(t, real, &st);
     lesson_print(L, "d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f\n", st.d_loss, st.g_loss,
                  st.d_real, st.d_fake);
     /* END STEP */
@@ -440,7 +436,7 @@ int main(int argc, char **argv)
      * depend on training): the grids show one G changing, not new dice. */
     nn_rng zr;
     nn_rng_seed(&zr, L->seed, 7);
-    gan_sample_latent(zfix, GRID_N, arch.latent_dim, &zr);
+    nn_sample_latent(zfix, GRID_N, arch.latent_dim, &zr);
 
     lesson_step(L, "Training");
     lesson_say(L,
@@ -461,11 +457,8 @@ int main(int argc, char **argv)
         /* Epoch 1's first batch was the step shown above. */
         for (long s = (e == 0); s < steps_per_epoch; s++) {
             /* This step's real rows, bytes -> [-1, 1] (exercise 10). */
-            for (int r = 0; r < rows; r++)
-                gan_normalize_batch(real + (size_t)r * (size_t)arch.image_dim,
-                                    ds.pixels + (size_t)order[s * rows + r] * (size_t)arch.image_dim,
-                                    (size_t)arch.image_dim);
-            gan_train_step(t, real, batch, &st);
+            nn_dataset_gather(real, &ds, order + s * rows, rows, NN_RANGE_PM1);
+            nn_gan_step(t, real, &st);
             /* One entry per step: the curves plotted after training. */
             lg.d_loss[lg.n] = st.d_loss;
             lg.g_loss[lg.n] = st.g_loss;
@@ -549,11 +542,11 @@ int main(int argc, char **argv)
     lesson_check(L, nn_model_save(t->D, lesson_path(L, "D.ckpt"), &err), &err);
     save_state(L, arch_name, epochs_done, steps_done);
     if (save_samples) {
-        float *x = nn_alloc((size_t)n_export * (size_t)arch.image_dim, sizeof(float));
+        float *x = nn_alloc((size_t)n_export * (size_t)arch.data_dim, sizeof(float));
         float *z = nn_alloc((size_t)n_export * (size_t)arch.latent_dim, sizeof(float));
         if (!x || !z) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d samples", n_export);
         nn_rng_seed(&zr, L->seed, 8);
-        gan_sample_latent(z, n_export, arch.latent_dim, &zr);
+        nn_sample_latent(z, n_export, arch.latent_dim, &zr);
         gan_sample_images(x, t->G, z, n_export);
         lesson_check(L, write_idx(save_samples, x, n_export, side, side, &err), &err);
         lesson_print(L, "%d samples -> %s\n", n_export, save_samples);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "exercises.h"
 #include "lesson.h"
 #include "nn.h"
 #include "plot.h"
@@ -26,16 +25,17 @@ static const lesson_flag flags[] = {
 
 /* f(x) = sum_i r_i leaky_relu(x_i): the smallest "layer + loss" there is. */
 typedef struct {
+    const float *x;   /* (n) the point, nudged one element at a time */
     const float *r;   /* (n) fixed random read-out weights */
     float *y;         /* (n) scratch */
     int n;
     float slope;
 } leaky_ctx;
 
-static double leaky_sum(const float *x, void *p)
+static double leaky_sum(void *p)
 {
     leaky_ctx *c = p;
-    nn_leaky_relu_forward(c->y, x, c->slope, (size_t)c->n);
+    nn_leaky_relu_forward(c->y, c->x, c->slope, (size_t)c->n);
     double f = 0.0;
     for (int i = 0; i < c->n; i++)
         f += (double)c->r[i] * c->y[i];
@@ -44,15 +44,16 @@ static double leaky_sum(const float *x, void *p)
 
 /* ------------------------------------------------------------ GAN loss checks */
 
-/* The full D and G losses as the trainer computes them, through the course's
- * own functions (exercises.h), so a student's code is what gets checked. */
+/* The full D and G losses as the GAN step computes them, through the
+ * library's functions whose holes the student fills, so a student's code is
+ * what gets checked. */
 typedef struct {
     nn_model *G, *D;
     nn_rng d_rng0;    /* D's dropout stream, rewound before every forward */
     float *z;         /* (batch, latent_dim) */
-    float *d_in;      /* (2 batch, image_dim): real rows, then fake rows */
+    float *d_in;      /* (2 batch, data_dim): real rows, then fake rows */
     float *ds;        /* (2 batch) dL/ds */
-    float *dfake;     /* (batch, image_dim) dL_G / d fake */
+    float *dfake;     /* (batch, data_dim) dL_G / d fake */
     int batch;
     int minimax;      /* G loss: 1 log(1 - D(G(z))), 0 -log D(G(z)) */
 } loss_ctx;
@@ -62,8 +63,8 @@ static double d_loss_value(void *p)
 {
     loss_ctx *c = p;
     c->D->rng = c->d_rng0; /* the same dropout masks every time: f is a function */
-    const float *s = gan_discriminate(c->D, c->d_in, 2 * c->batch, 1, NULL);
-    return gan_d_loss(c->ds, c->ds + c->batch, s, s + c->batch, c->batch);
+    const float *s = nn_model_forward(c->D, c->d_in, 2 * c->batch, 1);
+    return nn_gan_d_loss(c->ds, c->ds + c->batch, s, s + c->batch, c->batch, c->batch, 1.0f);
 }
 
 static void d_loss_grad(void *p)
@@ -78,11 +79,11 @@ static void d_loss_grad(void *p)
 static double g_loss_value(void *p)
 {
     loss_ctx *c = p;
-    const float *fake = gan_generate(c->G, c->z, c->batch, 1);
+    const float *fake = nn_model_forward(c->G, c->z, c->batch, 1);
     c->D->rng = c->d_rng0;
-    const float *s = gan_discriminate(c->D, fake, c->batch, 1, NULL);
+    const float *s = nn_model_forward(c->D, fake, c->batch, 1);
     return c->minimax ? nn_gan_g_loss_minimax(c->ds, s, c->batch)
-                      : gan_g_loss(c->ds, s, c->batch);
+                      : nn_gan_g_loss_nonsat(c->ds, s, c->batch);
 }
 
 static void g_loss_grad(void *p)
@@ -228,7 +229,8 @@ int main(int argc, char **argv)
                "then compare it with the analytic gradient by the course's relative error\n"
                "  rel = max |a - n| / max(1e-8, max |a| + max |n|)\n"
                "Here f(x) = sum r_i * leaky_relu(x_i) with fixed random r, checked by "
-               "gan_grad_check (exercise 13: your own checker when run with USE=exercises).");
+               "nn_central_difference and nn_rel_error (exercise 13: your own checker when "
+               "run with USE=exercises; every check below goes through them too).");
     lesson_code(L, "by_hand");
     /* STEP: by_hand */
     enum { N1 = 8 };
@@ -238,8 +240,10 @@ int main(int argc, char **argv)
         x1[i] += x1[i] >= 0.0f ? 0.1f : -0.1f;             /* no kink within h of x */
     nn_rng_fill_normal(&rng, r1, N1, 0.0f, 1.0f);
     nn_leaky_relu_backward(analytic1, r1, x1, 0.2f, N1);   /* df/dx = r * slope or r */
-    leaky_ctx c1 = {r1, y1, N1, 0.2f};
-    double rel1 = gan_grad_check(numeric1, leaky_sum, &c1, x1, analytic1, N1, step_h);
+    leaky_ctx c1 = {x1, r1, y1, N1, 0.2f};
+    for (int i = 0; i < N1; i++)                           /* f nudged in x1[i] only */
+        numeric1[i] = (float)nn_central_difference(leaky_sum, &c1, &x1[i], step_h);
+    double rel1 = nn_rel_error(analytic1, numeric1, N1);
     lesson_print(L, "   i        x    analytic     numeric\n");
     for (int i = 0; i < N1; i++)
         lesson_print(L, "  %2d  %+7.3f  %+10.6f  %+10.6f\n", i, x1[i], analytic1[i], numeric1[i]);
@@ -247,7 +251,7 @@ int main(int argc, char **argv)
     /* END STEP */
     int have_checker = nn_max_abs(numeric1, N1) > 0.0f;
     if (!have_checker)
-        lesson_say(L, "The numeric gradient is all zeros: gan_grad_check is not written yet "
+        lesson_say(L, "The numeric gradient is all zeros: nn_central_difference is not written yet "
                       "(exercise 13). `make check EX=13`, `make hint EX=13`.");
     lesson_key(L, "exercise_rel_error", "%.3g", rel1);
 
@@ -310,15 +314,15 @@ int main(int argc, char **argv)
                "exactly zero.)");
     lesson_code(L, "losses");
     /* STEP: losses */
-    gan_arch arch = {.latent_dim = 8, .image_dim = 12, .g_hidden = {16}, .n_g_hidden = 1,
+    nn_gan_arch arch = {.latent_dim = 8, .data_dim = 12, .g_hidden = {16}, .n_g_hidden = 1,
                      .g_batchnorm = 1, .d_hidden = {16}, .n_d_hidden = 1,
-                     .d_dropout = 0.3f, .slope = 0.2f};
+                     .d_dropout = 0.3f, .g_slope = 0.2f, .d_slope = 0.2f, .g_tanh = 1, .pack = 1};
     const int B = 4;
     nn_error err;
-    nn_model *G = gan_build_generator(&arch, B, &err);
+    nn_model *G = nn_gan_build_generator(&arch, B, &err);
     if (!G)
         lesson_check(L, err.code, &err);
-    nn_model *D = gan_build_discriminator(&arch, 2 * B, &err);
+    nn_model *D = nn_gan_build_discriminator(&arch, 2 * B, &err);
     if (!D)
         lesson_check(L, err.code, &err);
     nn_model_init(G, &rng, NN_INIT_XAVIER_NORMAL);   /* larger than N(0, 0.02): */
@@ -331,10 +335,10 @@ int main(int argc, char **argv)
         nn_rng_fill_normal(&rng, lc.z, (size_t)B * 8, 0.0f, 1.0f);
         nn_rng_fill_uniform(&rng, lc.d_in, 2 * B * 12, -1.0f, 1.0f);   /* real, fake rows */
         D->rng = lc.d_rng0;
-        gan_discriminate(D, lc.d_in, 2 * B, 1, NULL);
+        nn_model_forward(D, lc.d_in, 2 * B, 1);
         float margin = kink_margin(D, 2 * B);
         D->rng = lc.d_rng0;
-        gan_discriminate(D, gan_generate(G, lc.z, B, 1), B, 1, NULL);
+        nn_model_forward(D, nn_model_forward(G, lc.z, B, 1), B, 1);
         margin = fminf(margin, fminf(kink_margin(G, B), kink_margin(D, B)));
         if (margin > 5.0f * step_h)
             break;
@@ -350,7 +354,7 @@ int main(int argc, char **argv)
     nn_gradcheck(g_loss_value, g_loss_grad, &lc, vars, nv, step_h, per_var, &rep_gm);
     int losses_passed = 0;
     lesson_print(L, "  %-36s %10s  %-6s %s\n", "loss", "rel error", "", "worst at");
-    table_row(L, "D loss (gan_d_loss)", &rep_d, &losses_passed);
+    table_row(L, "D loss (nn_gan_d_loss)", &rep_d, &losses_passed);
     table_row(L, "G loss, non-saturating (gan_g_loss)", &rep_g, &losses_passed);
     table_row(L, "G loss, minimax", &rep_gm, &losses_passed);
     /* END STEP */

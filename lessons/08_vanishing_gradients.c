@@ -14,8 +14,7 @@
 #include <string.h>
 
 #include "data.h"
-#include "exercises.h"
-#include "gan.h"
+#include "mlpgan.h"
 #include "image.h"
 #include "lesson.h"
 #include "nn.h"
@@ -150,10 +149,10 @@ int main(int argc, char **argv)
         if (batch == 64)
             batch = 16;
     }
-    gan_arch arch;
-    gan_arch_parse(arch_flag, &arch);
-    gan_loss_kind pre_loss;
-    gan_loss_parse(loss_flag, &pre_loss);
+    nn_gan_arch arch;
+    mlpgan_arch_parse(arch_flag, &arch);
+    nn_gan_objective pre_loss;
+    mlpgan_loss_parse(loss_flag, &pre_loss);
 
     /* ------------------------------------------------------------ saturation */
     lesson_step(L, "The saturation picture");
@@ -233,15 +232,15 @@ int main(int argc, char **argv)
     float *real = alloc_or_fail(L, (size_t)batch * dim);
     lesson_code(L, "pretrain");
     /* STEP: pretrain */
-    gan_trainer *t = gan_trainer_create(&arch, pre_loss, lr, batch, 1, 1.0f, L->seed, &err);
+    nn_gan *t = mlpgan_create(&arch, pre_loss, lr, batch, 1, 1.0f, L->seed, &err);
     if (!t)
         lesson_check(L, err.code, &err);
-    gan_step_stats st = {0};
+    nn_gan_stats st = {0};
     lesson_progress pr;
     lesson_progress_start(L, &pr, "pretraining", pretrain_steps);
     for (int i = 0; i < pretrain_steps; i++) {
         next_real(&ld, real);
-        gan_train_step(t, real, batch, &st);
+        nn_gan_step(t, real, &st);
         lesson_progress_tick(&pr, i + 1, "D(x) %.2f D(G(z)) %.2f", st.d_real, st.d_fake);
     }
     lesson_progress_done(&pr);
@@ -263,7 +262,7 @@ int main(int argc, char **argv)
                d_iters);
     lesson_code(L, "experiment");
     /* STEP: experiment */
-    nn_model *D = gan_build_discriminator(&arch, 2 * batch, &err);
+    nn_model *D = nn_gan_build_discriminator(&arch, 2 * batch, &err);
     if (!D)
         lesson_check(L, err.code, &err);
     nn_rng rng;
@@ -271,7 +270,7 @@ int main(int argc, char **argv)
     if (!strcmp(d_init, "torch"))
         nn_model_init(D, &rng, NN_INIT_TORCH);   /* torch.nn.Linear's own default */
     else
-        gan_init_weights(D, &rng);               /* N(0, 0.02), as in training */
+        nn_model_init(D, &rng, NN_INIT_NORMAL_002);               /* N(0, 0.02), as in training */
     nn_adam opt = t->opt_d;                  /* Adam, betas (0.5, 0.999) */
     opt.lr = d_lr;
     float *z = alloc_or_fail(L, (size_t)batch * arch.latent_dim);
@@ -285,14 +284,14 @@ int main(int argc, char **argv)
     for (int it = 0; it <= d_iters; it++) {
         /* Measure: D's accuracy on a real and a fake batch, then G's gradient. */
         next_real(&ld, d_in);
-        gan_sample_latent(z, batch, arch.latent_dim, &rng);
-        const float *fake = gan_generate(G, z, batch, 1);
+        nn_sample_latent(z, batch, arch.latent_dim, &rng);
+        const float *fake = nn_model_forward(G, z, batch, 1);
         memcpy(d_in + (size_t)batch * dim, fake, (size_t)batch * dim * sizeof(float));
-        const float *s_real = gan_discriminate(D, d_in, batch, 0, NULL);
+        const float *s_real = nn_model_forward(D, d_in, batch, 0);
         int correct = 0;
         for (int i = 0; i < batch; i++)
             correct += s_real[i] > 0.0f;
-        memcpy(s_fake, gan_discriminate(D, d_in + (size_t)batch * dim, batch, 0, NULL),
+        memcpy(s_fake, nn_model_forward(D, d_in + (size_t)batch * dim, batch, 0),
                (size_t)batch * sizeof(float));
         for (int i = 0; i < batch; i++)
             correct += s_fake[i] < 0.0f;
@@ -303,8 +302,8 @@ int main(int argc, char **argv)
         if (it == d_iters)
             break;
         /* One D update on the same real and fake rows, as in training. */
-        const float *s = gan_discriminate(D, d_in, 2 * batch, 1, NULL);
-        gan_d_loss(dlds, dlds + batch, s, s + batch, batch);
+        const float *s = nn_model_forward(D, d_in, 2 * batch, 1);
+        nn_gan_d_loss(dlds, dlds + batch, s, s + batch, batch, batch, 1.0f);
         nn_model_zero_grad(D);
         nn_model_backward(D, NULL, dlds, 2 * batch, 1);
         nn_model_adam_step(D, &opt);
@@ -358,7 +357,7 @@ int main(int argc, char **argv)
                d_iters, 100.0 * acc_end, w1, start_mm, end_mm, log10(start_mm / end_mm), w0, w1,
                start_ns, end_ns, end_ns / start_ns);
     nn_model_free(D);
-    gan_trainer_free(t);
+    nn_gan_free(t);
 
     /* ------------------------------------------------------------ end to end */
     lesson_step(L, "The consequence: minimax against non-saturating, end to end");
@@ -370,7 +369,7 @@ int main(int argc, char **argv)
                steps);
     lesson_code(L, "end_to_end");
     /* STEP: end_to_end */
-    const gan_loss_kind kinds[2] = {GAN_LOSS_MINIMAX, GAN_LOSS_NONSAT};
+    const nn_gan_objective kinds[2] = {NN_GAN_MINIMAX, NN_GAN_NONSAT};
     float *d_fake_log[2], *g_loss_log[2], *d_loss_log[2];
     float *steps_x = alloc_or_fail(L, (size_t)steps);
     const int n_show = 16;
@@ -380,15 +379,15 @@ int main(int argc, char **argv)
         g_loss_log[k] = alloc_or_fail(L, (size_t)steps);
         d_loss_log[k] = alloc_or_fail(L, (size_t)steps);
         samples[k] = alloc_or_fail(L, (size_t)n_show * dim);
-        gan_trainer *tk = gan_trainer_create(&arch, kinds[k], lr, batch, 1, 1.0f, L->seed, &err);
+        nn_gan *tk = mlpgan_create(&arch, kinds[k], lr, batch, 1, 1.0f, L->seed, &err);
         if (!tk)
             lesson_check(L, err.code, &err);
         nn_loader_free(&ld);   /* the same batches in the same order for both */
         lesson_check(L, nn_loader_init(&ld, &ds, batch, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
-        lesson_progress_start(L, &pr, gan_loss_name(kinds[k]), steps);
+        lesson_progress_start(L, &pr, nn_gan_objective_name(kinds[k]), steps);
         for (int i = 0; i < steps; i++) {
             next_real(&ld, real);
-            gan_train_step(tk, real, batch, &st);
+            nn_gan_step(tk, real, &st);
             d_fake_log[k][i] = st.d_fake;
             g_loss_log[k][i] = st.g_loss;
             d_loss_log[k][i] = st.d_loss;
@@ -399,10 +398,10 @@ int main(int argc, char **argv)
         nn_rng zr;
         nn_rng_seed(&zr, L->seed, 5);   /* the same latent vectors for both */
         float *zs = alloc_or_fail(L, (size_t)n_show * arch.latent_dim);
-        gan_sample_latent(zs, n_show, arch.latent_dim, &zr);
+        nn_sample_latent(zs, n_show, arch.latent_dim, &zr);
         gan_sample_images(samples[k], tk->G, zs, n_show);
         nn_free(zs);
-        gan_trainer_free(tk);
+        nn_gan_free(tk);
     }
     /* END STEP */
     /* Each curve is smoothed over a short window so the trend shows. */
@@ -427,15 +426,15 @@ int main(int argc, char **argv)
     }
     for (int k = 0; k < 2; k++) {
         char png[64], caption[96];
-        snprintf(png, sizeof png, "samples_%s.png", gan_loss_name(kinds[k]));
+        snprintf(png, sizeof png, "samples_%s.png", nn_gan_objective_name(kinds[k]));
         snprintf(caption, sizeof caption, "samples after %d steps, %s cost", steps,
-                 gan_loss_name(kinds[k]));
+                 nn_gan_objective_name(kinds[k]));
         nn_grid_opts go = nn_grid_defaults(-1.0f, 1.0f);
         go.scale = 2;
         lesson_check(L, nn_image_write_grid(lesson_path(L, png), samples[k], n_show, 1, ds.h,
                                             ds.w, &go, &err),
                      &err);
-        lesson_print(L, "%s cost, the first 2 samples:\n", gan_loss_name(kinds[k]));
+        lesson_print(L, "%s cost, the first 2 samples:\n", nn_gan_objective_name(kinds[k]));
         nn_image_preview(lesson_capture_begin(L), samples[k], 2, 1, ds.h, ds.w, 2, -1.0f, 1.0f,
                          NN_PREVIEW_ASCII);
         lesson_capture_end(L);

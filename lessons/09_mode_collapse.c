@@ -16,7 +16,7 @@
 
 #include "classifier.h"
 #include "data.h"
-#include "gan.h"
+#include "mlpgan.h"
 #include "gif.h"
 #include "image.h"
 #include "lesson.h"
@@ -150,7 +150,7 @@ static void demo_make(lesson *L, demo *d, const char *name)
     for (int k = 0; k < d->data.n_modes * 2; k++)
         sq += (double)d->data.centres[k] * d->data.centres[k];
     c.scale = (float)sqrt(sq / (d->data.n_modes * 2));
-    toy_loss_parse(loss_flag, &c.loss);
+    nn_gan_objective_parse(loss_flag, &c.loss);
     c.lr = lr;
     c.gp_lambda = gp_lambda;
     if (d_slope_flag >= 0.0f) c.d_slope = d_slope_flag;
@@ -207,8 +207,8 @@ static float *alloc_or_fail(lesson *L, size_t n)
 static void schedule(toy_gan *g, const toy_config *cfg, int s, int n)
 {
     float decay = 1.0f - 0.98f * (float)s / (float)n;
-    g->opt_g.lr = cfg->lr * decay;
-    g->opt_d.lr = cfg->lr_d * decay;
+    g->gan->opt_g.lr = cfg->lr * decay;
+    g->gan->opt_d.lr = cfg->lr_d * decay;
 }
 
 /* One training run of n G updates. g comes fresh from toy_gan_create;
@@ -236,7 +236,7 @@ typedef struct {
 
 /* One frame: D's map, the modes, samples and G's arrows, into the GIF; the
  * same picture through gnuplot as a PNG when png_name is not NULL. */
-static void film_frame(lesson *L, film *f, toy_gan *g, const nn_toy *data, gif_writer *gif,
+static void film_frame(lesson *L, film *f, toy_gan *g, const nn_toy *data, nn_gif_writer *gif,
                        float progress, const char *png_name, const char *title)
 {
     int n = toy_gan_snapshot(g, f->dmap, f->nx, f->nx, -f->half, f->half, -f->half, f->half,
@@ -251,20 +251,20 @@ static void film_frame(lesson *L, film *f, toy_gan *g, const nn_toy *data, gif_w
         f->arrows[4 * i + 2] *= scale;
         f->arrows[4 * i + 3] *= scale;
     }
-    gif_canvas c = {f->px, f->size, f->size, -f->half, f->half, -f->half, f->half};
-    gif_draw_field(&c, f->dmap, f->nx, f->nx);
+    nn_gif_canvas c = {f->px, f->size, f->size, -f->half, f->half, -f->half, f->half};
+    nn_gif_draw_field(&c, f->dmap, f->nx, f->nx);
     for (int k = 0; k < data->n_modes; k++)
-        gif_draw_cross(&c, data->centres[2 * k], data->centres[2 * k + 1], 4, GIF_MODE);
+        nn_gif_draw_cross(&c, data->centres[2 * k], data->centres[2 * k + 1], 4, NN_GIF_MODE);
     /* Every fourth sample gets its arrow, so the field stays readable. */
     for (int i = 0; i < n; i += 4) {
         const float *a = f->arrows + 4 * i;
-        gif_draw_line(&c, a[0], a[1], a[0] + a[2], a[1] + a[3], GIF_ARROW);
+        nn_gif_draw_line(&c, a[0], a[1], a[0] + a[2], a[1] + a[3], NN_GIF_ARROW);
     }
-    for (int i = 0; i < n; i++) gif_draw_dot(&c, f->arrows[4 * i], f->arrows[4 * i + 1], 1,
-                                             GIF_SAMPLE);
-    gif_draw_progress(&c, progress);
+    for (int i = 0; i < n; i++) nn_gif_draw_dot(&c, f->arrows[4 * i], f->arrows[4 * i + 1], 1,
+                                             NN_GIF_SAMPLE);
+    nn_gif_draw_progress(&c, progress);
     nn_error err;
-    if (gif) lesson_check(L, gif_add_frame(gif, f->px, &err), &err);
+    if (gif) lesson_check(L, nn_gif_add_frame(gif, f->px, &err), &err);
 
     if (png_name) {
         /* gnuplot wants the points separately: (n, 2) from the arrow rows. */
@@ -303,7 +303,7 @@ static int watch(lesson *L, const demo *d, toy_fix fix, float *x)
 
     char name[96], gifname[96];
     snprintf(gifname, sizeof gifname, "watch_%s_%s.gif", data->name, toy_fix_name(fix));
-    gif_writer *gif = gif_open(lesson_path(L, gifname), f.size, f.size, 25, &err);
+    nn_gif_writer *gif = nn_gif_open(lesson_path(L, gifname), f.size, f.size, 25, &err);
     if (!gif) lesson_check(L, err.code, &err);
 
     int nf = frames + 1;  /* frame 0 is the untrained GAN */
@@ -337,7 +337,7 @@ static int watch(lesson *L, const demo *d, toy_fix fix, float *x)
         }
     }
     lesson_progress_done(&prog);
-    lesson_check(L, gif_close(gif, &err), &err);
+    lesson_check(L, nn_gif_close(gif, &err), &err);
     lesson_figure(L, gifname, "the whole run as an animation");
 
     /* The final samples for the student's own plots. */
@@ -620,16 +620,16 @@ static long lesson06_steps(const char *dir, const char *arch)
  * default architecture, when lesson 06 has trained one for at least an
  * epoch, 937 steps, in its folder beside ours), else trained here for n_steps steps with
  * lesson 06's settings. Returns the trainer (the caller frees). */
-static gan_trainer *get_gan(lesson *L, const char *arch_name, const char *ckpt, int n_steps,
+static nn_gan *get_gan(lesson *L, const char *arch_name, const char *ckpt, int n_steps,
                             const nn_dataset *train_set)
 {
-    gan_arch arch;
-    gan_arch_parse(arch_name, &arch);
+    nn_gan_arch arch;
+    mlpgan_arch_parse(arch_name, &arch);
     nn_error err;
     int b = 64, classic = strcmp(arch_name, "classic") == 0;
     /* Lesson 06's real-image targets: 1 for the classic GAN, 0.9 (one-sided
      * label smoothing) for the default. */
-    gan_trainer *t = gan_trainer_create(&arch, GAN_LOSS_NONSAT, 2e-4f, b, 1,
+    nn_gan *t = mlpgan_create(&arch, NN_GAN_NONSAT, 2e-4f, b, 1,
                                         classic ? 1.0f : 0.9f, L->seed, &err);
     if (!t) lesson_check(L, err.code ? err.code : NN_ERR_ARG, &err);
     /* Lesson 06 writes next to this lesson's folder: plots/06_training. */
@@ -656,8 +656,8 @@ static gan_trainer *get_gan(lesson *L, const char *arch_name, const char *ckpt, 
     double t0 = lesson_seconds();
     for (int s = 0; s < n_steps; s++) {
         if (nn_loader_next(&ld, real, NULL) == 0) nn_loader_next(&ld, real, NULL);
-        gan_step_stats st;
-        gan_train_step(t, real, b, &st);
+        nn_gan_stats st;
+        nn_gan_step(t, real, &st);
         lesson_progress_tick(&prog, s + 1, "D(x) %.2f D(G(z)) %.2f", (double)st.d_real,
                              (double)st.d_fake);
     }
@@ -692,12 +692,12 @@ static void fashion(lesson *L)
     float bars[2][CLASSIFIER_CLASSES];
     lesson_code(L, "label");
     for (int a = 0; a < 2; a++) {
-        gan_trainer *t = get_gan(L, archs[a], ckpts[a], a == 0 ? classic_steps : fashion_steps,
+        nn_gan *t = get_gan(L, archs[a], ckpts[a], a == 0 ? classic_steps : fashion_steps,
                                  &train_set);
-        z = alloc_or_fail(L, (size_t)N_GEN * t->latent_dim);
+        z = alloc_or_fail(L, (size_t)N_GEN * t->arch.latent_dim);
         nn_rng r;
         nn_rng_seed(&r, L->seed, 9);
-        nn_rng_fill_normal(&r, z, (size_t)N_GEN * t->latent_dim, 0.0f, 1.0f);
+        nn_rng_fill_normal(&r, z, (size_t)N_GEN * t->arch.latent_dim, 0.0f, 1.0f);
         /* STEP: label */
         gan_sample_images(img, t->G, z, N_GEN);          /* 2,000 generated images */
         classifier_predict(net, img, N_GEN, labels);      /* one class each */
@@ -737,7 +737,7 @@ static void fashion(lesson *L)
                      &err);
         lesson_figure(L, png, "64 of the samples");
         nn_free(z);
-        gan_trainer_free(t);
+        nn_gan_free(t);
     }
     lesson_print(L, "%-13s %8s %8s\n", "class", archs[0], archs[1]);
     for (int c = 0; c < CLASSIFIER_CLASSES; c++)

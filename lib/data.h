@@ -91,7 +91,8 @@ typedef enum {
     NN_RANGE_PM1  /* x / 127.5 - 1:   [-1, 1], for tanh outputs (DCGAN) */
 } nn_range;
 
-/* out[i] = in[i] / 255 or in[i] / 127.5 - 1 for i < n. */
+/* out[i] = in[i] / 255 or in[i] / 127.5 - 1 for i < n. Exercise 10: every
+ * batch the loader hands out goes through it. */
 void nn_bytes_to_float(float *out, const uint8_t *in, size_t n, nn_range range);
 /* Images idx[0..count) of ds as floats, out (count, c*h*w). */
 void nn_dataset_gather(float *out, const nn_dataset *ds, const int *idx, int count,

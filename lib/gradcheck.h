@@ -35,8 +35,15 @@ typedef struct {
     size_t checked;       /* elements checked */
 } nn_gradcheck_report;
 
-/* Relative error between two vectors, as above. */
+/* Exercise 13. Relative error between two vectors, as above. */
 double nn_rel_error(const float *a, const float *b, size_t n);
+
+/* Exercise 13. The central difference of f in one variable x, perturbed in
+ * place and restored to its exact bits:
+ *     (f(x+) - f(x-)) / (x+ - x-),   x+ = x + h, x- = x - h as float32 stores them
+ * (dividing by the stored distance, not by 2h, keeps the rounding of x + h
+ * out of the estimate). */
+double nn_central_difference(nn_loss_fn f, void *ctx, float *x, float h);
 
 /* Checks every element of every variable (or, when max_per_var > 0, that
  * many elements spread evenly over each). Returns the worst relative error

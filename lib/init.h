@@ -34,4 +34,11 @@ typedef enum {
 
 const char *nn_init_name(nn_init_kind k);   /* "torch", "normal", "xavier", ... */
 
+/* Exercise 6. One linear layer, w (out, in) and b (out), by kind: biases 0
+ * except for TORCH, which draws both; HE_* take the negative slope of the
+ * leaky ReLU the layer feeds (0 for a ReLU or none). nn_model_init calls it
+ * for every linear layer, in order, so one seed fixes the whole model. */
+void nn_init_linear(nn_rng *r, float *w, float *b, int in, int out, nn_init_kind kind,
+                    float slope);
+
 #endif

@@ -1,6 +1,6 @@
 /* layers.h - forward and backward of each layer, side by side.
  *
- * Conventions (DESIGN.md): outputs first, then inputs, then sizes. Backward
+ * Conventions: outputs first, then inputs, then sizes. Backward
  * ADDS into its gradients (+=); the caller zeroes them first. A NULL gradient
  * pointer means "do not compute it": a frozen discriminator passes dx only.
  * Backward never touches weights; the optimizer is a separate step.
@@ -13,6 +13,7 @@
 #include "rng.h"
 
 /* Linear (fully connected), PyTorch's layout: w is (out, in).
+ * Exercise 3 (forward) and exercise 11 (backward): solutions/ defines them.
  *   y = x . w^T + b           y (batch, out), x (batch, in), b (out)         */
 void nn_linear_forward(float *y, const float *x, const float *w, const float *b,
                        int batch, int in, int out);
@@ -22,7 +23,7 @@ void nn_linear_backward(float *dx, float *dw, float *db, const float *dy, const 
 
 /* Leaky ReLU:  y = x if x > 0 else slope * x            (n elements)       */
 void nn_leaky_relu_forward(float *y, const float *x, float slope, size_t n);
-/*   dx += dy * (x > 0 ? 1 : slope)                                          */
+/*   dx += dy * (x > 0 ? 1 : slope)        (exercise 12; dx NULL: nothing)   */
 void nn_leaky_relu_backward(float *dx, const float *dy, const float *x, float slope, size_t n);
 
 /* ReLU:  y = max(x, 0); a NaN passes on (as in torch)                     */

@@ -17,14 +17,6 @@ float nn_softplus(float x)
     return fmaxf(x, 0.0f) + log1pf(expf(-fabsf(x)));
 }
 
-float nn_sigmoidf(float x)
-{
-    /* For x < 0 use e^x / (1 + e^x), so exp never sees a large argument. */
-    if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
-    float e = expf(x);
-    return e / (1.0f + e);
-}
-
 /* softplus(s) - t * s, the per-sample cross-entropy of target t on logit s,
  * as (max(s, 0) - t s) + log1p(e^-|s|): for t = 1 and large s the two big
  * terms cancel exactly first, so the small log1p tail is not rounded away. */
@@ -47,28 +39,6 @@ float nn_bce_with_logits(float *ds, const float *s, const float *t, int n)
     return (float)(sum / n);
 }
 
-/* The two halves are averaged separately, as two BCE calls in torch would
- * be, so unequal real and fake batch sizes weigh the same. */
-float nn_gan_d_loss(float *ds_real, float *ds_fake, const float *s_real, const float *s_fake,
-                    int n_real, int n_fake, float real_label)
-{
-    assert(n_real > 0 && n_fake > 0 && s_real && s_fake);
-    /* Real samples: cross-entropy against real_label (1, or 0.9 smoothed);
-     * with label 1 this is softplus(-s) = -log D(x). */
-    double lr = 0.0;
-    for (int i = 0; i < n_real; i++) {
-        lr += bce1(s_real[i], real_label);
-        if (ds_real) ds_real[i] = (nn_sigmoidf(s_real[i]) - real_label) / (float)n_real;
-    }
-    /* Fake samples: target 0, softplus(s) = -log(1 - D(G(z))). */
-    double lf = 0.0;
-    for (int i = 0; i < n_fake; i++) {
-        lf += bce1(s_fake[i], 0.0f);
-        if (ds_fake) ds_fake[i] = nn_sigmoidf(s_fake[i]) / (float)n_fake;
-    }
-    return (float)(lr / n_real + lf / n_fake);
-}
-
 float nn_gan_g_loss_minimax(float *ds, const float *s_fake, int n)
 {
     assert(n > 0 && s_fake);
@@ -79,19 +49,6 @@ float nn_gan_g_loss_minimax(float *ds, const float *s_fake, int n)
         /* sigmoid(s) underflows to 0 as s -> -inf: the vanishing gradient
          * Goodfellow et al. describe, reproduced rather than avoided. */
         if (ds) ds[i] = -nn_sigmoidf(s_fake[i]) / (float)n;
-    }
-    return (float)(sum / n);
-}
-
-float nn_gan_g_loss_nonsat(float *ds, const float *s_fake, int n)
-{
-    assert(n > 0 && s_fake);
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        /* -log sigmoid(s) = softplus(-s) */
-        sum += bce1(s_fake[i], 1.0f);
-        /* -sigmoid(-s)/n -> -1/n where D rejects the fake: still a push. */
-        if (ds) ds[i] = -nn_sigmoidf(-s_fake[i]) / (float)n;
     }
     return (float)(sum / n);
 }

@@ -14,7 +14,7 @@
 
 /* softplus(x) = log(1 + exp(x)), stable for any x */
 float nn_softplus(float x);
-/* sigmoid(x) = 1 / (1 + exp(-x)), stable for any x */
+/* sigmoid(x) = 1 / (1 + exp(-x)), stable for any x (exercise 5)            */
 float nn_sigmoidf(float x);
 
 /* Binary cross-entropy on logits, like torch.nn.BCEWithLogitsLoss (mean):
@@ -27,7 +27,7 @@ float nn_bce_with_logits(float *ds, const float *s, const float *t, int n);
  *     = mean softplus(-s_real) + mean softplus(s_fake)
  *   dL/ds_real = -sigmoid(-s_real) / n_real,  dL/ds_fake = sigmoid(s_fake) / n_fake
  * real_label < 1 gives one-sided label smoothing (Salimans et al. 2016);
- * pass 1 for the plain loss.                                                 */
+ * pass 1 for the plain loss. Exercise 7. A NULL gradient is not written.   */
 float nn_gan_d_loss(float *ds_real, float *ds_fake, const float *s_real, const float *s_fake,
                     int n_real, int n_fake, float real_label);
 
@@ -37,7 +37,8 @@ float nn_gan_d_loss(float *ds_real, float *ds_fake, const float *s_real, const f
 float nn_gan_g_loss_minimax(float *ds, const float *s_fake, int n);
 
 /* Generator loss, non-saturating form: G minimises -log D(G(z)).
- *   L = mean softplus(-s),   dL/ds = -sigmoid(-s) / n   (-> -1/n as s -> -inf) */
+ *   L = mean softplus(-s),   dL/ds = -sigmoid(-s) / n   (-> -1/n as s -> -inf)
+ * Exercise 8.                                                                */
 float nn_gan_g_loss_nonsat(float *ds, const float *s_fake, int n);
 
 /* Least squares GAN (Mao et al. 2017, a=0, b=c=1), s the critic's output:

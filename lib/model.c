@@ -284,27 +284,7 @@ void nn_model_init(nn_model *m, nn_rng *r, nn_init_kind kind)
         if (l->spec.kind != NN_LAYER_LINEAR) continue;
         /* Layers are initialised in order, each drawing from r in turn, so a
          * seed fixes every weight of the model. */
-        size_t nw = (size_t)l->in * (size_t)l->out;
-        switch (kind) {
-        case NN_INIT_TORCH:
-            nn_init_torch_linear(r, l->w, l->b, l->in, l->out);
-            break;
-        case NN_INIT_NORMAL_002:
-            nn_init_normal(r, l->w, nw, 0.0f, 0.02f);
-            break;
-        case NN_INIT_XAVIER_UNIFORM:
-            nn_init_xavier_uniform(r, l->w, l->in, l->out, 1.0f);
-            break;
-        case NN_INIT_XAVIER_NORMAL:
-            nn_init_xavier_normal(r, l->w, l->in, l->out, 1.0f);
-            break;
-        case NN_INIT_HE_NORMAL:
-            nn_init_he_normal(r, l->w, l->in, l->out, following_slope(m, i));
-            break;
-        case NN_INIT_HE_UNIFORM:
-            nn_init_he_uniform(r, l->w, l->in, l->out, following_slope(m, i));
-            break;
-        }
+        nn_init_linear(r, l->w, l->b, l->in, l->out, kind, following_slope(m, i));
     }
     nn_model_zero_grad(m);
     memset(m->adam_m, 0, m->n_params * sizeof(float));

@@ -17,9 +17,11 @@
 #include "init.h"
 #include "model.h"
 #include "gradpen.h"
+#include "gan.h"
 #include "gradcheck.h"
 #include "data.h"
 #include "image.h"
+#include "gif.h"
 #include "plot.h"
 #include "metrics.h"
 

@@ -1,7 +1,7 @@
-/* Exercise 1: the latent vectors the generator turns into images. */
-#include "exercises.h"
+/* Exercise 1: the latent vectors the generator turns into samples. */
+#include "nn.h"
 
-void gan_sample_latent(float *z, int batch, int dim, nn_rng *rng)
+void nn_sample_latent(float *z, int batch, int dim, nn_rng *rng)
 {
     /* Row after row, one draw per element: the same seed gives the same
      * batch, and row i is latent vector i. */

@@ -1,88 +1,90 @@
-/* Exercise 9: one GAN training step, D then G (DESIGN.md's flow). */
-#include "exercises.h"
+/* Exercise 9: one GAN training step, D then G. Every GAN of the course, the
+ * benchmark and the tests train through these three functions. */
+#include "nn.h"
 
 #include <string.h>
 
-/* The discriminator's loss of t->loss on n real and n fake logits; writes
- * dL/ds into ds_real and ds_fake. */
-static float d_loss(gan_trainer *t, const float *s_real, const float *s_fake, int n)
+float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *st)
 {
-    switch (t->loss) {
-    case GAN_LOSS_LSGAN:
-        return nn_lsgan_d_loss(t->ds_real, t->ds_fake, s_real, s_fake, n, n);
-    case GAN_LOSS_HINGE:
-        return nn_hinge_d_loss(t->ds_real, t->ds_fake, s_real, s_fake, n, n);
-    case GAN_LOSS_NONSAT:
-    case GAN_LOSS_MINIMAX:
-        break;
+    int b = g->cfg.batch;           /* D inputs */
+    int n = b * g->arch.pack;       /* samples: pack of them make one D input */
+
+    /* Fresh fakes. G runs in train mode and keeps its activations: the G
+     * update after the last D update goes back through them. */
+    nn_sample_latent(g->z, n, g->arch.latent_dim, &g->rng);
+    const float *fake = nn_model_forward(g->G, g->z, n, 1);
+    memcpy(g->fake, fake, (size_t)n * (size_t)g->arch.data_dim * sizeof(float));
+
+    /* Real and fake go through D one after the other, as D(real) and
+     * D(fake.detach()) in PyTorch: a batchnorm or minibatch-stddev layer must
+     * see one kind at a time. D keeps only its last forward's activations,
+     * so the real half goes back first; each half's gradient depends on its
+     * own logits only (the other half's output lands in ds_unused). */
+    nn_model_zero_grad(D);
+    const float *s = nn_model_forward(D, real, b, 1);
+    memcpy(g->s_real, s, (size_t)b * sizeof(float));
+    nn_gan_d_objective(g, g->ds_real, g->ds_unused, g->s_real, g->s_real, b);
+    nn_model_backward(D, NULL, g->ds_real, b, 1);
+
+    /* No gradient into the fakes: this loss does not train G. */
+    const float *s_fake = nn_model_forward(D, g->fake, b, 1);
+    float loss = nn_gan_d_objective(g, g->ds_unused, g->ds_fake, g->s_real, s_fake, b);
+    nn_model_backward(D, NULL, g->ds_fake, b, 1);
+
+    /* What D thinks, before it learns from this batch (read now: the
+     * penalty below runs D again, over this output). */
+    double dr = 0.0, df = 0.0;
+    for (int i = 0; i < b; i++) {
+        dr += nn_sigmoidf(g->s_real[i]);
+        df += nn_sigmoidf(s_fake[i]);
     }
-    /* Your own loss for the plain case; the library's for label smoothing,
-     * which gan_d_loss does not take. */
-    if (t->real_label == 1.0f) return gan_d_loss(t->ds_real, t->ds_fake, s_real, s_fake, n);
-    return nn_gan_d_loss(t->ds_real, t->ds_fake, s_real, s_fake, n, n, t->real_label);
+    st->d_real = (float)(dr / b);
+    st->d_fake = (float)(df / b);
+
+    if (g->cfg.gp_lambda > 0.0f) loss += nn_gan_penalty(g, D, real);
+    st->d_grad_norm = nn_norm2(D->grads, D->n_params);
+
+    nn_model_adam_step(D, &g->opt_d);
+    return loss;
 }
 
-/* The generator's loss of t->loss on D's logits for the fakes; writes ds_fake. */
-static float g_loss(gan_trainer *t, const float *s_fake, int n)
+float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
 {
-    switch (t->loss) {
-    case GAN_LOSS_MINIMAX: return nn_gan_g_loss_minimax(t->ds_fake, s_fake, n);
-    case GAN_LOSS_LSGAN:   return nn_lsgan_g_loss(t->ds_fake, s_fake, n);
-    case GAN_LOSS_HINGE:   return nn_hinge_g_loss(t->ds_fake, s_fake, n);
-    case GAN_LOSS_NONSAT:  break;
-    }
-    return gan_g_loss(t->ds_fake, s_fake, n);
+    int b = g->cfg.batch, n = b * g->arch.pack;
+
+    /* D judges the fakes again, after its update, and stays frozen
+     * (param_grads 0): its gradient flows into the fake samples only. */
+    const float *s = nn_model_forward(D, g->fake, b, 1);
+    float loss = nn_gan_g_objective(g, g->ds_fake, s, b);
+    memset(g->dfake, 0, (size_t)n * (size_t)g->arch.data_dim * sizeof(float));
+    nn_model_backward(D, g->dfake, g->ds_fake, b, 0);
+
+    /* ... and on through G, whose activations are those of these fakes. */
+    nn_model_zero_grad(g->G);
+    nn_model_backward(g->G, NULL, g->dfake, n, 1);
+    st->g_grad_norm = nn_norm2(g->G->grads, g->G->n_params);
+    nn_model_adam_step(g->G, &g->opt_g);
+    return loss;
 }
 
-void gan_train_step(gan_trainer *t, const float *real, int batch, gan_step_stats *st)
+void nn_gan_step(nn_gan *g, const float *real, nn_gan_stats *st)
 {
-    size_t B = (size_t)batch, I = (size_t)t->image_dim;
-    size_t img = B * I; /* floats in one batch of images */
+    size_t rows = (size_t)g->cfg.batch * (size_t)g->D->in; /* floats in one real batch */
 
-    /* ---- the discriminator: d_steps updates, each on a fresh fake batch */
-    for (int k = 0; k < t->d_steps; k++) {
-        gan_sample_latent(t->z, batch, t->latent_dim, &t->rng);
-        const float *fake = gan_generate(t->G, t->z, batch, 1);
-        memcpy(t->fake, fake, img * sizeof(float));
+    for (int k = 0; k < g->cfg.d_steps; k++)
+        st->d_loss = nn_gan_d_update(g, g->D, real + (size_t)k * rows, st);
 
-        /* Real rows then fake rows, one forward: D keeps the activations of
-         * its last forward only, and the backward below needs both halves. */
-        memcpy(t->d_in, real + (size_t)k * img, img * sizeof(float));
-        memcpy(t->d_in + img, t->fake, img * sizeof(float));
-        const float *s = gan_discriminate(t->D, t->d_in, 2 * batch, 1, NULL);
-        memcpy(t->s_real, s, B * sizeof(float));
-        memcpy(t->s_fake, s + B, B * sizeof(float));
-
-        st->d_loss = d_loss(t, t->s_real, t->s_fake, batch);
-        memcpy(t->ds, t->ds_real, B * sizeof(float));
-        memcpy(t->ds + B, t->ds_fake, B * sizeof(float));
-
-        /* No gradient for the input: G is not trained by this loss (in
-         * PyTorch, fake.detach()). */
-        nn_model_zero_grad(t->D);
-        nn_model_backward(t->D, NULL, t->ds, 2 * batch, 1);
-        st->d_grad_norm = nn_norm2(t->D->grads, t->D->n_params);
-        nn_model_adam_step(t->D, &t->opt_d);
-
-        double dr = 0.0, df = 0.0;
-        for (int i = 0; i < batch; i++) {
-            dr += nn_sigmoidf(t->s_real[i]);
-            df += nn_sigmoidf(t->s_fake[i]);
-        }
-        st->d_real = (float)(dr / batch);
-        st->d_fake = (float)(df / batch);
+    /* Unrolling: G answers the D that k more updates would make, taken on
+     * a copy so D itself keeps its state (first-order: G's gradient does not
+     * flow back through those updates). */
+    nn_model *judge = g->D;
+    if (g->cfg.unroll > 0) {
+        nn_gan_stats ahead;
+        judge = nn_gan_unroll_start(g);
+        for (int k = 0; k < g->cfg.unroll; k++)
+            nn_gan_d_update(g, judge, real + (size_t)(g->cfg.d_steps + k) * rows, &ahead);
     }
 
-    /* ---- the generator, on the last fake batch: G's activations for it are
-     * still in G, so no second G forward is needed. D has just been updated
-     * and is judged again, frozen: its gradient flows to the fake pixels
-     * only (param_grads 0), then on through G. */
-    const float *s = gan_discriminate(t->D, t->fake, batch, 1, NULL);
-    st->g_loss = g_loss(t, s, batch);
-    memset(t->dfake, 0, img * sizeof(float));
-    nn_model_backward(t->D, t->dfake, t->ds_fake, batch, 0);
-    nn_model_zero_grad(t->G);
-    nn_model_backward(t->G, NULL, t->dfake, batch, 1);
-    st->g_grad_norm = nn_norm2(t->G->grads, t->G->n_params);
-    nn_model_adam_step(t->G, &t->opt_g);
+    st->g_loss = nn_gan_g_update(g, judge, st);
+    g->steps++;
 }

@@ -1,27 +1,17 @@
-/* Exercise 11: a linear layer's backward pass, in plain loops. */
-#include "exercises.h"
+/* Exercise 11: a linear layer's backward pass. */
+#include "nn.h"
 
-void gan_linear_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
-                         const float *w, int batch, int in, int out)
+void nn_linear_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
+                        const float *w, int batch, int in, int out)
 {
-    /* y[b][o] = sum_i x[b][i] w[o][i] + b[o], so each term sends dy[b][o]
-     * back to x[b][i] (times w[o][i]), to w[o][i] (times x[b][i]) and to
-     * b[o]. Gradients are ADDED: the caller zeroes them first. */
-    for (int b = 0; b < batch; b++) {
-        const float *dyb = dy + (size_t)b * (size_t)out;
-        const float *xb = x + (size_t)b * (size_t)in;
-        for (int o = 0; o < out; o++) {
-            float g = dyb[o];
-            const float *wo = w + (size_t)o * (size_t)in;
-            if (dx) {
-                float *dxb = dx + (size_t)b * (size_t)in;
-                for (int i = 0; i < in; i++) dxb[i] += g * wo[i];
-            }
-            if (dw) {
-                float *dwo = dw + (size_t)o * (size_t)in;
-                for (int i = 0; i < in; i++) dwo[i] += g * xb[i];
-            }
-            if (db) db[o] += g;
-        }
-    }
+    /* y[r][o] = sum_i x[r][i] w[o][i] + b[o], so each term sends dy[r][o]
+     * back to x[r][i] (times w[o][i]), to w[o][i] (times x[r][i]) and to
+     * b[o]. Gradients are ADDED (the last flag of nn_matmul): the caller
+     * zeroes them first, and a layer used twice sums both uses. */
+    /* dx (batch, in) += dy (batch, out) . w (out, in) */
+    if (dx) nn_matmul(dx, dy, w, batch, in, out, 0, 0, 1);
+    /* dw (out, in) += dy^T (out, batch) . x (batch, in): dy read transposed */
+    if (dw) nn_matmul(dw, dy, x, out, in, batch, 1, 0, 1);
+    /* db (out) += the column sums of dy */
+    if (db) nn_bias_grad(db, dy, batch, out);
 }

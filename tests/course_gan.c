@@ -1,6 +1,7 @@
-/* course_gan.c - the course's given GAN code (lessons/gan.c), linked with the
- * solutions: presets and their parameter counts, the trainer's argument
- * checks and determinism, sampling in chunks, and the sample grid file. */
+/* course_gan.c - the course's Fashion-MNIST GAN (lessons/course/mlpgan.c) on
+ * the library's nn_gan, linked with the solutions: presets and their
+ * parameter counts, the argument checks and determinism, sampling in chunks,
+ * and the sample grid file. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,44 +9,44 @@
 #include <sys/stat.h>
 
 #include "testutil.h"
-#include "gan.h"
+#include "mlpgan.h"
 
 /* The counts computed from the arch must equal those of the built models. */
 static void test_param_counts(void **state)
 {
     (void)state;
-    gan_arch archs[2] = {gan_arch_classic(), gan_arch_default()};
+    nn_gan_arch archs[2] = {mlpgan_arch_classic(), mlpgan_arch_default()};
     for (int i = 0; i < 2; i++) {
-        nn_model *G = gan_build_generator(&archs[i], 2, NULL);
-        nn_model *D = gan_build_discriminator(&archs[i], 2, NULL);
+        nn_model *G = nn_gan_build_generator(&archs[i], 2, NULL);
+        nn_model *D = nn_gan_build_discriminator(&archs[i], 2, NULL);
         assert_non_null(G);
         assert_non_null(D);
-        assert_int_equal(gan_arch_param_count(&archs[i], 0), nn_model_param_count(G));
-        assert_int_equal(gan_arch_param_count(&archs[i], 1), nn_model_param_count(D));
+        assert_int_equal(nn_gan_arch_param_count(&archs[i], 0), nn_model_param_count(G));
+        assert_int_equal(nn_gan_arch_param_count(&archs[i], 1), nn_model_param_count(D));
         nn_model_free(G);
         nn_model_free(D);
     }
     /* The classic MLP GAN, counted by hand: 100*300+300 + 300*784+784, and
      * 784*300+300 + 300*100+100 + 100+1. */
-    assert_int_equal(gan_arch_param_count(&archs[0], 0), 266284);
-    assert_int_equal(gan_arch_param_count(&archs[0], 1), 265701);
+    assert_int_equal(nn_gan_arch_param_count(&archs[0], 0), 266284);
+    assert_int_equal(nn_gan_arch_param_count(&archs[0], 1), 265701);
 }
 
 static void test_names(void **state)
 {
     (void)state;
-    for (int k = GAN_LOSS_NONSAT; k <= GAN_LOSS_HINGE; k++) {
-        gan_loss_kind back = GAN_LOSS_NONSAT;
-        assert_int_equal(gan_loss_parse(gan_loss_name((gan_loss_kind)k), &back), 0);
+    for (int k = NN_GAN_NONSAT; k <= NN_GAN_HINGE; k++) {
+        nn_gan_objective back = NN_GAN_NONSAT;
+        assert_int_equal(mlpgan_loss_parse(nn_gan_objective_name((nn_gan_objective)k), &back), 0);
         assert_int_equal(back, k);
     }
-    gan_loss_kind keep = GAN_LOSS_HINGE;
-    assert_int_equal(gan_loss_parse("wasserstein", &keep), -1);
-    assert_int_equal(keep, GAN_LOSS_HINGE);
-    gan_arch a;
-    assert_int_equal(gan_arch_parse("classic", &a), 0);
+    nn_gan_objective keep = NN_GAN_HINGE;
+    assert_int_equal(mlpgan_loss_parse("wasserstein", &keep), -1);
+    assert_int_equal(keep, NN_GAN_HINGE);
+    nn_gan_arch a;
+    assert_int_equal(mlpgan_arch_parse("classic", &a), 0);
     assert_int_equal(a.g_hidden[0], 300);
-    assert_int_equal(gan_arch_parse("big", &a), -1);
+    assert_int_equal(mlpgan_arch_parse("big", &a), -1);
     assert_int_equal(gan_image_side(784), 28);
     assert_int_equal(gan_image_side(785), 0);
 }
@@ -54,30 +55,30 @@ static void test_names(void **state)
 static void test_trainer_rejects(void **state)
 {
     (void)state;
-    gan_arch a = gan_arch_classic();
+    nn_gan_arch a = mlpgan_arch_classic();
     nn_error err = {NN_OK, ""};
-    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 0.0f, 8, 1, 1.0f, 1, &err));
+    assert_null(mlpgan_create(&a, NN_GAN_NONSAT, 0.0f, 8, 1, 1.0f, 1, &err));
     assert_int_equal(err.code, NN_ERR_ARG);
     assert_non_null(strstr(err.msg, "learning rate"));
-    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, NAN, 8, 1, 1.0f, 1, &err));
+    assert_null(mlpgan_create(&a, NN_GAN_NONSAT, NAN, 8, 1, 1.0f, 1, &err));
     assert_non_null(strstr(err.msg, "learning rate"));
-    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 0, 1, 1.0f, 1, &err));
+    assert_null(mlpgan_create(&a, NN_GAN_NONSAT, 2e-4f, 0, 1, 1.0f, 1, &err));
     assert_non_null(strstr(err.msg, "batch 0"));
-    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 8, 0, 1.0f, 1, &err));
+    assert_null(mlpgan_create(&a, NN_GAN_NONSAT, 2e-4f, 8, 0, 1.0f, 1, &err));
     assert_non_null(strstr(err.msg, "d_steps 0"));
-    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 8, 1, 1.5f, 1, &err));
+    assert_null(mlpgan_create(&a, NN_GAN_NONSAT, 2e-4f, 8, 1, 1.5f, 1, &err));
     assert_non_null(strstr(err.msg, "real label"));
     a.d_dropout = 1.0f;
-    assert_null(gan_trainer_create(&a, GAN_LOSS_NONSAT, 2e-4f, 8, 1, 1.0f, 1, &err));
+    assert_null(mlpgan_create(&a, NN_GAN_NONSAT, 2e-4f, 8, 1, 1.0f, 1, &err));
     assert_non_null(strstr(err.msg, "d_dropout"));
 }
 
 /* A small arch, so the training steps below stay quick. */
-static gan_arch tiny(void)
+static nn_gan_arch tiny(void)
 {
-    gan_arch a = {.latent_dim = 4, .image_dim = 16, .g_hidden = {8}, .n_g_hidden = 1,
+    nn_gan_arch a = {.latent_dim = 4, .data_dim = 16, .g_hidden = {8}, .n_g_hidden = 1,
                   .g_batchnorm = 1, .d_hidden = {8}, .n_d_hidden = 1, .d_dropout = 0.25f,
-                  .slope = 0.2f};
+                  .g_slope = 0.2f, .d_slope = 0.2f, .g_tanh = 1, .pack = 1};
     return a;
 }
 
@@ -86,14 +87,15 @@ static gan_arch tiny(void)
 static void test_trainer_deterministic(void **state)
 {
     (void)state;
-    gan_arch a = tiny();
-    gan_trainer *t[3];
+    nn_gan_arch a = tiny();
+    nn_gan *t[3];
     for (int i = 0; i < 3; i++) {
-        t[i] = gan_trainer_create(&a, GAN_LOSS_NONSAT, 1e-3f, 4, 2, 0.9f, i < 2 ? 5 : 6, NULL);
+        t[i] = mlpgan_create(&a, NN_GAN_NONSAT, 1e-3f, 4, 2, 0.9f, i < 2 ? 5 : 6, NULL);
         assert_non_null(t[i]);
     }
-    assert_int_equal(t[0]->D->max_batch, 8);
-    /* Initialised by gan_init_weights: first-layer weights spread ~0.02. */
+    /* D runs real and fake batches one after the other: batch rows. */
+    assert_int_equal(t[0]->D->max_batch, 4);
+    /* Initialised by nn_init_linear's N(0, 0.02): first-layer weights spread ~0.02. */
     const nn_layer *l0 = &t[0]->G->layers[0];
     float sd = 0.0f;
     for (int i = 0; i < l0->in * l0->out; i++) sd += l0->w[i] * l0->w[i];
@@ -106,15 +108,15 @@ static void test_trainer_deterministic(void **state)
     nn_rng_seed(&r, 1, 0);
     for (int step = 0; step < 3; step++) {
         nn_rng_fill_uniform(&r, real, 2 * 4 * 16, -1.0f, 1.0f);
-        gan_step_stats st[2];
-        for (int i = 0; i < 2; i++) gan_train_step(t[i], real, 4, &st[i]);
+        nn_gan_stats st[2];
+        for (int i = 0; i < 2; i++) nn_gan_step(t[i], real, &st[i]);
         assert_true(isfinite(st[0].d_loss) && isfinite(st[0].g_loss));
         assert_true(st[0].d_loss == st[1].d_loss && st[0].g_loss == st[1].g_loss);
     }
     assert_memory_equal(t[0]->G->params, t[1]->G->params, t[0]->G->n_params * sizeof(float));
     assert_memory_equal(t[0]->D->params, t[1]->D->params, t[0]->D->n_params * sizeof(float));
-    for (int i = 0; i < 3; i++) gan_trainer_free(t[i]);
-    gan_trainer_free(NULL);
+    for (int i = 0; i < 3; i++) nn_gan_free(t[i]);
+    nn_gan_free(NULL);
 }
 
 /* Sampling in chunks of max_batch rows gives what one row at a time gives
@@ -122,8 +124,8 @@ static void test_trainer_deterministic(void **state)
 static void test_sample_images_chunks(void **state)
 {
     (void)state;
-    gan_arch a = tiny();
-    gan_trainer *t = gan_trainer_create(&a, GAN_LOSS_NONSAT, 1e-3f, 4, 1, 1.0f, 3, NULL);
+    nn_gan_arch a = tiny();
+    nn_gan *t = mlpgan_create(&a, NN_GAN_NONSAT, 1e-3f, 4, 1, 1.0f, 3, NULL);
     assert_non_null(t);
     enum { N = 10 };
     float z[N * 4], all[N * 16], one[N * 16];
@@ -151,7 +153,7 @@ static void test_sample_images_chunks(void **state)
     assert_int_equal(stat(path, &sb), 0);
     assert_true(sb.st_size > 0);
     tu_rmtree(dir);
-    gan_trainer_free(t);
+    nn_gan_free(t);
 }
 
 int main(void)

@@ -1,8 +1,8 @@
-/* Exercise 1: gan_sample_latent draws N(0, 1) from the rng, in row order. */
+/* Exercise 1: nn_sample_latent draws N(0, 1) from the rng, in row order. */
 #define EX_NUM 1
-#define EX_FUNC "gan_sample_latent"
+#define EX_FUNC "nn_sample_latent"
 #include "exercise_util.h"
-#include "exercises.h"
+#include "nn.h"
 
 #include <stdlib.h>
 
@@ -16,7 +16,7 @@ static void test_matches_rng_stream(void **state)
     nn_rng r, ref;
     nn_rng_seed(&r, 2024, 0);
     nn_rng_seed(&ref, 2024, 0);
-    gan_sample_latent(z, B, DIM, &r);
+    nn_sample_latent(z, B, DIM, &r);
     for (int i = 0; i < B * DIM; i++) want[i] = nn_rng_normal(&ref);
     ex_expect_close(z, want, B * DIM, 0.0,
                     "z must be nn_rng_normal's numbers, one per element, in order");
@@ -34,7 +34,7 @@ static void test_statistics(void **state)
     assert_non_null(z);
     nn_rng r;
     nn_rng_seed(&r, 7, 0);
-    gan_sample_latent(z, B, DIM, &r);
+    nn_sample_latent(z, B, DIM, &r);
     double s = 0.0, s2 = 0.0;
     for (int i = 0; i < B * DIM; i++) {
         s += z[i];
@@ -54,9 +54,9 @@ static void test_seeds_differ(void **state)
     float a[32] = {0}, b[32] = {0};
     nn_rng r;
     nn_rng_seed(&r, 1, 0);
-    gan_sample_latent(a, 4, 8, &r);
+    nn_sample_latent(a, 4, 8, &r);
     nn_rng_seed(&r, 2, 0);
-    gan_sample_latent(b, 4, 8, &r);
+    nn_sample_latent(b, 4, 8, &r);
     size_t where;
     ex_expect(ex_rel_error(a, b, 32, &where) > 0.01, "seeds 1 and 2 gave the same z");
 }

@@ -1,26 +1,26 @@
-/* Exercise 2: gan_build_generator's layers, widths, parameter count, and a
+/* Exercise 2: nn_gan_build_generator's layers, widths, parameter count, and a
  * forward pass with known weights against the layers composed by hand. */
 #define EX_NUM 2
-#define EX_FUNC "gan_build_generator"
+#define EX_FUNC "nn_gan_build_generator"
 #include "exercise_util.h"
-#include "exercises.h"
+#include "nn.h"
 
 #include <string.h>
 
 /* latent 4 -> 5 -> 3 -> image 6, batchnorm, slope 0.1: small enough to
  * count by hand. */
-static gan_arch small_arch(int batchnorm)
+static nn_gan_arch small_arch(int batchnorm)
 {
-    gan_arch a = {.latent_dim = 4, .image_dim = 6, .g_hidden = {5, 3}, .n_g_hidden = 2,
-                  .g_batchnorm = batchnorm, .d_hidden = {8}, .n_d_hidden = 1,
-                  .d_dropout = 0.0f, .slope = 0.1f};
+    nn_gan_arch a = {.latent_dim = 4, .data_dim = 6, .g_hidden = {5, 3}, .n_g_hidden = 2,
+                     .g_batchnorm = batchnorm, .g_slope = 0.1f, .g_tanh = 1,
+                     .d_hidden = {8}, .n_d_hidden = 1, .d_slope = 0.3f, .pack = 1};
     return a;
 }
 
-static nn_model *build(const gan_arch *a, int max_batch)
+static nn_model *build(const nn_gan_arch *a, int max_batch)
 {
     nn_error err = {NN_OK, ""};
-    nn_model *G = gan_build_generator(a, max_batch, &err);
+    nn_model *G = nn_gan_build_generator(a, max_batch, &err);
     ex_expect(G != NULL, "returned NULL (%s)", err.msg);
     return G;
 }
@@ -39,7 +39,7 @@ static void expect_layer(const nn_model *G, int i, nn_layer_kind kind, int in, i
 static void test_layers_with_batchnorm(void **state)
 {
     (void)state;
-    gan_arch a = small_arch(1);
+    nn_gan_arch a = small_arch(1);
     nn_model *G = build(&a, 8);
     ex_expect(G->in == 4 && G->out == 6, "maps %d -> %d features, expected 4 -> 6", G->in,
               G->out);
@@ -54,7 +54,7 @@ static void test_layers_with_batchnorm(void **state)
     expect_layer(G, 6, NN_LAYER_LINEAR, 3, 6);
     expect_layer(G, 7, NN_LAYER_TANH, 6, 6);
     ex_expect(G->layers[2].spec.arg == 0.1f && G->layers[5].spec.arg == 0.1f,
-              "the leaky ReLU slope must be arch->slope (0.1 here)");
+              "the leaky ReLU slope must be a->g_slope (0.1 here, not D's 0.3)");
     /* (4*5 + 5) + 2*5 + (5*3 + 3) + 2*3 + (3*6 + 6) = 83 */
     ex_expect(nn_model_param_count(G) == 83, "has %zu parameters, expected 83",
               nn_model_param_count(G));
@@ -65,12 +65,12 @@ static void test_layers_with_batchnorm(void **state)
 static void test_layers_classic(void **state)
 {
     (void)state;
-    gan_arch a = small_arch(0);
+    nn_gan_arch a = small_arch(0);
     a.n_g_hidden = 1;
     a.g_hidden[0] = 300;
     a.latent_dim = 100;
-    a.image_dim = 784;
-    a.slope = 0.2f;
+    a.data_dim = 784;
+    a.g_slope = 0.2f;
     nn_model *G = build(&a, 2);
     ex_expect(G->n_layers == 4, "without batchnorm has %d layers, expected 4: linear, "
               "leaky_relu, linear, tanh", G->n_layers);
@@ -91,7 +91,7 @@ static void test_forward_known_weights(void **state)
 {
     (void)state;
     enum { B = 3 };
-    gan_arch a = small_arch(1);
+    nn_gan_arch a = small_arch(1);
     nn_model *G = build(&a, B);
     ex_expect(G->n_layers == 8 && G->n_params == 83,
               "has %d layers and %zu parameters, expected 8 and 83", G->n_layers,
@@ -120,12 +120,33 @@ static void test_forward_known_weights(void **state)
     nn_model_free(G);
 }
 
+/* A slope of 0 asks for a plain ReLU, and points in the plane need no tanh:
+ * lesson 09's generators. */
+static void test_relu_no_tanh(void **state)
+{
+    (void)state;
+    nn_gan_arch a = small_arch(0);
+    a.g_slope = 0.0f;
+    a.g_tanh = 0;
+    a.data_dim = 2;
+    nn_model *G = build(&a, 4);
+    ex_expect(G->n_layers == 5, "with g_slope 0 and no tanh has %d layers, expected 5: "
+              "linear, relu, linear, relu, linear", G->n_layers);
+    expect_layer(G, 0, NN_LAYER_LINEAR, 4, 5);
+    expect_layer(G, 1, NN_LAYER_RELU, 5, 5);
+    expect_layer(G, 2, NN_LAYER_LINEAR, 5, 3);
+    expect_layer(G, 3, NN_LAYER_RELU, 3, 3);
+    expect_layer(G, 4, NN_LAYER_LINEAR, 3, 2);
+    nn_model_free(G);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layers_with_batchnorm),
         cmocka_unit_test(test_layers_classic),
         cmocka_unit_test(test_forward_known_weights),
+        cmocka_unit_test(test_relu_no_tanh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,23 +1,23 @@
-/* Exercise 4: gan_build_discriminator's layers, widths, parameter count, and
+/* Exercise 4: nn_gan_build_discriminator's layers, widths, parameter count, and
  * a forward pass with known weights against the layers composed by hand. */
 #define EX_NUM 4
-#define EX_FUNC "gan_build_discriminator"
+#define EX_FUNC "nn_gan_build_discriminator"
 #include "exercise_util.h"
-#include "exercises.h"
+#include "nn.h"
 
 /* image 6 -> 5 -> 3 -> 1 logit, slope 0.25. */
-static gan_arch small_arch(float dropout)
+static nn_gan_arch small_arch(float dropout)
 {
-    gan_arch a = {.latent_dim = 2, .image_dim = 6, .g_hidden = {4}, .n_g_hidden = 1,
-                  .g_batchnorm = 1, .d_hidden = {5, 3}, .n_d_hidden = 2,
-                  .d_dropout = dropout, .slope = 0.25f};
+    nn_gan_arch a = {.latent_dim = 2, .data_dim = 6, .g_hidden = {4}, .n_g_hidden = 1,
+                     .g_batchnorm = 1, .g_slope = 0.1f, .g_tanh = 1, .d_hidden = {5, 3},
+                     .n_d_hidden = 2, .d_dropout = dropout, .d_slope = 0.25f, .pack = 1};
     return a;
 }
 
-static nn_model *build(const gan_arch *a, int max_batch)
+static nn_model *build(const nn_gan_arch *a, int max_batch)
 {
     nn_error err = {NN_OK, ""};
-    nn_model *D = gan_build_discriminator(a, max_batch, &err);
+    nn_model *D = nn_gan_build_discriminator(a, max_batch, &err);
     ex_expect(D != NULL, "returned NULL (%s)", err.msg);
     return D;
 }
@@ -40,7 +40,7 @@ static void expect_layer(const nn_model *D, int i, nn_layer_kind kind, int in, i
 static void test_layers_with_dropout(void **state)
 {
     (void)state;
-    gan_arch a = small_arch(0.3f);
+    nn_gan_arch a = small_arch(0.3f);
     nn_model *D = build(&a, 4);
     ex_expect(D->in == 6 && D->out == 1, "maps %d -> %d features, expected 6 -> 1 (a logit)",
               D->in, D->out);
@@ -63,11 +63,11 @@ static void test_layers_with_dropout(void **state)
 static void test_layers_classic(void **state)
 {
     (void)state;
-    gan_arch a = small_arch(0.0f);
-    a.image_dim = 784;
+    nn_gan_arch a = small_arch(0.0f);
+    a.data_dim = 784;
     a.d_hidden[0] = 300;
     a.d_hidden[1] = 100;
-    a.slope = 0.2f;
+    a.d_slope = 0.2f;
     nn_model *D = build(&a, 2);
     ex_expect(D->n_layers == 5, "without dropout has %d layers, expected 5: linear, "
               "leaky_relu, linear, leaky_relu, linear (no sigmoid)", D->n_layers);
@@ -89,7 +89,7 @@ static void test_forward_known_weights(void **state)
 {
     (void)state;
     enum { B = 3 };
-    gan_arch a = small_arch(0.0f);
+    nn_gan_arch a = small_arch(0.0f);
     nn_model *D = build(&a, B);
     ex_expect(D->n_layers == 5 && D->n_params == 57,
               "has %d layers and %zu parameters, expected 5 and 57", D->n_layers, D->n_params);
@@ -111,12 +111,31 @@ static void test_forward_known_weights(void **state)
     nn_model_free(D);
 }
 
+/* Lesson 09's fixes: packing makes D read pack samples side by side, and
+ * minibatch stddev adds one feature before the verdict. */
+static void test_pack_and_mbstd(void **state)
+{
+    (void)state;
+    nn_gan_arch a = small_arch(0.0f);
+    a.data_dim = 2;
+    a.pack = 3;
+    a.d_mbstd = 1;
+    nn_model *D = build(&a, 4);
+    ex_expect(D->in == 6, "with pack 3 of 2-value samples reads %d inputs, expected 6", D->in);
+    ex_expect(D->n_layers == 6, "with d_mbstd has %d layers, expected 6: linear, leaky_relu, "
+              "linear, leaky_relu, mbstd, linear", D->n_layers);
+    expect_layer(D, 4, NN_LAYER_MBSTD, 3, 4, 0.0f);
+    expect_layer(D, 5, NN_LAYER_LINEAR, 4, 1, 0.0f);
+    nn_model_free(D);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layers_with_dropout),
         cmocka_unit_test(test_layers_classic),
         cmocka_unit_test(test_forward_known_weights),
+        cmocka_unit_test(test_pack_and_mbstd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lessons/gif.c"
+#include "gif.h"
 
 /* A plain GIF LZW decoder (the spec's algorithm, written independently of
  * the encoder's trie): returns the number of pixels written to out, or -1 on
@@ -58,9 +58,9 @@ static void roundtrip(const uint8_t *px, long n)
     uint8_t *enc = malloc((size_t)cap), *dec = malloc((size_t)n + 1);
     assert_non_null(enc);
     assert_non_null(dec);
-    long len = gif_lzw_encode(enc, cap, px, n, GIF_MIN_CODE);
+    long len = nn_gif_lzw_encode(enc, cap, px, n, NN_GIF_MIN_CODE);
     assert_true(len > 0);
-    assert_int_equal(lzw_decode(dec, n + 1, enc, len, GIF_MIN_CODE), n);
+    assert_int_equal(lzw_decode(dec, n + 1, enc, len, NN_GIF_MIN_CODE), n);
     assert_memory_equal(dec, px, (size_t)n);
     free(enc);
     free(dec);
@@ -95,23 +95,23 @@ static void test_gif_file(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/t.gif", dir);
     nn_error err;
-    gif_writer *g = gif_open(path, 40, 30, 10, &err);
+    nn_gif_writer *g = nn_gif_open(path, 40, 30, 10, &err);
     assert_non_null(g);
     uint8_t px[40 * 30];
-    gif_canvas c = {px, 40, 30, -1.0f, 1.0f, -1.0f, 1.0f};
+    nn_gif_canvas c = {px, 40, 30, -1.0f, 1.0f, -1.0f, 1.0f};
     float field[4] = {0.0f, 1.0f, 0.25f, 0.75f};
-    gif_draw_field(&c, field, 2, 2);
+    nn_gif_draw_field(&c, field, 2, 2);
     /* Bottom-left cell holds field[0] = 0, bottom-right field[1] = 1. */
     assert_int_equal(px[29 * 40 + 0], 0);
-    assert_int_equal(px[29 * 40 + 39], GIF_SHADES - 1);
-    gif_draw_dot(&c, 0.0f, 0.0f, 1, GIF_SAMPLE);
-    assert_int_equal(px[15 * 40 + 20], GIF_SAMPLE);
-    gif_draw_line(&c, -1.0f, 1.0f, 1.0f, 1.0f, GIF_ARROW);  /* the top row */
-    for (int i = 0; i < 40; i++) assert_int_equal(px[i], GIF_ARROW);
-    gif_draw_dot(&c, 1e30f, -1e30f, 2, GIF_MODE);          /* far away: clipped */
-    assert_int_equal(gif_add_frame(g, px, &err), NN_OK);
-    assert_int_equal(gif_add_frame(g, px, &err), NN_OK);
-    assert_int_equal(gif_close(g, &err), NN_OK);
+    assert_int_equal(px[29 * 40 + 39], NN_GIF_SHADES - 1);
+    nn_gif_draw_dot(&c, 0.0f, 0.0f, 1, NN_GIF_SAMPLE);
+    assert_int_equal(px[15 * 40 + 20], NN_GIF_SAMPLE);
+    nn_gif_draw_line(&c, -1.0f, 1.0f, 1.0f, 1.0f, NN_GIF_ARROW);  /* the top row */
+    for (int i = 0; i < 40; i++) assert_int_equal(px[i], NN_GIF_ARROW);
+    nn_gif_draw_dot(&c, 1e30f, -1e30f, 2, NN_GIF_MODE);          /* far away: clipped */
+    assert_int_equal(nn_gif_add_frame(g, px, &err), NN_OK);
+    assert_int_equal(nn_gif_add_frame(g, px, &err), NN_OK);
+    assert_int_equal(nn_gif_close(g, &err), NN_OK);
 
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
@@ -125,7 +125,7 @@ static void test_gif_file(void **state)
     assert_int_equal(buf[n - 1], 0x3b);  /* trailer */
     tu_rmtree(dir);
 
-    assert_null(gif_open(path, 0, 10, 10, &err));
+    assert_null(nn_gif_open(path, 0, 10, 10, &err));
     assert_int_equal(err.code, NN_ERR_ARG);
 }
 

@@ -16,8 +16,9 @@
  * G and D work in standardised coordinates (data / cfg.scale), as any
  * network's inputs should be; everything that leaves toygan (samples, the
  * snapshot) is in the data's own units.
- * One training step is the flow of DESIGN.md: D update(s), then G update,
- * every arrow one library call. Nothing is allocated after toy_gan_create.
+ * Every fix is an option of the library's one GAN step (nn_gan, lib/gan.h):
+ * toygan builds the networks' shape, draws the real batches and calls
+ * nn_gan_step. Nothing is allocated after toy_gan_create.
  */
 #ifndef GANSTEPS_TOYGAN_H
 #define GANSTEPS_TOYGAN_H
@@ -30,19 +31,19 @@ typedef enum {
     TOY_FIX_NONE = 0, TOY_FIX_PACK, TOY_FIX_UNROLL, TOY_FIX_MBSTD, TOY_FIX_WGANGP
 } toy_fix;
 #define TOY_N_FIXES 5
-typedef enum { TOY_LOSS_NONSAT = 0, TOY_LOSS_MINIMAX, TOY_LOSS_LSGAN, TOY_LOSS_HINGE } toy_loss;
 
 /* Everything that defines a run apart from the seed. */
 typedef struct {
     toy_fix fix;
-    toy_loss loss;   /* ignored under TOY_FIX_WGANGP, whose loss is its own */
+    nn_gan_objective loss; /* ignored under TOY_FIX_WGANGP, whose loss is its own */
     float lr;        /* Adam learning rate of G */
     float lr_d;      /* Adam learning rate of D */
     float beta1;     /* Adam beta1 (beta2 0.999) */
     int batch;       /* D inputs per step; with packing each holds `pack` samples */
     int d_steps;     /* D updates per G update */
     int latent;      /* z dim, z ~ N(0, I) */
-    int g_hidden, g_layers; /* G: latent -> g_layers x (linear g_hidden, relu) -> linear 2 */
+    int g_hidden, g_layers; /* G: latent -> g_layers x (linear g_hidden, relu) -> linear 2;
+                             * g_layers <= NN_GAN_MAX_HIDDEN */
     int d_hidden, d_layers; /* D: 2m -> d_layers x (linear, leaky relu) [-> mbstd] -> 1 */
     float d_slope;   /* negative slope of D's leaky ReLUs, in [0, 1) */
     int pack;        /* m, samples per D input under TOY_FIX_PACK (else 1) */
@@ -59,20 +60,11 @@ toy_config toy_config_default(void);
 typedef struct {
     toy_config cfg;
     int m;               /* samples per D input: cfg.pack under packing, else 1 */
-    nn_model *G;         /* (batch * m, latent) -> (batch * m, 2) */
-    nn_model *D;         /* (batch, 2m) -> (batch, 1) */
-    nn_model *Du;        /* the unrolled copy of D, NULL unless TOY_FIX_UNROLL */
-    nn_gradpen gp;       /* penalty scratch, zeroed unless TOY_FIX_WGANGP */
-    nn_adam opt_g, opt_d; /* Adam settings; a schedule may change their lr */
-    nn_rng rng;          /* latent vectors and data */
-    float *z;            /* (batch * m, latent) */
-    /* real, fake and dfake are in standardised units (data / cfg.scale). */
-    float *real;         /* (batch * m, 2) = (batch, 2m): packing is a reshape */
-    float *fake;         /* (batch * m, 2), G's output copied out of the model */
-    float *dfake;        /* (batch * m, 2), d loss / d fake */
-    float *s_real;       /* (batch) D's logits on the real batch */
-    float *ds_real, *ds_fake, *ds_tmp; /* (batch) */
-    float *eps;          /* (batch) interpolation weights of WGAN-GP */
+    nn_gan *gan;         /* G (batch * m, latent) -> (batch * m, 2), D (batch, 2m) -> 1 */
+    /* Real batches for one step, in standardised units (data / cfg.scale):
+     * nn_gan_real_batches(gan) of (batch * m, 2) = (batch, 2m) each, for
+     * packing is a reshape. Also the scratch of D's map in the snapshot. */
+    float *real;
     long steps;          /* G updates taken */
     float d_loss, g_loss;/* of the last step (D's includes the penalty) */
 } toy_gan;
@@ -99,9 +91,7 @@ int toy_gan_snapshot(toy_gan *t, float *dmap, int nx, int ny, float x0, float x1
                      float y1, float *arrows);
 
 const char *toy_fix_name(toy_fix f);   /* "none", "pack", "unroll", "mbstd", "wgan-gp" */
-const char *toy_loss_name(toy_loss l); /* "nonsat", "minimax", "lsgan", "hinge" */
 /* name -> value; 0 on success, -1 for an unknown name. */
 int toy_fix_parse(const char *name, toy_fix *f);
-int toy_loss_parse(const char *name, toy_loss *l);
 
 #endif

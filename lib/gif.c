@@ -8,9 +8,8 @@
 #include <string.h>
 
 /* Palette indices are 5 bits, so LZW starts from 32 one-pixel codes. */
-#define GIF_MIN_CODE 5
 
-struct gif_writer {
+struct nn_gif_writer {
     FILE *f;
     int w, h, delay;
     uint8_t *buf;    /* compressed frame, (w*h*2 + 16) bytes */
@@ -39,7 +38,7 @@ static void put_code(bitsink *s, int code, int size)
     }
 }
 
-long gif_lzw_encode(uint8_t *out, long cap, const uint8_t *px, long n, int min_code_size)
+long nn_gif_lzw_encode(uint8_t *out, long cap, const uint8_t *px, long n, int min_code_size)
 {
     int degree = 1 << min_code_size, clear = degree, eoi = degree + 1;
     /* The dictionary as a trie: child[code * degree + pixel] is the code for
@@ -94,9 +93,9 @@ static void put16(FILE *f, int v)
 /* The palette as RGB triples. */
 static void palette_rgb(int i, uint8_t rgb[3])
 {
-    if (i < GIF_SHADES) {
+    if (i < NN_GIF_SHADES) {
         /* Blue (0) through white (0.5) to red (1). */
-        float t = (float)i / (GIF_SHADES - 1);
+        float t = (float)i / (NN_GIF_SHADES - 1);
         float r = t < 0.5f ? 0.25f + 1.5f * t : 1.0f;
         float g = t < 0.5f ? 0.35f + 1.3f * t : 1.0f - 1.4f * (t - 0.5f);
         float b = t < 0.5f ? 1.0f : 1.0f - 1.5f * (t - 0.5f);
@@ -106,27 +105,27 @@ static void palette_rgb(int i, uint8_t rgb[3])
         return;
     }
     static const uint8_t named[][3] = {
-        {0, 0, 0},       /* GIF_BLACK */
-        {255, 255, 255}, /* GIF_WHITE */
-        {128, 128, 128}, /* GIF_GREY */
-        {20, 140, 40},   /* GIF_SAMPLE: green dots */
-        {30, 30, 30},    /* GIF_ARROW */
-        {160, 0, 160},   /* GIF_MODE: purple crosses */
-        {60, 60, 60},    /* GIF_BAR */
+        {0, 0, 0},       /* NN_GIF_BLACK */
+        {255, 255, 255}, /* NN_GIF_WHITE */
+        {128, 128, 128}, /* NN_GIF_GREY */
+        {20, 140, 40},   /* NN_GIF_SAMPLE: green dots */
+        {30, 30, 30},    /* NN_GIF_ARROW */
+        {160, 0, 160},   /* NN_GIF_MODE: purple crosses */
+        {60, 60, 60},    /* NN_GIF_BAR */
     };
-    int k = i - GIF_BLACK;
+    int k = i - NN_GIF_BLACK;
     if (k < (int)(sizeof named / sizeof named[0])) memcpy(rgb, named[k], 3);
     else memset(rgb, 0, 3);
 }
 
-gif_writer *gif_open(const char *path, int w, int h, int delay_cs, nn_error *err)
+nn_gif_writer *nn_gif_open(const char *path, int w, int h, int delay_cs, nn_error *err)
 {
     if (w < 1 || h < 1 || w > 65535 || h > 65535) {
         nn_fail(err, NN_ERR_ARG, "%s: a GIF is 1..65535 pixels wide and high, not %d x %d",
                 path, w, h);
         return NULL;
     }
-    gif_writer *g = nn_alloc(1, sizeof *g);
+    nn_gif_writer *g = nn_alloc(1, sizeof *g);
     if (g) {
         g->cap = (long)w * h * 2 + 16;
         g->buf = nn_alloc((size_t)g->cap, 1);
@@ -150,10 +149,10 @@ gif_writer *gif_open(const char *path, int w, int h, int delay_cs, nn_error *err
     put16(g->f, w);
     put16(g->f, h);
     /* Global palette present, 8 bits per primary, 2^(4+1) = 32 entries. */
-    fputc(0x80 | 0x70 | (GIF_MIN_CODE - 1), g->f);
+    fputc(0x80 | 0x70 | (NN_GIF_MIN_CODE - 1), g->f);
     fputc(0, g->f);  /* background colour index */
     fputc(0, g->f);  /* square pixels */
-    for (int i = 0; i < GIF_COLOURS; i++) {
+    for (int i = 0; i < NN_GIF_COLOURS; i++) {
         uint8_t rgb[3];
         palette_rgb(i, rgb);
         fwrite(rgb, 1, 3, g->f);
@@ -165,9 +164,9 @@ gif_writer *gif_open(const char *path, int w, int h, int delay_cs, nn_error *err
     return g;
 }
 
-nn_status gif_add_frame(gif_writer *g, const uint8_t *px, nn_error *err)
+nn_status nn_gif_add_frame(nn_gif_writer *g, const uint8_t *px, nn_error *err)
 {
-    long len = gif_lzw_encode(g->buf, g->cap, px, (long)g->w * g->h, GIF_MIN_CODE);
+    long len = nn_gif_lzw_encode(g->buf, g->cap, px, (long)g->w * g->h, NN_GIF_MIN_CODE);
     if (len < 0) return nn_fail(err, NN_ERR_NOMEM, "GIF frame: no memory to compress it");
     /* Graphic control extension: no transparency, the frame's delay. */
     fputc(0x21, g->f); fputc(0xf9, g->f); fputc(4, g->f); fputc(0, g->f);
@@ -177,7 +176,7 @@ nn_status gif_add_frame(gif_writer *g, const uint8_t *px, nn_error *err)
     fputc(0x2c, g->f);
     put16(g->f, 0); put16(g->f, 0); put16(g->f, g->w); put16(g->f, g->h);
     fputc(0, g->f);
-    fputc(GIF_MIN_CODE, g->f);
+    fputc(NN_GIF_MIN_CODE, g->f);
     /* The code stream in sub-blocks of at most 255 bytes, then an empty one. */
     for (long i = 0; i < len; i += 255) {
         int k = len - i < 255 ? (int)(len - i) : 255;
@@ -189,7 +188,7 @@ nn_status gif_add_frame(gif_writer *g, const uint8_t *px, nn_error *err)
                         : NN_OK;
 }
 
-nn_status gif_close(gif_writer *g, nn_error *err)
+nn_status nn_gif_close(nn_gif_writer *g, nn_error *err)
 {
     if (!g) return NN_OK;
     fputc(0x3b, g->f);
@@ -208,21 +207,21 @@ static int to_pixel(float v)
     /* Samples of a diverged generator land anywhere: keep the int sane. */
     return v != v ? -1 : (int)lrintf(fminf(fmaxf(v, -1e6f), 1e6f));
 }
-static int px_x(const gif_canvas *c, float x)
+static int px_x(const nn_gif_canvas *c, float x)
 {
     return to_pixel((x - c->x0) / (c->x1 - c->x0) * (float)(c->w - 1));
 }
-static int px_y(const gif_canvas *c, float y)
+static int px_y(const nn_gif_canvas *c, float y)
 {
     return to_pixel((c->y1 - y) / (c->y1 - c->y0) * (float)(c->h - 1));
 }
 
-static void plot(gif_canvas *c, int i, int j, uint8_t colour)
+static void plot(nn_gif_canvas *c, int i, int j, uint8_t colour)
 {
     if (i >= 0 && i < c->w && j >= 0 && j < c->h) c->px[(size_t)j * c->w + i] = colour;
 }
 
-void gif_draw_field(gif_canvas *c, const float *v, int nx, int ny)
+void nn_gif_draw_field(nn_gif_canvas *c, const float *v, int nx, int ny)
 {
     for (int j = 0; j < c->h; j++) {
         /* Row j counts down from the top; the field's rows count up. */
@@ -231,19 +230,19 @@ void gif_draw_field(gif_canvas *c, const float *v, int nx, int ny)
             int fx = (int)((float)i / (float)c->w * (float)nx);
             float t = v[(size_t)fy * nx + fx];
             t = t != t ? 0.0f : fminf(fmaxf(t, 0.0f), 1.0f); /* NaN -> 0 */
-            c->px[(size_t)j * c->w + i] = (uint8_t)lrintf(t * (GIF_SHADES - 1));
+            c->px[(size_t)j * c->w + i] = (uint8_t)lrintf(t * (NN_GIF_SHADES - 1));
         }
     }
 }
 
-void gif_draw_dot(gif_canvas *c, float x, float y, int r, uint8_t colour)
+void nn_gif_draw_dot(nn_gif_canvas *c, float x, float y, int r, uint8_t colour)
 {
     int ci = px_x(c, x), cj = px_y(c, y);
     for (int dj = -r; dj <= r; dj++)
         for (int di = -r; di <= r; di++) plot(c, ci + di, cj + dj, colour);
 }
 
-void gif_draw_cross(gif_canvas *c, float x, float y, int r, uint8_t colour)
+void nn_gif_draw_cross(nn_gif_canvas *c, float x, float y, int r, uint8_t colour)
 {
     int ci = px_x(c, x), cj = px_y(c, y);
     for (int d = -r; d <= r; d++) {
@@ -252,7 +251,7 @@ void gif_draw_cross(gif_canvas *c, float x, float y, int r, uint8_t colour)
     }
 }
 
-void gif_draw_line(gif_canvas *c, float xa, float ya, float xb, float yb, uint8_t colour)
+void nn_gif_draw_line(nn_gif_canvas *c, float xa, float ya, float xb, float yb, uint8_t colour)
 {
     int i0 = px_x(c, xa), j0 = px_y(c, ya), i1 = px_x(c, xb), j1 = px_y(c, yb);
     /* Bresenham: integer steps along the longer axis. Far-off points are
@@ -268,10 +267,10 @@ void gif_draw_line(gif_canvas *c, float xa, float ya, float xb, float yb, uint8_
     }
 }
 
-void gif_draw_progress(gif_canvas *c, float f)
+void nn_gif_draw_progress(nn_gif_canvas *c, float f)
 {
     int filled = (int)lrintf(fminf(fmaxf(f, 0.0f), 1.0f) * (float)c->w);
     for (int j = c->h - 4; j < c->h; j++)
         for (int i = 0; i < c->w; i++)
-            c->px[(size_t)j * c->w + i] = i < filled ? GIF_BAR : GIF_WHITE;
+            c->px[(size_t)j * c->w + i] = i < filled ? NN_GIF_BAR : NN_GIF_WHITE;
 }

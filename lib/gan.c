@@ -1,0 +1,259 @@
+/* gan.c - building, checking and feeding a GAN (gan.h). The step itself is
+ * exercise 9 (solutions/09_train_step.c); the builders, the latent sampler
+ * and the losses it calls are exercises too. */
+#include "gan.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "loss.h"
+
+static const char *const objective_names[NN_GAN_N_OBJECTIVES] = {
+    "nonsat", "minimax", "lsgan", "hinge", "wasserstein"};
+
+const char *nn_gan_objective_name(nn_gan_objective k)
+{
+    if ((int)k < 0 || (int)k >= NN_GAN_N_OBJECTIVES) return "?";
+    return objective_names[k];
+}
+
+int nn_gan_objective_parse(const char *name, nn_gan_objective *k)
+{
+    for (int i = 0; i < NN_GAN_N_OBJECTIVES; i++)
+        if (strcmp(name, objective_names[i]) == 0) {
+            *k = (nn_gan_objective)i;
+            return 0;
+        }
+    return -1;
+}
+
+nn_gan_config nn_gan_config_default(void)
+{
+    /* Radford et al. (2016): Adam at 2e-4 with beta1 0.5, because the
+     * default 0.9 made their training oscillate. */
+    nn_gan_config c = {
+        .objective = NN_GAN_NONSAT, .lr_g = 2e-4f, .lr_d = 2e-4f, .beta1 = 0.5f,
+        .beta2 = 0.999f, .batch = 64, .d_steps = 1, .real_label = 1.0f, .gp_lambda = 0.0f,
+        .unroll = 0,
+    };
+    return c;
+}
+
+/* Checked here, before anything is built, so a bad preset or flag gets one
+ * message naming the field instead of a model error. */
+nn_status nn_gan_arch_check(const nn_gan_arch *a, nn_error *err)
+{
+    if (a->latent_dim < 1 || a->data_dim < 1 || a->pack < 1)
+        return nn_fail(err, NN_ERR_ARG,
+                       "GAN architecture: latent_dim %d, data_dim %d and pack %d must all "
+                       "be >= 1", a->latent_dim, a->data_dim, a->pack);
+    if (a->n_g_hidden < 0 || a->n_g_hidden > NN_GAN_MAX_HIDDEN || a->n_d_hidden < 0 ||
+        a->n_d_hidden > NN_GAN_MAX_HIDDEN)
+        return nn_fail(err, NN_ERR_ARG,
+                       "GAN architecture: %d generator and %d discriminator hidden layers; "
+                       "each must be 0..%d", a->n_g_hidden, a->n_d_hidden, NN_GAN_MAX_HIDDEN);
+    for (int i = 0; i < a->n_g_hidden; i++)
+        if (a->g_hidden[i] < 1)
+            return nn_fail(err, NN_ERR_ARG, "GAN architecture: g_hidden[%d] = %d must be >= 1",
+                           i, a->g_hidden[i]);
+    for (int i = 0; i < a->n_d_hidden; i++)
+        if (a->d_hidden[i] < 1)
+            return nn_fail(err, NN_ERR_ARG, "GAN architecture: d_hidden[%d] = %d must be >= 1",
+                           i, a->d_hidden[i]);
+    if (!(a->d_dropout >= 0.0f && a->d_dropout < 1.0f))
+        return nn_fail(err, NN_ERR_ARG, "GAN architecture: d_dropout %g must be in [0, 1)",
+                       (double)a->d_dropout);
+    if (!(a->g_slope >= 0.0f && a->g_slope < 1.0f) || !(a->d_slope >= 0.0f && a->d_slope < 1.0f))
+        return nn_fail(err, NN_ERR_ARG,
+                       "GAN architecture: leaky ReLU slopes %g (G) and %g (D) must be in [0, 1)",
+                       (double)a->g_slope, (double)a->d_slope);
+    return NN_OK;
+}
+
+size_t nn_gan_arch_param_count(const nn_gan_arch *a, int which_d)
+{
+    /* A linear layer in -> out has in*out weights and out biases; a
+     * batchnorm over h features has h gammas and h betas; mbstd adds one
+     * input to D's last linear layer. */
+    size_t total = 0;
+    int in = which_d ? a->pack * a->data_dim : a->latent_dim;
+    int n = which_d ? a->n_d_hidden : a->n_g_hidden;
+    const int *hidden = which_d ? a->d_hidden : a->g_hidden;
+    for (int i = 0; i < n; i++) {
+        total += (size_t)in * (size_t)hidden[i] + (size_t)hidden[i];
+        if (!which_d && a->g_batchnorm) total += 2 * (size_t)hidden[i];
+        in = hidden[i];
+    }
+    if (which_d && a->d_mbstd) in += 1;
+    int out = which_d ? 1 : a->data_dim;
+    return total + (size_t)in * (size_t)out + (size_t)out;
+}
+
+static nn_status check_config(const nn_gan_config *c, nn_error *err)
+{
+    if ((int)c->objective < 0 || (int)c->objective >= NN_GAN_N_OBJECTIVES)
+        return nn_fail(err, NN_ERR_ARG,
+                       "GAN objective %d is not one of nonsat, minimax, lsgan, hinge, "
+                       "wasserstein", (int)c->objective);
+    if (!(c->lr_g > 0.0f && isfinite(c->lr_g)) || !(c->lr_d > 0.0f && isfinite(c->lr_d)))
+        return nn_fail(err, NN_ERR_ARG,
+                       "learning rates %g (G) and %g (D) must be positive numbers (try 2e-4)",
+                       (double)c->lr_g, (double)c->lr_d);
+    if (!(c->beta1 >= 0.0f && c->beta1 < 1.0f) || !(c->beta2 >= 0.0f && c->beta2 < 1.0f))
+        return nn_fail(err, NN_ERR_ARG, "Adam betas %g and %g must be in [0, 1) (try 0.5, 0.999)",
+                       (double)c->beta1, (double)c->beta2);
+    if (c->batch < 1 || c->d_steps < 1 || c->unroll < 0)
+        return nn_fail(err, NN_ERR_ARG,
+                       "batch %d and d_steps %d must be >= 1 and unroll %d >= 0 (try 64, 1, 0)",
+                       c->batch, c->d_steps, c->unroll);
+    if (!(c->real_label > 0.0f && c->real_label <= 1.0f))
+        return nn_fail(err, NN_ERR_ARG, "real label %g must be in (0, 1] (1, or 0.9 to smooth)",
+                       (double)c->real_label);
+    if (!(c->gp_lambda >= 0.0f && isfinite(c->gp_lambda)))
+        return nn_fail(err, NN_ERR_ARG, "gradient penalty weight %g must be >= 0",
+                       (double)c->gp_lambda);
+    return NN_OK;
+}
+
+nn_gan *nn_gan_create(const nn_gan_arch *arch, const nn_gan_config *cfg, nn_init_kind init,
+                      uint64_t seed, nn_error *err)
+{
+    if (nn_gan_arch_check(arch, err) != NN_OK || check_config(cfg, err) != NN_OK) return NULL;
+    nn_gan *g = nn_alloc(1, sizeof *g);
+    if (!g) {
+        nn_fail(err, NN_ERR_NOMEM, "nn_gan_create: out of memory for the GAN");
+        return NULL;
+    }
+    g->cfg = *cfg;
+    g->arch = *arch;
+    int b = cfg->batch, n = b * arch->pack;
+    g->G = nn_gan_build_generator(arch, n, err);
+    if (!g->G) goto fail;
+    g->D = nn_gan_build_discriminator(arch, b, err);
+    if (!g->D) goto fail;
+    if (g->G->in != arch->latent_dim || g->G->out != arch->data_dim ||
+        g->D->in != arch->pack * arch->data_dim || g->D->out != 1) {
+        nn_fail(err, NN_ERR_SHAPE,
+                "nn_gan_create: the builders made G %d -> %d and D %d -> %d; expected G %d -> "
+                "%d and D %d -> 1 (exercises 2 and 4)", g->G->in, g->G->out, g->D->in,
+                g->D->out, arch->latent_dim, arch->data_dim, arch->pack * arch->data_dim);
+        goto fail;
+    }
+    if (cfg->unroll > 0) {
+        g->Du = nn_gan_build_discriminator(arch, b, err);
+        if (!g->Du) goto fail;
+    }
+    if (cfg->gp_lambda > 0.0f && nn_gradpen_init(&g->gp, g->D, err) != NN_OK) goto fail;
+
+    size_t S = (size_t)n, B = (size_t)b;
+    g->z = nn_alloc(S * (size_t)arch->latent_dim, sizeof(float));
+    g->fake = nn_alloc(S * (size_t)arch->data_dim, sizeof(float));
+    g->dfake = nn_alloc(S * (size_t)arch->data_dim, sizeof(float));
+    g->interp = nn_alloc(S * (size_t)arch->data_dim, sizeof(float));
+    /* One block for the five per-input vectors. */
+    g->s_real = nn_alloc(5 * B, sizeof(float));
+    if (!g->z || !g->fake || !g->dfake || !g->interp || !g->s_real) {
+        nn_fail(err, NN_ERR_NOMEM,
+                "nn_gan_create: out of memory for batch %d of %d-value samples; try a smaller "
+                "batch", b, arch->data_dim);
+        goto fail;
+    }
+    g->ds_real = g->s_real + B;
+    g->ds_fake = g->s_real + 2 * B;
+    g->ds_unused = g->s_real + 3 * B;
+    g->eps = g->s_real + 4 * B;
+
+    /* Separate streams of one seed: another width in G (more draws for its
+     * weights) does not shift D's weights or the latent samples. */
+    nn_rng r;
+    nn_rng_seed(&r, seed, 1);
+    nn_model_init(g->G, &r, init);
+    nn_rng_seed(&r, seed, 2);
+    nn_model_init(g->D, &r, init);
+    nn_rng_seed(&g->rng, seed, 3);
+    nn_rng_seed(&g->G->rng, seed, 4);
+    nn_rng_seed(&g->D->rng, seed, 5);
+
+    g->opt_g = (nn_adam){.lr = cfg->lr_g, .beta1 = cfg->beta1, .beta2 = cfg->beta2,
+                         .eps = 1e-8f, .weight_decay = 0.0f};
+    g->opt_d = g->opt_g;
+    g->opt_d.lr = cfg->lr_d;
+    return g;
+
+fail:
+    nn_gan_free(g);
+    return NULL;
+}
+
+void nn_gan_free(nn_gan *g)
+{
+    if (!g) return;
+    nn_model_free(g->G);
+    nn_model_free(g->D);
+    nn_model_free(g->Du);
+    nn_gradpen_free(&g->gp);
+    nn_free(g->z);
+    nn_free(g->fake);
+    nn_free(g->dfake);
+    nn_free(g->interp);
+    nn_free(g->s_real);
+    nn_free(g);
+}
+
+int nn_gan_real_batches(const nn_gan *g)
+{
+    return g->cfg.d_steps + g->cfg.unroll;
+}
+
+float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const float *s_real,
+                         const float *s_fake, int n)
+{
+    switch (g->cfg.objective) {
+    case NN_GAN_LSGAN:       return nn_lsgan_d_loss(ds_real, ds_fake, s_real, s_fake, n, n);
+    case NN_GAN_HINGE:       return nn_hinge_d_loss(ds_real, ds_fake, s_real, s_fake, n, n);
+    case NN_GAN_WASSERSTEIN: return nn_wgan_critic_loss(ds_real, ds_fake, s_real, s_fake, n, n);
+    case NN_GAN_NONSAT:
+    case NN_GAN_MINIMAX:
+        break;
+    }
+    /* The minimax game's D loss serves both: the objectives differ in G's. */
+    return nn_gan_d_loss(ds_real, ds_fake, s_real, s_fake, n, n, g->cfg.real_label);
+}
+
+float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n)
+{
+    switch (g->cfg.objective) {
+    case NN_GAN_MINIMAX:     return nn_gan_g_loss_minimax(ds, s, n);
+    case NN_GAN_LSGAN:       return nn_lsgan_g_loss(ds, s, n);
+    case NN_GAN_HINGE:       return nn_hinge_g_loss(ds, s, n);
+    case NN_GAN_WASSERSTEIN: return nn_wgan_g_loss(ds, s, n);
+    case NN_GAN_NONSAT:      break;
+    }
+    return nn_gan_g_loss_nonsat(ds, s, n);
+}
+
+float nn_gan_penalty(nn_gan *g, nn_model *D, const float *real)
+{
+    /* x_hat = eps * real + (1 - eps) * fake, one eps per D input (Gulrajani
+     * et al. 2017, Algorithm 1): the penalty holds D's slope near 1 on the
+     * straight lines between the two distributions. */
+    int b = g->cfg.batch, w = D->in;
+    nn_rng_fill_uniform(&g->rng, g->eps, (size_t)b, 0.0f, 1.0f);
+    for (int i = 0; i < b; i++)
+        for (int j = 0; j < w; j++) {
+            size_t k = (size_t)i * (size_t)w + (size_t)j;
+            g->interp[k] = g->eps[i] * real[k] + (1.0f - g->eps[i]) * g->fake[k];
+        }
+    return nn_gradpen_add(&g->gp, D, g->interp, b, g->cfg.gp_lambda, NULL);
+}
+
+nn_model *nn_gan_unroll_start(nn_gan *g)
+{
+    /* The copy starts where D is, Adam moments and step count included, so
+     * its k updates are the ones D itself would take next. */
+    nn_model_copy_params(g->Du, g->D);
+    memcpy(g->Du->adam_m, g->D->adam_m, g->D->n_params * sizeof(float));
+    memcpy(g->Du->adam_v, g->D->adam_v, g->D->n_params * sizeof(float));
+    g->Du->adam_t = g->D->adam_t;
+    return g->Du;
+}

@@ -1,0 +1,193 @@
+/* gan.h - a GAN: two networks, their optimizers, and one training step.
+ *
+ * Every GAN of the course is an nn_gan: lesson 06's Fashion-MNIST MLPs,
+ * lesson 08's saturation runs, lesson 09's 2-D toys with their fixes, the
+ * benchmark and the tests. The step is written once, in the plain order of
+ * the game (docs/architecture.md draws it):
+ *
+ *   for each of d_steps D updates:                       nn_gan_d_update
+ *     z = nn_sample_latent -> fake = G(z)
+ *     s_real = D(real) -> backward;  s_fake = D(fake) -> backward
+ *     (+ gradient penalty) -> Adam(D)
+ *   nn_gan_g_update:
+ *     s = D(fake), D frozen -> G's loss -> gradient into fake -> G backward
+ *     -> Adam(G)
+ *
+ * Variants are options of that step, not copies of it: the objective, label
+ * smoothing, the gradient penalty, packing (D judges `pack` samples as one
+ * input) and unrolling (G answers the D that k more updates would give).
+ *
+ * Several functions here are the course's exercises (marked "exercise N"):
+ * the library declares them and calls them on its normal path, and each
+ * build defines them once, from solutions/ (the default) or from the
+ * student's exercises/ (make ... USE=exercises).
+ */
+#ifndef NN_GAN_H
+#define NN_GAN_H
+
+#include <stdint.h>
+#include "common.h"
+#include "gradpen.h"
+#include "init.h"
+#include "model.h"
+#include "optim.h"
+#include "rng.h"
+
+/* ------------------------------------------------------------ the networks */
+
+#define NN_GAN_MAX_HIDDEN 8
+
+/* The shape of an MLP generator and discriminator. */
+typedef struct {
+    int latent_dim;                     /* z's dimension */
+    int data_dim;                       /* one sample: 784 for 28x28 images, 2 for points */
+    int g_hidden[NN_GAN_MAX_HIDDEN];    /* G's hidden widths, first to last */
+    int n_g_hidden;
+    int g_batchnorm;                    /* 1: batchnorm after each of G's hidden linears */
+    float g_slope;                      /* G's activation: leaky ReLU(g_slope); 0 is a ReLU */
+    int g_tanh;                         /* 1: tanh on G's output (pixels in [-1, 1]) */
+    int d_hidden[NN_GAN_MAX_HIDDEN];    /* D's hidden widths */
+    int n_d_hidden;
+    float d_slope;                      /* D's leaky ReLU slope */
+    float d_dropout;                    /* drop probability after D's activations, 0: none */
+    int d_mbstd;                        /* 1: a minibatch-stddev feature before D's output */
+    int pack;                           /* D judges pack samples at once (PacGAN); 1: one */
+} nn_gan_arch;
+
+/* Exercise 1. Fill z (batch, dim) with samples of N(0, 1) from rng, in row
+ * order: the latent vectors the generator turns into samples. */
+void nn_sample_latent(float *z, int batch, int dim, nn_rng *rng);
+
+/* Exercise 2. The generator: for each hidden width h, linear to h, then
+ * batchnorm (if g_batchnorm), then the activation (leaky ReLU(g_slope), or
+ * ReLU when g_slope is 0); then linear to data_dim, and tanh if g_tanh.
+ * Input width latent_dim. NULL with err filled on failure. */
+nn_model *nn_gan_build_generator(const nn_gan_arch *a, int max_batch, nn_error *err);
+
+/* Exercise 4. The discriminator: input pack * data_dim; for each hidden
+ * width h, linear to h, leaky ReLU(d_slope), then dropout(d_dropout) if it
+ * is > 0; then minibatch stddev if d_mbstd; then linear to 1: a logit, not a
+ * probability (the losses take logits). NULL with err filled on failure. */
+nn_model *nn_gan_build_discriminator(const nn_gan_arch *a, int max_batch, nn_error *err);
+
+/* Checks an architecture before anything is built: NN_OK, or NN_ERR_ARG
+ * with a message naming the field. */
+nn_status nn_gan_arch_check(const nn_gan_arch *a, nn_error *err);
+
+/* Parameters of G (which_d 0) or D (which_d 1) built from a, without
+ * building them. */
+size_t nn_gan_arch_param_count(const nn_gan_arch *a, int which_d);
+
+/* ------------------------------------------------------------ the game */
+
+typedef enum {
+    NN_GAN_NONSAT = 0,   /* G minimises -log D(G(z)) (Goodfellow et al.'s fix) */
+    NN_GAN_MINIMAX,      /* G minimises log(1 - D(G(z))): the game as written; saturates */
+    NN_GAN_LSGAN,        /* least squares (Mao et al. 2017) */
+    NN_GAN_HINGE,        /* hinge (Lim & Ye 2017) */
+    NN_GAN_WASSERSTEIN   /* a critic's scores (Arjovsky et al. 2017) */
+} nn_gan_objective;
+#define NN_GAN_N_OBJECTIVES 5
+
+/* "nonsat", "minimax", "lsgan", "hinge", "wasserstein". */
+const char *nn_gan_objective_name(nn_gan_objective k);
+/* name -> objective: 0, or -1 for an unknown name (k untouched). */
+int nn_gan_objective_parse(const char *name, nn_gan_objective *k);
+
+/* Everything that defines a training run but the networks and the seed. */
+typedef struct {
+    nn_gan_objective objective;
+    float lr_g, lr_d;      /* Adam learning rates */
+    float beta1, beta2;    /* Adam betas, for both players */
+    int batch;             /* D inputs per update (each one of arch.pack samples) */
+    int d_steps;           /* D updates per G update */
+    float real_label;      /* 1, or < 1: one-sided label smoothing (nonsat, minimax) */
+    float gp_lambda;       /* > 0: WGAN-GP's gradient penalty with this weight */
+    int unroll;            /* 0, or k: G is scored against the D of k more updates */
+} nn_gan_config;
+
+/* The DCGAN recipe: non-saturating, Adam 2e-4 with betas (0.5, 0.999),
+ * batch 64, one D update per G update, no smoothing, penalty or unrolling. */
+nn_gan_config nn_gan_config_default(void);
+
+typedef struct {
+    nn_gan_config cfg;
+    nn_gan_arch arch;
+    nn_model *G;           /* (batch * pack, latent_dim) -> (batch * pack, data_dim) */
+    nn_model *D;           /* (batch, pack * data_dim) -> (batch, 1) */
+    nn_model *Du;          /* the unrolled copy of D; NULL unless cfg.unroll > 0 */
+    nn_adam opt_g, opt_d;  /* a schedule may change their lr between steps */
+    nn_rng rng;            /* latent vectors, interpolation weights */
+    nn_gradpen gp;         /* penalty scratch; zeroed unless cfg.gp_lambda > 0 */
+    float *z;              /* (batch * pack, latent_dim) */
+    float *fake;           /* (batch * pack, data_dim): G's last output, copied out */
+    float *dfake;          /* (batch * pack, data_dim): dL_G / d fake */
+    float *s_real;         /* (batch) D's logits on the real batch */
+    float *ds_real;        /* (batch) dL_D / ds_real */
+    float *ds_fake;        /* (batch) dL / ds_fake */
+    float *ds_unused;      /* (batch) the half of a loss's gradient not wanted yet */
+    float *interp;         /* (batch, pack * data_dim): the penalty's interpolates */
+    float *eps;            /* (batch) their weights */
+    long steps;            /* G updates taken */
+} nn_gan;
+
+/* What one step did, for logs and plots. */
+typedef struct {
+    float d_loss;          /* the last D update's loss (penalty included) */
+    float g_loss;          /* the G update's loss */
+    float d_real;          /* mean sigmoid(D(x)) on the last real batch */
+    float d_fake;          /* mean sigmoid(D(G(z))) on the last fake batch, before G's update */
+    float d_grad_norm;     /* L2 norm of D's parameter gradient, last update */
+    float g_grad_norm;     /* L2 norm of G's parameter gradient */
+} nn_gan_stats;
+
+/* Builds G and D from arch through nn_gan_build_generator and
+ * nn_gan_build_discriminator, initialises them with nn_model_init(init) (G
+ * from stream 1 of seed, D from stream 2), seeds the latent stream (3) and
+ * the dropout streams (G 4, D 5), and allocates every buffer, so training
+ * allocates nothing. NULL with err filled on a bad value (named) or no
+ * memory. Free with nn_gan_free. */
+nn_gan *nn_gan_create(const nn_gan_arch *arch, const nn_gan_config *cfg, nn_init_kind init,
+                      uint64_t seed, nn_error *err);
+void nn_gan_free(nn_gan *g); /* accepts NULL */
+
+/* Real batches one step reads: d_steps, plus unroll for the unrolled D.
+ * nn_gan_step takes them one after another, each (batch, pack * data_dim). */
+int nn_gan_real_batches(const nn_gan *g);
+
+/* ------------------------------------------------------------ the step (exercise 9) */
+
+/* One D update of discriminator D (g->D, or the unrolled copy) on one real
+ * batch (batch, pack * data_dim) against fresh fakes; leaves the fakes in
+ * g->fake and their activations in G; fills st's D fields. Returns D's loss. */
+float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *st);
+
+/* One G update against discriminator D, frozen, on the fakes of the last D
+ * update (G still holds their activations). Fills st->g_grad_norm. Returns
+ * G's loss. */
+float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st);
+
+/* One training step: d_steps D updates, then (after unrolling, if asked) one
+ * G update. real holds nn_gan_real_batches(g) batches. */
+void nn_gan_step(nn_gan *g, const float *real, nn_gan_stats *st);
+
+/* ------------------------------------------------------------ what the step plugs in */
+
+/* D's loss under g's objective on n real and n fake logits; writes both
+ * gradients (dL/ds). Label smoothing applies to nonsat and minimax. */
+float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const float *s_real,
+                         const float *s_fake, int n);
+
+/* G's loss under g's objective on D's logits s (n) at the fakes; writes ds. */
+float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n);
+
+/* WGAN-GP's penalty on D at random points between real and g->fake (one
+ * uniform weight per D input); adds its weight gradient into D's grads and
+ * returns it. Only when cfg.gp_lambda > 0. */
+float nn_gan_penalty(nn_gan *g, nn_model *D, const float *real);
+
+/* Starts an unrolled look-ahead: g->Du becomes a copy of g->D, Adam state
+ * included, and is returned; the k updates are then taken on it. */
+nn_model *nn_gan_unroll_start(nn_gan *g);
+
+#endif
