@@ -280,9 +280,9 @@ int main(int argc, char **argv)
     int classic = strcmp(arch_name, "classic") == 0;
     if (real_label == 0.0f) real_label = classic ? 1.0f : 0.9f;
     if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
-    /* Both cores of a 2-core machine: a third faster than one, measured on
-     * this lesson's default step (results are reproducible at any fixed
-     * count, not across counts). */
+    /* Both cores of a 2-core machine by default (bench/README.md measures
+     * the gain); results are reproducible at any fixed thread count, not
+     * across counts. */
     if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
     if (threads > 0) nn_set_threads(threads);
     /* Where a resumed run starts; read first, so a missing checkpoint is

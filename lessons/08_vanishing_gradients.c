@@ -56,8 +56,9 @@ static void next_real(nn_loader *ld, float *x)
 }
 
 /* L2 norm of G's parameter gradient when G minimises `cost` against D on the
- * fakes G made last (its activations are still in G): the frozen-D backward
- * of DESIGN.md's flow, without the Adam step. s_fake (n) are D's logits. */
+ * fakes G made last (its activations are still in G): the gradient half of
+ * the GAN step's G update (nn_gan_g_update), measured, with no Adam step:
+ * G stays frozen while D trains. s_fake (n) are D's logits. */
 static float g_grad_norm(nn_model *G, nn_model *D, const float *s_fake, float *ds, float *dfake,
                          int n, int minimax)
 {

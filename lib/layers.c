@@ -14,6 +14,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "loss.h"
 #include "ops.h"
 
 /* The linear layer's forward and backward and leaky ReLU's backward are
@@ -27,16 +28,15 @@
 void nn_leaky_relu_forward(float *y, const float *x, float slope, size_t n)
 {
     /* The factor is looked up rather than chosen with ?:, which gcc turns
-     * into a branch that random signs mispredict half the time (6% of a GAN
-     * step); x * 1.0f is x exactly, so the result is the same. */
+     * into a branch that random signs mispredict half the time; x * 1.0f is
+     * x exactly, so the result is the same. */
     const float gain[2] = {slope, 1.0f};
     for (size_t i = 0; i < n; i++)
         y[i] = x[i] * gain[x[i] > 0.0f];
 }
 
 /* v when keep is 1, +0 when it is 0, without a branch: random signs would
- * mispredict half the time, which made ReLU 23% of a toy GAN step. The
- * mask keeps or clears all 32 bits at once. */
+ * mispredict half the time. The mask keeps or clears all 32 bits at once. */
 static inline float keep_or_zero(float v, int keep)
 {
     uint32_t bits;
@@ -58,19 +58,11 @@ void nn_relu_backward(float *dx, const float *dy, const float *x, size_t n)
     for (size_t i = 0; i < n; i++) dx[i] += keep_or_zero(dy[i], x[i] > 0.0f);
 }
 
-/* exp is only ever taken of a non-positive number, so it cannot overflow:
- * for x < 0, 1 / (1 + exp(-x)) is rewritten as exp(x) / (1 + exp(x)). */
-static float sigmoid1(float x)
-{
-    if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
-    float e = expf(x);
-    return e / (1.0f + e);
-}
-
+/* Element by element through nn_sigmoidf (exercise 5), the stable form. */
 void nn_sigmoid_forward(float *y, const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        y[i] = sigmoid1(x[i]);
+        y[i] = nn_sigmoidf(x[i]);
 }
 
 /* Backward reads the forward's output y, not x: y (1 - y) needs no exp. */
@@ -83,12 +75,10 @@ void nn_sigmoid_backward(float *dx, const float *dy, const float *y, size_t n)
 
 /* tanh as a ratio of two polynomials (the coefficients of Eigen's float
  * tanh, a minimax fit on [-9, 9]), evaluated in double. glibc's tanhf calls
- * expm1f element by element and cost 13% of a GAN step (the generator's
- * 64 x 784 output); this form has no call and no branch, so four floats go
- * through at once: the step ran 1.15x faster (1 thread, 170 -> 196 steps/s;
- * tanh fell from 13% of it to 3%). Measured over every float in
- * [-12, 12] against double tanh: at most 1.05 ulp for |x| >= 0.5, 2.6 ulp
- * (2.6e-7 relative) below, where glibc reaches 2.2 ulp. Double keeps the
+ * expm1f element by element; this form has no call and no branch, so four
+ * floats go through at once (bench/README.md: what it saves). Measured over
+ * every float in [-12, 12] against double tanh: at most 1.05 ulp for
+ * |x| >= 0.5, 2.6 ulp (2.6e-7 relative) below, where glibc reaches 2.2 ulp. Double keeps the
  * rounding of the 11 multiply-adds out of the result (in float: 6.9 ulp).
  * Beyond |x| = 9, tanh is 1 to float precision, so x is clamped there; a NaN
  * passes the clamp (both comparisons are false) and comes out NaN. */
@@ -164,8 +154,8 @@ void nn_tanh_backward(float *dx, const float *dy, const float *y, size_t n)
  * The columns are walked a block at a time, row by row: each column is still
  * summed in row order 0..batch-1, exactly as a column-by-column loop would,
  * but memory is read in order and the inner loops vectorise. Walking each
- * column down its stride made this 4.6% of lesson 06's step; row by row a
- * 64 x 512 batch takes 65 us instead of 431 (backward: 65 instead of 475). */
+ * column down its stride would read memory out of order, one cache line per
+ * element. */
 void nn_batchnorm_forward_train(float *y, float *xhat, float *mean, float *invstd,
                                 float *running_mean, float *running_var,
                                 const float *x, const float *gamma, const float *beta,

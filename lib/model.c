@@ -310,9 +310,8 @@ static void zero_range(void *ctx, size_t lo, size_t hi)
 /* Below this many floats per thread one memset is quicker than a hand-over. */
 #define ZERO_MIN_PER_THREAD 65536
 
-/* One memset over the block, cut between the threads when it is large: a
- * 1.1M-parameter model's 4.4 MB took 3% of lesson 06's step on one core;
- * split, the MLP GAN step at 2 threads went from 288-306 to 306-315. */
+/* One memset over the block, cut between the threads when it is large (a
+ * million-parameter model's gradients are megabytes, worth both cores). */
 void nn_model_zero_grad(nn_model *m)
 {
     nn_pool_for(zero_range, m->grads, m->n_params, ZERO_MIN_PER_THREAD);
@@ -366,9 +365,8 @@ static void act_range(void *ctx, size_t lo, size_t hi)
 
 /* Each element of an activation depends on its own input alone, so the
  * rows are cut between the threads like Adam's blocks, with the same bits
- * at any thread count. At 2 threads the element-wise passes otherwise run
- * on one core while the other spins: splitting them gave the MLP GAN step
- * about 7% at 2 threads (318 -> 341 steps/s, best of three). */
+ * at any thread count; otherwise the element-wise passes would run on one
+ * core while the other spins. */
 static void activation(const nn_layer *l, float *out, const float *x, const float *dy,
                        size_t n)
 {
@@ -525,9 +523,7 @@ static void adam_range(void *ctx, size_t lo, size_t hi)
 
 /* The whole model is one Adam update: params, grads, m and v share a layout.
  * Each parameter's update reads only its own slots, so the blocks can be
- * cut between threads and the result is the same bits at any thread count.
- * Adam is 8% of a 1-thread GAN step; at 2 threads the split took the step
- * from 225-231 to 236-257 steps/s. */
+ * cut between threads and the result is the same bits at any thread count. */
 void nn_model_adam_step(nn_model *m, const nn_adam *opt)
 {
     m->adam_t += 1;

@@ -2,17 +2,15 @@
  *
  * With OpenBLAS (Debian's libopenblas-dev; the Makefile defines
  * NN_HAVE_OPENBLAS when pkg-config finds it) each block goes to a
- * single-threaded cblas_sgemm. Measured on the 2-core course machine
- * (bench/README.md): 80-94 GFLOP/s on one core for the batch-64 MLP shapes,
- * against about 1 GFLOP/s for the reference loops; it stays ahead even on
- * the tiny shapes of the 2-D toy GANs (256x2x128: 9.5 us against 48 us for
- * a plain loop), so there is no size dispatch to a loop. OpenBLAS picks its
- * AVX2/AVX-512 kernels at run time, so the default build needs no -march.
+ * single-threaded cblas_sgemm. It stays ahead of a plain loop even on the
+ * tiny shapes of the 2-D toy GANs (bench/README.md has the measurements),
+ * so there is no size dispatch to a loop. OpenBLAS picks its AVX2/AVX-512
+ * kernels at run time, so the default build needs no -march.
  *
  * Threads are ours, not OpenBLAS's: C is cut into one block per thread
  * (along its longer side, at multiples of 16 so no cache line is shared)
- * and each block is one sgemm. At batch 64 this beat OpenBLAS's own
- * threading by 3-24% per product (11% over the products of a step).
+ * and each block is one sgemm; at batch 64 this beat OpenBLAS's own
+ * threading (bench/README.md).
  * Every element of C is summed over k by one call in one order, so a given
  * thread count gives the same bits on every run. Products below
  * SPLIT_MIN_MACS stay on one thread: waking the other costs more than it
@@ -20,7 +18,7 @@
  *
  * Without OpenBLAS a portable kernel keeps the build working: loops ordered
  * so the innermost one walks contiguous memory (the compiler can vectorise
- * it without reordering any sum). It is several times slower than OpenBLAS.
+ * it without reordering any sum), slower than OpenBLAS.
  */
 #include "ops.h"
 #include "ops_fast.h"
