@@ -77,11 +77,18 @@ HOLE_OBJ_exercises := $(EX_NAMES:%=$(BUILD)/exercises/%.o)
 LINK_solutions := -Wl,--start-group $(LIB) $(HOLES_solutions) -Wl,--end-group
 LINK_exercises := -Wl,--start-group $(LIB) $(HOLES_exercises) -Wl,--end-group
 
-$(HOLES_solutions): $(HOLE_OBJ_solutions)
+# Each set also says which it is (lesson_code_source: lessons report it).
+$(BUILD)/holes/%/code_source.c:
+	@mkdir -p $(dir $@)
+	@printf 'const char *const lesson_code_source = "%s";\n' $* > $@
+$(BUILD)/holes/%/code_source.o: $(BUILD)/holes/%/code_source.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(HOLES_solutions): $(HOLE_OBJ_solutions) $(BUILD)/holes/solutions/code_source.o
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
-$(HOLES_exercises): $(HOLE_OBJ_exercises)
+$(HOLES_exercises): $(HOLE_OBJ_exercises) $(BUILD)/holes/exercises/code_source.o
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
@@ -146,7 +153,9 @@ $(COURSE_TEST): $(BUILD)/tests/course_gan.o $(TEST_HELP) $(BUILD)/lessons/libfra
 # (the library tests' objects too: their deletion would print an "rm" line
 # after make test's summary).
 .SECONDARY: $(EX_NAMES:%=$(BUILD)/tests/exercise_%.o) $(BUILD)/tests/course_gan.o $(TEST_OBJ) \
-	$(HOLE_OBJ_solutions) $(HOLE_OBJ_exercises)
+	$(HOLE_OBJ_solutions) $(HOLE_OBJ_exercises) \
+	$(BUILD)/holes/solutions/code_source.o $(BUILD)/holes/exercises/code_source.o \
+	$(BUILD)/holes/solutions/code_source.c $(BUILD)/holes/exercises/code_source.c
 
 -include $(EX_NAMES:%=$(BUILD)/tests/exercise_%.d) $(BUILD)/tests/course_gan.d
 
@@ -217,10 +226,16 @@ $(FRAME_LIB): $(FRAME_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(LESSON_BIN): $(LESSON_DIR)/$(USE)/%: $(LESSON_DIR)/%.o $(LESSON_DIR)/src/%.o $(FRAME_LIB) \
-		$(LIB) $(HOLES_$(USE))
+# Both sets have their rules, whatever USE is: make test runs lesson 06 on
+# the stubs too (tools/exercise_path_test.sh).
+$(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%): $(LESSON_DIR)/solutions/%: $(LESSON_DIR)/%.o \
+		$(LESSON_DIR)/src/%.o $(FRAME_LIB) $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_$(USE)) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(LDLIBS) -o $@
+$(LESSON_NAMES:%=$(LESSON_DIR)/exercises/%): $(LESSON_DIR)/exercises/%: $(LESSON_DIR)/%.o \
+		$(LESSON_DIR)/src/%.o $(FRAME_LIB) $(LIB) $(HOLES_exercises)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_exercises) $(LDLIBS) -o $@
 
 -include $(LESSON_OBJ:.o=.d) $(FRAME_OBJ:.o=.d)
 
@@ -252,6 +267,16 @@ run-lesson-tests: $(LESSON_BIN)
 	@tools/run_lessons.sh $(LESSON_BIN)
 
 all: $(LESSON_BIN)
+
+# The student's path: lesson 06 on the untouched stubs stops, naming the
+# exercise; a copy whose exercises/ hold the answers trains lessons 06, 08
+# and 09 to the same summary.tsv as the solutions build.
+.PHONY: run-exercise-path-test
+run-tests: run-exercise-path-test
+run-exercise-path-test: $(LESSON_DIR)/exercises/06_training \
+		$(filter $(LESSON_DIR)/solutions/0[689]_%,$(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%)) \
+		| run-lesson-tests
+	@tools/exercise_path_test.sh $(BUILD)
 
 # ---------------------------------------------------------------- command-line checks
 # Part of make test: every lesson's promises on bad input (tools/cli_tests.sh):

@@ -2,6 +2,7 @@
  * See lesson.h for the contract; this file is the plumbing behind it.
  */
 #include "lesson.h"
+#include "exercise_probe.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -393,10 +394,29 @@ lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesso
 
     const char *out = NULL;
     parse_flags(L, argc, argv, flags, nflags, &out);
+
+    /* On the student's own code (USE=exercises): every exercise this lesson
+     * calls must answer a hand-worked case first, or the lesson stops here,
+     * before it writes or trains anything. */
+    int yours = strcmp(lesson_code_source, "exercises") == 0;
+    if (yours) {
+        char why[256];
+        int n = lesson_exercise_probe(lesson_exercises_needed(info->number), why, sizeof why);
+        if (n) {
+            fprintf(stderr,
+                    "%s: this run uses your code (USE=exercises), and exercise %d (%s in %s) "
+                    "is not written yet or answers wrong: %s. Finish it first: make check "
+                    "EX=%d, make hint EX=%d.\n",
+                    s->name, n, lesson_exercise_function(n), lesson_exercise_file(n), why, n, n);
+            exit(LESSON_EXIT_INPUT);
+        }
+    }
+    /* A run on the student's code gets its own folder: it never overwrites
+     * the course's run. */
     if (out)
         snprintf(s->out, sizeof s->out, "%s", out);
     else
-        snprintf(s->out, sizeof s->out, "plots/%s", s->name);
+        snprintf(s->out, sizeof s->out, "plots/%s%s", s->name, yours ? "-exercises" : "");
     L->out = s->out;
 
     L->tty = isatty(STDOUT_FILENO);
@@ -425,8 +445,13 @@ lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesso
         fprintf(s->md, " %s", argv[i]);
     fprintf(s->md, "` (seed %llu%s). Files: `%s/`.\n\n", (unsigned long long)L->seed,
             L->fast ? ", fast" : "", s->out);
-    printf("%s(seed %llu%s, output in %s/%s)%s\n", L->color ? C_DIM : "",
-           (unsigned long long)L->seed, L->fast ? ", fast run" : "", s->out,
+    /* Which code ran: the course's answers, or the student's exercises. */
+    fprintf(s->md, "Code: %s.\n\n", yours ? "your own, from `exercises/` (USE=exercises)"
+                                           : "the course's answers, from `solutions/`");
+    fprintf(s->tsv, "code\t%s\n", lesson_code_source);
+    printf("%s(seed %llu%s, %s, output in %s/%s)%s\n", L->color ? C_DIM : "",
+           (unsigned long long)L->seed, L->fast ? ", fast run" : "",
+           yours ? "on your code from exercises/" : "on the course's solutions/", s->out,
            L->pause ? "; Enter continues, q quits" : "", L->color ? C_RESET : "");
     fflush(stdout);
     fflush(s->md);

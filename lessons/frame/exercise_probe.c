@@ -1,0 +1,209 @@
+/* exercise_probe.c - one hand-worked case per exercise (exercise_probe.h).
+ * These are not the exercises' tests (make check runs those): they only
+ * tell an unwritten stub from a written function before a lesson trains. */
+#include "exercise_probe.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nn.h"
+
+#define BIT(k) (1u << (k))
+#define ALL_TRAINING (BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | \
+                      BIT(9) | BIT(10) | BIT(11) | BIT(12))
+
+unsigned lesson_exercises_needed(int lesson_number)
+{
+    /* What each lesson's code calls, directly or through the library. */
+    switch (lesson_number) {
+    case 1: return 0;
+    case 2: return BIT(10);
+    case 3: return BIT(1) | BIT(2) | BIT(3) | BIT(6);
+    case 4: return BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(10);
+    case 5: return BIT(5) | BIT(7) | BIT(8);
+    case 7: return BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(7) | BIT(8) | BIT(11) | BIT(12) |
+                   BIT(13);
+    default: return ALL_TRAINING; /* 06, 08, 09: a whole GAN trains */
+    }
+}
+
+static const char *const functions[14] = {
+    "", "nn_sample_latent", "nn_gan_build_generator", "nn_linear_forward",
+    "nn_gan_build_discriminator", "nn_sigmoidf", "nn_init_linear", "nn_gan_d_loss",
+    "nn_gan_g_loss_nonsat", "nn_gan_step", "nn_bytes_to_float", "nn_linear_backward",
+    "nn_leaky_relu_backward", "nn_central_difference"};
+static const char *const files[14] = {
+    "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
+    "exercises/03_linear_forward.c", "exercises/04_build_discriminator.c",
+    "exercises/05_sigmoid.c", "exercises/06_init_linear.c", "exercises/07_d_loss.c",
+    "exercises/08_g_loss.c", "exercises/09_train_step.c", "exercises/10_bytes_to_float.c",
+    "exercises/11_linear_backward.c", "exercises/12_leaky_relu_backward.c",
+    "exercises/13_grad_check.c"};
+
+const char *lesson_exercise_function(int n) { return n >= 1 && n <= 13 ? functions[n] : "?"; }
+const char *lesson_exercise_file(int n) { return n >= 1 && n <= 13 ? files[n] : "?"; }
+
+static int near(double a, double b) { return fabs(a - b) <= 1e-5 * (1.0 + fabs(b)); }
+
+/* The tiny MLPs of probes 2, 4 and 9: 2 -> 3 -> 2 and 2 -> 3 -> 1. */
+static nn_gan_arch tiny_arch(void)
+{
+    nn_gan_arch a = {.latent_dim = 2, .data_dim = 2, .g_hidden = {3}, .n_g_hidden = 1,
+                     .g_slope = 0.2f, .g_tanh = 1, .d_hidden = {3}, .n_d_hidden = 1,
+                     .d_slope = 0.2f, .pack = 1};
+    return a;
+}
+
+static int kinds_are(const nn_model *m, const nn_layer_kind *k, int n)
+{
+    if (!m || m->n_layers != n) return 0;
+    for (int i = 0; i < n; i++)
+        if (m->layers[i].spec.kind != k[i]) return 0;
+    return 1;
+}
+
+/* f(x) = x^2, x read through ctx: probe 13's function. */
+static double square_at(void *ctx)
+{
+    const float x = *(const float *)ctx;
+    return (double)x * x;
+}
+
+static int probe(int n, char *why, size_t cap)
+{
+    switch (n) {
+    case 1: { /* four draws of N(0, 1), the rng's own numbers in order */
+        nn_rng r, copy;
+        nn_rng_seed(&r, 1, 0);
+        copy = r;
+        float z[4] = {0};
+        nn_sample_latent(z, 2, 2, &r);
+        for (int i = 0; i < 4; i++)
+            if (z[i] != nn_rng_normal(&copy)) {
+                snprintf(why, cap, "z[%d] is %g, not the rng's next normal number", i,
+                         (double)z[i]);
+                return 0;
+            }
+        return 1;
+    }
+    case 2: case 4: {
+        nn_gan_arch a = tiny_arch();
+        nn_model *m = n == 2 ? nn_gan_build_generator(&a, 1, NULL)
+                             : nn_gan_build_discriminator(&a, 1, NULL);
+        static const nn_layer_kind g[] = {NN_LAYER_LINEAR, NN_LAYER_LEAKY_RELU,
+                                          NN_LAYER_LINEAR, NN_LAYER_TANH};
+        static const nn_layer_kind d[] = {NN_LAYER_LINEAR, NN_LAYER_LEAKY_RELU,
+                                          NN_LAYER_LINEAR};
+        int ok = n == 2 ? kinds_are(m, g, 4) : kinds_are(m, d, 3);
+        if (!ok) snprintf(why, cap, "%s", m ? "a one-hidden-layer MLP has the wrong layers"
+                                            : "it returns no model");
+        nn_model_free(m);
+        return ok;
+    }
+    case 3: { /* y = 2*5 + 3*7 + 1 = 32 */
+        const float x[2] = {5, 7}, w[2] = {2, 3}, b[1] = {1};
+        float y[1] = {0};
+        nn_linear_forward(y, x, w, b, 1, 2, 1);
+        snprintf(why, cap, "x = (5, 7), w = (2, 3), b = 1 gives y = %g, expected 32",
+                 (double)y[0]);
+        return y[0] == 32.0f;
+    }
+    case 5: {
+        float a = nn_sigmoidf(0.0f), b = nn_sigmoidf(2.0f), c = nn_sigmoidf(-1000.0f);
+        snprintf(why, cap, "sigmoid(0), sigmoid(2), sigmoid(-1000) are %g, %g, %g; expected "
+                 "0.5, 0.8808, 0", (double)a, (double)b, (double)c);
+        return near(a, 0.5) && near(b, 0.880797) && c == 0.0f;
+    }
+    case 6: { /* N(0, 0.02) weights, zero biases */
+        float w[400], b[20];
+        for (int i = 0; i < 20; i++) b[i] = 9.0f;
+        memset(w, 0, sizeof w);
+        nn_rng r;
+        nn_rng_seed(&r, 1, 0);
+        nn_init_linear(&r, w, b, 20, 20, NN_INIT_NORMAL_002, 0.0f);
+        double sq = 0.0;
+        for (int i = 0; i < 400; i++) sq += (double)w[i] * w[i];
+        double sd = sqrt(sq / 400.0);
+        snprintf(why, cap, "N(0, 0.02) init gives weights of spread %.4f and bias %g; "
+                 "expected about 0.02 and 0", sd, (double)b[0]);
+        return sd > 0.015 && sd < 0.025 && b[0] == 0.0f && b[19] == 0.0f;
+    }
+    case 7: { /* at s = 0, n = 2: L = 2 log 2, dL/ds = -/+ sigmoid(0) / n = -/+0.25 */
+        float s[2] = {0, 0}, dr[2] = {0}, df[2] = {0};
+        float L = nn_gan_d_loss(dr, df, s, s, 2, 2, 1.0f);
+        snprintf(why, cap, "at logits 0 (n = 2) the loss is %g, dL/ds_real %g; expected "
+                 "2 log 2 = 1.3863 and -0.25", (double)L, (double)dr[0]);
+        return near(L, 2.0 * log(2.0)) && near(dr[0], -0.25) && near(df[1], 0.25);
+    }
+    case 8: {
+        float s[2] = {0, 0}, ds[2] = {0};
+        float L = nn_gan_g_loss_nonsat(ds, s, 2);
+        snprintf(why, cap, "at logits 0 (n = 2) the loss is %g, dL/ds %g; expected "
+                 "log 2 = 0.6931 and -0.25", (double)L, (double)ds[0]);
+        return near(L, log(2.0)) && near(ds[1], -0.25);
+    }
+    case 9: { /* one step moves both networks and counts itself */
+        nn_gan_arch a = tiny_arch();
+        nn_gan_config c = nn_gan_config_default();
+        c.batch = 2;
+        nn_gan *g = nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, NULL);
+        if (!g) { snprintf(why, cap, "nn_gan_create fails"); return 0; }
+        float d0 = g->D->params[0], g0 = g->G->params[0];
+        const float real[4] = {0.5f, -0.5f, 0.25f, 0.75f};
+        nn_gan_stats st;
+        memset(&st, 0, sizeof st);
+        nn_gan_step(g, real, &st);
+        int ok = g->steps == 1 && g->D->params[0] != d0 && g->G->params[0] != g0 &&
+                 st.d_loss > 0.0f && st.g_loss > 0.0f;
+        snprintf(why, cap, "one step leaves steps = %ld, D loss %g, G loss %g and %s",
+                 g->steps, (double)st.d_loss, (double)st.g_loss,
+                 g->D->params[0] != d0 && g->G->params[0] != g0 ? "both networks moved"
+                                                                : "a network unchanged");
+        nn_gan_free(g);
+        return ok;
+    }
+    case 10: {
+        const uint8_t p[3] = {0, 255, 51};
+        float x[3] = {0};
+        nn_bytes_to_float(x, p, 3, NN_RANGE_PM1);
+        snprintf(why, cap, "bytes 0, 255, 51 become %g, %g, %g; expected -1, 1, -0.6",
+                 (double)x[0], (double)x[1], (double)x[2]);
+        return x[0] == -1.0f && x[1] == 1.0f && near(x[2], -0.6);
+    }
+    case 11: { /* y = 2 x0 + 3 x1 + b at x = (5, 7), dy = 1, gradients starting at 1 */
+        const float x[2] = {5, 7}, w[2] = {2, 3}, dy[1] = {1};
+        float dx[2] = {1, 1}, dw[2] = {1, 1}, db[1] = {1};
+        nn_linear_backward(dx, dw, db, dy, x, w, 1, 2, 1);
+        snprintf(why, cap, "x = (5, 7), w = (2, 3), dy = 1 added to 1s gives dx = (%g, %g), "
+                 "dw = (%g, %g), db = %g; expected (3, 4), (6, 8), 2", (double)dx[0],
+                 (double)dx[1], (double)dw[0], (double)dw[1], (double)db[0]);
+        return dx[0] == 3 && dx[1] == 4 && dw[0] == 6 && dw[1] == 8 && db[0] == 2;
+    }
+    case 12: {
+        const float x[2] = {-2, 3}, dy[2] = {1, 1};
+        float dx[2] = {0, 0};
+        nn_leaky_relu_backward(dx, dy, x, 0.2f, 2);
+        snprintf(why, cap, "x = (-2, 3), dy = 1, slope 0.2 gives dx = (%g, %g); expected "
+                 "(0.2, 1)", (double)dx[0], (double)dx[1]);
+        return near(dx[0], 0.2) && dx[1] == 1.0f;
+    }
+    case 13: { /* d/dx x^2 at 3 is 6; rel error of (1, 2) against (1, 3) is 1 / 5 */
+        float x = 3.0f;
+        double d = nn_central_difference(square_at, &x, &x, 1e-2f);
+        const float a[2] = {1, 2}, b[2] = {1, 3};
+        double e = nn_rel_error(a, b, 2);
+        snprintf(why, cap, "the slope of x^2 at 3 comes out %g (expected 6) and the "
+                 "relative error of (1, 2) against (1, 3) %g (expected 0.2)", d, e);
+        return near(d, 6.0) && near(e, 0.2);
+    }
+    }
+    return 1;
+}
+
+int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
+{
+    for (int n = 1; n <= 13; n++)
+        if ((mask & BIT(n)) && !probe(n, why, cap)) return n;
+    return 0;
+}
