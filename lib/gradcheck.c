@@ -46,7 +46,9 @@ double nn_gradcheck(nn_loss_fn f, nn_grad_fn g, void *ctx, nn_gradcheck_var *var
             const double num = nn_central_difference(f, ctx, &var->x[i], h);
             const double a = var->grad[i];
             const double d = fabs(a - num);
-            if (!(d <= diff)) { diff = d; worst_i = i; }
+            /* A NaN difference takes the place and keeps it: no later
+             * number may overwrite it (d <= NaN is false for every d). */
+            if (diff == diff && !(d <= diff)) { diff = d; worst_i = i; }
             if (fabs(a) > ma) ma = fabs(a);
             if (fabs(num) > mn) mn = fabs(num);
             r.checked++;

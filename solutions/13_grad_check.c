@@ -28,7 +28,9 @@ double nn_rel_error(const float *a, const float *b, size_t n)
     double diff = 0.0, ma = 0.0, mb = 0.0;
     for (size_t i = 0; i < n; i++) {
         double d = fabs((double)a[i] - (double)b[i]);
-        if (!(d <= diff)) diff = d; /* also takes a NaN, so a NaN shows */
+        /* A NaN is taken (!(NaN <= diff) holds) and then kept: once diff
+         * is NaN, no later number replaces it, so a NaN anywhere shows. */
+        if (diff == diff && !(d <= diff)) diff = d;
         if (fabs((double)a[i]) > ma) ma = fabs((double)a[i]);
         if (fabs((double)b[i]) > mb) mb = fabs((double)b[i]);
     }

@@ -1,78 +1,115 @@
-/* Exercise 5: gan_discriminate returns D's logits and writes D(x) =
- * sigmoid(logit) when asked. */
+/* Exercise 5: nn_sigmoidf(x) = 1 / (1 + e^-x) for any float x: exact at 0,
+ * symmetric, torch.sigmoid's values, no NaN or inf anywhere, exact 0 and 1
+ * where the true value is beyond float's reach. */
 #define EX_NUM 5
-#define EX_FUNC "gan_discriminate"
+#define EX_FUNC "nn_sigmoidf"
 #include "exercise_util.h"
-#include "exercises.h"
+#include "nn.h"
 
-/* One linear layer 2 -> 1 with w = [1, -2], b = 0.5, worked by hand. */
-static void test_hand_worked(void **state)
+#include <float.h>
+
+/* sigmoid(0) = 1 / (1 + e^0) = 1/2, exactly in float. */
+static void test_zero(void **state)
 {
     (void)state;
-    const nn_layer_spec spec = {NN_LAYER_LINEAR, 1, 0.0f};
-    nn_model *D = nn_model_create(2, &spec, 1, 3, NULL);
-    assert_non_null(D);
-    D->layers[0].w[0] = 1.0f;
-    D->layers[0].w[1] = -2.0f;
-    D->layers[0].b[0] = 0.5f;
-    const float x[6] = {1, 1, 2, 0, 0, 3};
-    /* s = x0 - 2 x1 + 0.5 = -0.5, 2.5, -5.5 */
-    const float want_s[3] = {-0.5f, 2.5f, -5.5f};
-    /* sigmoid(-0.5), sigmoid(2.5), sigmoid(-5.5) */
-    const float want_p[3] = {0.377540669f, 0.924141820f, 0.00407013772f};
-    float p[3] = {0};
-    const float *s = gan_discriminate(D, x, 3, 0, p);
-    ex_expect(s != NULL, "returned NULL; it should return D's logits");
-    ex_expect_close(s, want_s, 3, 1e-6, "the logits s = x . w^T + b");
-    ex_expect_close(p, want_p, 3, 1e-6, "prob = sigmoid(s)");
-    /* prob may be NULL: then only the logits. */
-    s = gan_discriminate(D, x + 2, 1, 0, NULL);
-    ex_expect(s != NULL && s[0] == 2.5f, "with prob NULL the logit of x = [2, 0] is %g, "
-              "expected 2.5", s ? (double)s[0] : 0.0);
-    nn_model_free(D);
+    float s = nn_sigmoidf(0.0f);
+    ex_expect(s == 0.5f, "sigmoid(0) = 1 / (1 + e^0) = 0.5 exactly, got %.9g", (double)s);
 }
 
-/* A deeper D with dropout: train mode draws masks from D's rng, so the
- * same model state run through the library must give the same logits. */
-static void test_against_library(void **state)
+/* From tests/reference/exercise_sigmoid.py: torch.sigmoid(x.double()).float().
+ * At -100 the true 3.72e-44 is below float's normal range; torch's own
+ * float32 sigmoid returns 0 there, and so may yours (tolerance 1e-43). */
+static const float sig_x[15] = {-100.0f, -88.0f, -30.0f, -15.0f, -5.0f, -1.0f, -0.25f, 0.0f,
+                                0.5f, 1.0f, 2.0f, 5.0f, 15.0f, 20.0f, 100.0f};
+static const float sig_ref[15] = {3.78350585e-44f, 6.05460149e-39f, 9.35762291e-14f,
+                                  3.05902233e-07f, 0.00669285096f, 0.268941432f, 0.437823504f,
+                                  0.5f, 0.622459352f, 0.731058598f, 0.880797088f, 0.993307173f,
+                                  0.999999702f, 1.0f, 1.0f};
+
+/* The message for a wrong value at x, naming the slip when it is a known one. */
+static void expect_sigmoid(float x, float got, float want)
+{
+    ex_expect(!isnan(got), "sigmoid(%g) is NaN: e^x / (1 + e^x) is inf / inf for x > 88 "
+              "(expf overflows); for x >= 0 use 1 / (1 + e^-x), where e^-x <= 1", (double)x);
+    double tol = 1e-6 * fabs((double)want) + 1e-43;
+    ex_expect(!(x < 0.0f && fabs((double)got - want) > tol && fabs((double)got) < 0.5 * want),
+              "sigmoid(%g) is %.9g, torch gives %.9g: the small tail is lost (1 minus "
+              "something close to 1 cancels in float, as in 0.5 (1 + tanh(x/2)) or "
+              "1 - sigmoid(-x)); for x < 0 compute e^x / (1 + e^x), where e^x is small "
+              "and exact", (double)x, (double)got, (double)want);
+    ex_expect(fabs((double)got - want) <= tol,
+              "sigmoid(%g) is %.9g, expected %.9g (torch.sigmoid), relative tolerance 1e-6",
+              (double)x, (double)got, (double)want);
+}
+
+static void test_pytorch_reference(void **state)
 {
     (void)state;
-    enum { IMG = 9, B = 5 };
-    const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 8, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_DROPOUT, 0, 0.3f}, {NN_LAYER_LINEAR, 1, 0.0f},
-    };
-    nn_model *D = nn_model_create(IMG, specs, 4, B, NULL);
-    nn_model *ref = nn_model_create(IMG, specs, 4, B, NULL);
-    assert_non_null(D);
-    assert_non_null(ref);
-    nn_rng r;
-    nn_rng_seed(&r, 3, 0);
-    nn_model_init(D, &r, NN_INIT_XAVIER_NORMAL);
-    nn_rng_seed(&r, 3, 0);
-    nn_model_init(ref, &r, NN_INIT_XAVIER_NORMAL);
-    float x[B * IMG];
-    nn_rng_fill_uniform(&r, x, B * IMG, -1.0f, 1.0f);
+    for (int i = 0; i < 15; i++) expect_sigmoid(sig_x[i], nn_sigmoidf(sig_x[i]), sig_ref[i]);
+}
 
-    for (int train = 1; train >= 0; train--) {
-        const float *want = nn_model_forward(ref, x, B, train);
-        float p[B] = {0}, want_p[B];
-        for (int i = 0; i < B; i++) want_p[i] = nn_sigmoidf(want[i]);
-        const float *s = gan_discriminate(D, x, B, train, p);
-        ex_expect(s != NULL, "returned NULL; it should return D's logits");
-        ex_expect_close(s, want, B, 1e-6,
-                        train ? "logits in train mode (dropout on)" : "logits in eval mode");
-        ex_expect_close(p, want_p, B, 1e-6, "prob = sigmoid(logits)");
+/* sigmoid(-x) = e^-x / (1 + e^-x) = 1 - 1 / (1 + e^-x) = 1 - sigmoid(x):
+ * within float's rounding of numbers near 1 (2^-23 each side). */
+static void test_symmetry(void **state)
+{
+    (void)state;
+    for (int k = 1; k <= 400; k++) {
+        float x = 0.05f * (float)k;
+        float lo = nn_sigmoidf(-x), hi = nn_sigmoidf(x);
+        ex_expect(fabs((double)lo - (1.0 - (double)hi)) <= 2.4e-7,
+                  "sigmoid(-%g) = %.9g but 1 - sigmoid(%g) = %.9g: sigmoid(-x) must be "
+                  "1 - sigmoid(x) (are both branches the same function?)", (double)x,
+                  (double)lo, (double)x, 1.0 - (double)hi);
     }
-    nn_model_free(D);
-    nn_model_free(ref);
+}
+
+/* On a fine sweep the values stay in [0, 1] and never decrease: a jump at 0
+ * means the two branches (x >= 0 and x < 0) disagree. */
+static void test_monotone(void **state)
+{
+    (void)state;
+    float prev = 0.0f;
+    for (int k = -4000; k <= 4000; k++) {
+        float x = 0.01f * (float)k, s = nn_sigmoidf(x);
+        ex_expect(s >= 0.0f && s <= 1.0f, "sigmoid(%g) = %.9g is outside [0, 1]", (double)x,
+                  (double)s);
+        ex_expect(s >= prev, "sigmoid decreases between %g (%.9g) and %g (%.9g)",
+                  (double)(x - 0.01f), (double)prev, (double)x, (double)s);
+        prev = s;
+    }
+}
+
+/* Far out: e^1e4 is inf in float (and double). The true values are within
+ * 1e-38 of 0 or 1, so the float answer is exactly 0 or 1, never NaN. */
+static void test_extremes(void **state)
+{
+    (void)state;
+    const float far[6] = {200.0f, 1000.0f, 1e4f, 1e30f, FLT_MAX, 89.0f};
+    for (int i = 0; i < 6; i++) {
+        float x = far[i], hi = nn_sigmoidf(x), lo = nn_sigmoidf(-x);
+        ex_expect(!isnan(hi), "sigmoid(%g) is NaN: e^x / (1 + e^x) is inf / inf once e^x "
+                  "overflows (x > 88); for x >= 0 use 1 / (1 + e^-x)", (double)x);
+        ex_expect(!isnan(lo), "sigmoid(%g) is NaN: no exp may see a large positive argument; "
+                  "for x < 0 use e^x / (1 + e^x)", (double)-x);
+        ex_expect(hi == 1.0f, "sigmoid(%g) is %.9g; in float it is exactly 1", (double)x,
+                  (double)hi);
+        if (x > 100.0f)
+            ex_expect(lo == 0.0f, "sigmoid(%g) is %.9g; in float it is exactly 0", (double)-x,
+                      (double)lo);
+        else
+            ex_expect(lo >= 0.0f && lo < 1e-38f, "sigmoid(%g) is %.9g; expected about 2e-39",
+                      (double)-x, (double)lo);
+    }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hand_worked),
-        cmocka_unit_test(test_against_library),
+        cmocka_unit_test(test_zero),
+        cmocka_unit_test(test_pytorch_reference),
+        cmocka_unit_test(test_symmetry),
+        cmocka_unit_test(test_monotone),
+        cmocka_unit_test(test_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
