@@ -6,7 +6,8 @@
 #   make check        your exercises' progress table (EX=3: one of them)
 #   make hint EX=3    the hint for exercise 3
 #   make bench        speed and memory of the GAN training step
-# Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons.
+# Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons,
+# V=1 to see every compiler command.
 
 CC       ?= cc
 SANITIZE ?= 0
@@ -46,6 +47,17 @@ endif
 .PHONY: all deps test tour lesson check hint bench bench-compare fuzz clean
 .DEFAULT_GOAL := all
 
+# Build steps are quiet: one short line each ("  CC lib/ops.c", by
+# tools/quiet.sh), with the full command and the compiler's output only when
+# it fails (and its warnings when it does not); make -s drops the short
+# lines too. V=1 shows every command as make runs it.
+ifeq ($(V),1)
+Q :=
+else
+# (The last $(if) is one space that editors cannot strip.)
+Q = @$(if $(findstring s,$(firstword -$(MAKEFLAGS))),QUIET=silent )tools/quiet.sh$(if ,, )
+endif
+
 # ---------------------------------------------------------------- the library
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -53,11 +65,11 @@ LIB     := $(BUILD)/libgansteps.a
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 -include $(LIB_OBJ:.o=.d)
 
@@ -70,14 +82,14 @@ TEST_HELP := $(BUILD)/tests/testutil.o
 
 $(BUILD)/tests/testutil.o: tests/testutil.c tests/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Itests -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -Itests -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Itests -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -Itests -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELP) $(LIB)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
 
 -include $(TEST_OBJ:.o=.d)
 
@@ -102,11 +114,11 @@ $(BUILD)/tests/exercise_%.o: CFLAGS += $(COURSE_CFLAGS)
 $(COURSE_LIB_solutions): $(EX_SOL_OBJ) $(GAN_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 $(COURSE_LIB_exercises): $(EX_STB_OBJ) $(GAN_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 # Each exercise test is linked three ways: against the solutions (must pass),
 # against the student's exercises/ (make check), and as "stub": the one stub
@@ -119,22 +131,22 @@ EX_BIN_stub      := $(EX_NAMES:%=$(BUILD)/extest/stub/exercise_%)
 $(BUILD)/extest/solutions/exercise_%: $(BUILD)/tests/exercise_%.o $(COURSE_LIB_solutions) \
 		$(TEST_HELP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
 $(BUILD)/extest/exercises/exercise_%: $(BUILD)/tests/exercise_%.o $(COURSE_LIB_exercises) \
 		$(TEST_HELP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
 $(BUILD)/extest/stub/exercise_%: $(BUILD)/tests/exercise_%.o $(BUILD)/exercises/%.o \
 		$(COURSE_LIB_solutions) $(TEST_HELP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
 
 # lessons/gan.c's own test, against the solutions.
 COURSE_TEST := $(BUILD)/extest/course_gan
 $(BUILD)/tests/course_gan.o: CFLAGS += $(COURSE_CFLAGS)
 $(COURSE_TEST): $(BUILD)/tests/course_gan.o $(COURSE_LIB_solutions) $(TEST_HELP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
 
 # Reached only through pattern rules: keep them, or make deletes and rebuilds them.
 # (the library tests' objects too: their deletion would print an "rm" line
@@ -187,34 +199,34 @@ LESSON_INC   := -Ilib -Iexercises -Ilessons
 
 $(EMBED): tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
 $(LESSON_NAMES:%=$(LESSON_DIR)/src/%.c): $(LESSON_DIR)/src/%.c: lessons/%.c $(EMBED)
 	@mkdir -p $(dir $@)
-	$(EMBED) lesson_source $@ $<
+	$(Q)$(EMBED) lesson_source $@ $<
 
 $(LESSON_DIR)/src/project_files.c: $(wildcard lib/*.h) tools/deps.sh $(EMBED)
 	@mkdir -p $(dir $@)
-	$(EMBED) -m lesson_project_files $@ $(sort $(wildcard lib/*.h)) tools/deps.sh
+	$(Q)$(EMBED) -m lesson_project_files $@ $(sort $(wildcard lib/*.h)) tools/deps.sh
 
 $(LESSON_DIR)/src/%.o: $(LESSON_DIR)/src/%.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(LESSON_OBJ): $(LESSON_DIR)/%.o: lessons/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
 
 $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/frame/%.o): $(LESSON_DIR)/frame/%.o: lessons/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
 
 $(FRAME_LIB): $(FRAME_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(LESSON_BIN): $(LESSON_DIR)/$(USE)/%: $(LESSON_DIR)/%.o $(LESSON_DIR)/src/%.o $(FRAME_LIB) $(COURSE_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 -include $(LESSON_OBJ:.o=.d) $(FRAME_OBJ:.o=.d)
 
