@@ -4,6 +4,7 @@
 #   make tour         install what is missing, run the lessons in order
 #   make lesson N=6   run one lesson (USE=exercises: on your own code)
 #   make check        your exercises' progress table (EX=3: one of them)
+#   make watch        the table again each time you save an exercise
 #   make hint EX=3    the hint for exercise 3
 #   make bench        speed and memory of the GAN training step
 # Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons,
@@ -44,7 +45,7 @@ CFLAGS  += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 endif
 
-.PHONY: all deps test tour lesson check hint bench bench-compare fuzz clean
+.PHONY: all deps test tour lesson check watch hint bench bench-compare fuzz clean
 .DEFAULT_GOAL := all
 
 # Build steps are quiet: one short line each ("  CC lib/ops.c", by
@@ -111,6 +112,13 @@ COURSE_CFLAGS := -Iexercises -Ilessons
 $(EX_SOL_OBJ) $(EX_STB_OBJ) $(GAN_OBJ): CFLAGS += $(COURSE_CFLAGS)
 $(BUILD)/tests/exercise_%.o: CFLAGS += $(COURSE_CFLAGS)
 
+# The student's objects: a compile that fails leaves no object behind (not
+# even an older one), so make check sees which exercises do not compile.
+$(EX_STB_OBJ): $(BUILD)/exercises/%.o: exercises/%.c
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -MMD -MP -c $< -o $@
+
 $(COURSE_LIB_solutions): $(EX_SOL_OBJ) $(GAN_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@
@@ -121,18 +129,13 @@ $(COURSE_LIB_exercises): $(EX_STB_OBJ) $(GAN_OBJ)
 	$(Q)ar rcs $@ $^
 
 # Each exercise test is linked three ways: against the solutions (must pass),
-# against the student's exercises/ (make check), and as "stub": the one stub
-# of exercises/ linked first, the other answers from the solutions library
-# (must fail while the stub is untouched: proves the test catches it).
+# against the student's exercises/ (make check, below), and as "stub": the
+# one stub of exercises/ linked first, the other answers from the solutions
+# library (must fail while the stub is untouched: proves the test catches it).
 EX_BIN_solutions := $(EX_NAMES:%=$(BUILD)/extest/solutions/exercise_%)
-EX_BIN_exercises := $(EX_NAMES:%=$(BUILD)/extest/exercises/exercise_%)
 EX_BIN_stub      := $(EX_NAMES:%=$(BUILD)/extest/stub/exercise_%)
 
 $(BUILD)/extest/solutions/exercise_%: $(BUILD)/tests/exercise_%.o $(COURSE_LIB_solutions) \
-		$(TEST_HELP) $(LIB)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
-$(BUILD)/extest/exercises/exercise_%: $(BUILD)/tests/exercise_%.o $(COURSE_LIB_exercises) \
 		$(TEST_HELP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
@@ -158,22 +161,74 @@ $(COURSE_TEST): $(BUILD)/tests/course_gan.o $(COURSE_LIB_solutions) $(TEST_HELP)
 
 all: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST)
 
-# make check [EX=n]: the progress table of your exercises (or one, in full).
-EX_PICK = $(if $(EX),$(filter $(EX)_% 0$(EX)_%,$(EX_NAMES)),$(EX_NAMES))
+# ---------------------------------------------------------------- check, watch, hint
+# make check [EX=n]: the progress table of your exercises (or one, in full,
+# with what remains). An exercise that does not compile is that exercise's
+# failure only: tools/exercises.sh builds each student object on its own
+# (make -k), writes the names of those that do not compile to $(CHECK_MIX),
+# and each test is linked against $(CHECK_LIB): your object for every
+# exercise that compiles, the course's answer for every one that does not
+# (the table's footer says so). A test that does not link is its exercise's
+# failure too, with the linker's message.
+#
+# A failing exercise is a student's progress, not a build error: make check
+# prints the table and exits 0 whatever it shows, without make's
+# "*** Error" line. For a CI grading the exercises, STRICT=1 exits 1 when one
+# does not pass (and make prints its error line). A bad EX exits 2.
+#
+# make watch: the table again each time an exercise is saved (inotifywait if
+# installed, else a check every second), then which lessons now run on the
+# exercises that pass (exercises/lessons.txt). Ctrl-C stops; WATCH_MAX=n
+# stops after n rechecks (tools/check_tests.sh uses it).
+CHECK_DIR    := $(BUILD)/check
+CHECK_MIX    := $(CHECK_DIR)/broken.txt
+CHECK_BROKEN := $(if $(wildcard $(CHECK_MIX)),$(file < $(CHECK_MIX)))
+CHECK_OBJ    := $(foreach n,$(EX_NAMES),$(if $(filter $n,$(CHECK_BROKEN)),\
+                  $(BUILD)/solutions/$n.o,$(BUILD)/exercises/$n.o))
+CHECK_LIB    := $(CHECK_DIR)/libcourse_check.a
+# What every check needs and that is the course's, not the student's: built
+# (quietly) before the table, so a course bug is not a student's row.
+CHECK_PREREQ := $(EX_SOL_OBJ) $(GAN_OBJ) $(EX_NAMES:%=$(BUILD)/tests/exercise_%.o) \
+                $(TEST_HELP) $(LIB)
+ex_num        = $(patsubst 0%,%,$(firstword $(subst _, ,$1)))
+EX_RANGE      = $(call ex_num,$(firstword $(EX_NAMES)))..$(call ex_num,$(lastword $(EX_NAMES)))
+EX_PICK       = $(if $(EX),$(filter $(EX)_% 0$(EX)_%,$(EX_NAMES)),$(EX_NAMES))
+EX_ENV        = EX_NAMES="$(EX_NAMES)" EX_SOURCES="$(EX_NAMES:%=exercises/%.c)" MAKE="$(MAKE)"
+
+$(CHECK_MIX):
+	@mkdir -p $(dir $@)
+	@: >$@
+$(CHECK_LIB): $(CHECK_OBJ) $(GAN_OBJ) $(CHECK_MIX)
+	@rm -f $@
+	$(Q)ar rcs $@ $(CHECK_OBJ) $(GAN_OBJ)
+# Removed first: a test that does not link leaves no binary behind.
+$(CHECK_DIR)/exercise_%: $(BUILD)/tests/exercise_%.o $(CHECK_LIB) $(TEST_HELP) $(LIB)
+	@rm -f $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA) $(LDLIBS) -o $@
+
+.PHONY: check-prereq
+check-prereq: $(CHECK_PREREQ)
+	@:
+
 check:
-	@$(if $(EX),$(if $(EX_PICK),,echo "make check: no exercise $(EX) (there are $(words $(EX_NAMES)): make check)"; exit 2;))
-	@$(MAKE) -s --no-print-directory $(EX_PICK:%=$(BUILD)/extest/exercises/exercise_%)
-	@tools/exercises.sh check $(BUILD) $(EX_PICK)
+	@$(if $(EX),$(if $(EX_PICK),,echo "make check: no exercise $(EX); the exercises are \
+	  $(EX_RANGE), e.g. make check EX=$(call ex_num,$(firstword $(EX_NAMES))) (all: make check)" >&2; exit 2;))
+	@$(MAKE) --no-print-directory check-prereq
+	@$(EX_ENV) STRICT=$(STRICT) tools/exercises.sh check $(BUILD) $(EX_PICK)
+
+watch:
+	@$(MAKE) --no-print-directory check-prereq
+	@$(EX_ENV) tools/exercises.sh watch $(BUILD)
 
 hint:
-	@tools/exercises.sh hint $(BUILD) $(EX)
+	@$(EX_ENV) tools/exercises.sh hint $(BUILD) $(EX)
 
 # Part of make test: every answer passes its test, every untouched stub fails.
 .PHONY: run-exercise-tests
 run-tests: run-exercise-tests
 run-exercise-tests: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST) | run-lib-tests
 	@tools/run_tests.sh $(COURSE_TEST)
-	@tools/exercises.sh prove $(BUILD) $(EX_NAMES)
+	@LESSON_NAMES="$(LESSON_NAMES)" tools/exercises.sh prove $(BUILD) $(EX_NAMES)
 
 # ---------------------------------------------------------------- lessons
 # Each lessons/NN_topic.c is one program, linked with: its own source embedded
@@ -237,12 +292,20 @@ LESSON_ONE := $(filter $(LESSON_DIR)/$(USE)/$(LESSON_N)_%,$(LESSON_BIN))
 .PHONY: lessons run-lesson run-tour run-lesson-tests
 lessons: $(LESSON_BIN)
 
-lesson: deps
+lesson:
+	@$(if $(LESSON_BAD),echo "$(LESSON_BAD)" >&2; exit 2)
+	@tools/deps.sh
 	@$(MAKE) --no-print-directory run-lesson
 
+# Without N, or with one that is not a lesson: one line naming them, exit 2
+# (checked before deps and the build).
+LESSON_LIST = $(subst =, ,$(subst $(if ,, ),$(comma) ,$(strip $(foreach l,$(LESSON_NAMES),\
+                $(call ex_num,$l)=$(patsubst $(firstword $(subst _, ,$l))_%,%,$l)))))
+LESSON_BAD  = $(if $(N),$(if $(LESSON_ONE),,make lesson: no lesson N=$(N); the lessons are \
+                $(LESSON_LIST)),make lesson: say which lesson$(comma) e.g. make lesson N=6; \
+                the lessons are $(LESSON_LIST))
+comma := ,
 run-lesson: $(LESSON_ONE)
-	@if [ -z "$(LESSON_ONE)" ]; then \
-	    echo "make lesson: no lesson N=$(N); the lessons are: $(LESSON_NAMES)" >&2; exit 2; fi
 	@$(LESSON_ONE) $(ARGS)
 
 # `make tour`: every lesson in order, stopping at the first that fails.
