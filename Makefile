@@ -223,6 +223,14 @@ watch:
 hint:
 	@$(EX_ENV) tools/exercises.sh hint $(BUILD) $(EX)
 
+# Part of make test: the promises above (tools/check_tests.sh), in a scratch
+# copy of the project and of $(BUILD). After the command-line checks, so the
+# reports do not interleave and nothing writes $(BUILD) while it is copied.
+.PHONY: run-check-tests
+run-tests: run-check-tests
+run-check-tests: $(EX_BIN_solutions) $(EX_BIN_stub) | run-cli-tests
+	@MAKE="$(MAKE)" tools/check_tests.sh $(BUILD)
+
 # Part of make test: every answer passes its test, every untouched stub fails.
 .PHONY: run-exercise-tests
 run-tests: run-exercise-tests
