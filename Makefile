@@ -229,7 +229,7 @@ hint:
 .PHONY: run-check-tests
 run-tests: run-check-tests
 run-check-tests: $(EX_BIN_solutions) $(EX_BIN_stub) | run-cli-tests
-	@MAKE="$(MAKE)" tools/check_tests.sh $(BUILD)
+	@MAKE="$(MAKE)" tools/check_tests.sh $(BUILD) SANITIZE=$(SANITIZE) WERROR=$(WERROR) CC=$(CC)
 
 # Part of make test: every answer passes its test, every untouched stub fails.
 .PHONY: run-exercise-tests

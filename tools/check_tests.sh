@@ -17,14 +17,18 @@
 # Each check prints one line; the run ends with "check: N passed, N failed"
 # and exits non-zero if any failed.
 #
-# Usage: tools/check_tests.sh [BUILD]   from the project folder. BUILD (the
-#   build folder, default build/default) is copied with the sources, so the
-#   copy rebuilds only what the checks change. CHECK_TIMEOUT: seconds any one
-#   make may take (default 600).
+# Usage: tools/check_tests.sh [BUILD [VAR=value...]]   from the project
+#   folder. BUILD (the build folder, default build/default) is copied with
+#   the sources, so the copy rebuilds only what the checks change; the
+#   variables it was built with go to every make (SANITIZE=1 for
+#   build/sanitize). CHECK_TIMEOUT: seconds any one make may take (default 600).
 set -u
 LC_ALL=C
 export LC_ALL
 build=${1:-build/default}
+[ $# -ge 1 ] && shift
+# Every make below gets these (split at blanks: no value with a space).
+vars=$*
 make_=${MAKE:-make}
 top=$(pwd)
 limit=${CHECK_TIMEOUT:-600}
@@ -83,7 +87,8 @@ fi
 # and err, status in rc.
 mk()
 {
-    (cd "$repo" && $make_ --no-print-directory BUILD="$cbuild" "$@") \
+    # shellcheck disable=SC2086
+    (cd "$repo" && $make_ --no-print-directory BUILD="$cbuild" $vars "$@") \
         </dev/null >"$scratch/out" 2>"$scratch/err"
     rc=$?
 }
@@ -145,8 +150,9 @@ watching() { [ "$(grep -c 'Watching the exercises' "$scratch/watch.log")" -ge 1 
 gone() { ! kill -0 "$pid" 2>/dev/null; }
 
 # WATCH_SECONDS bounds the watcher itself; make passes a kill on to it.
+# shellcheck disable=SC2086
 (cd "$repo" && WATCH_MAX=1 WATCH_POLL=1 WATCH_SECONDS=$((2 * limit)) \
-    exec $make_ --no-print-directory BUILD="$cbuild" watch) </dev/null >"$scratch/watch.log" 2>&1 &
+    exec $make_ --no-print-directory BUILD="$cbuild" $vars watch) </dev/null >"$scratch/watch.log" 2>&1 &
 pid=$!
 why=""
 wait_for "$limit" watching
