@@ -4,9 +4,11 @@
 #   make tour         install what is missing, run the lessons in order
 #   make lesson N=6   run one lesson (USE=exercises: on your own code)
 #   make check        your exercises' progress table (EX=3: one of them)
+#   make watch        the table again each time you save an exercise
 #   make hint EX=3    the hint for exercise 3
 #   make bench        speed and memory of the GAN training step
-# Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons.
+# Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons,
+# V=1 to see every compiler command.
 
 CC       ?= cc
 SANITIZE ?= 0
@@ -43,8 +45,19 @@ CFLAGS  += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 endif
 
-.PHONY: all deps test tour lesson check hint bench bench-compare fuzz clean
+.PHONY: all deps test tour lesson check watch hint bench bench-compare fuzz clean
 .DEFAULT_GOAL := all
+
+# Build steps are quiet: one short line each ("  CC lib/ops.c", by
+# tools/quiet.sh), with the full command and the compiler's output only when
+# it fails (and its warnings when it does not); make -s drops the short
+# lines too. V=1 shows every command as make runs it.
+ifeq ($(V),1)
+Q :=
+else
+# (The last $(if) is one space that editors cannot strip.)
+Q = @$(if $(findstring s,$(firstword -$(MAKEFLAGS))),QUIET=silent )tools/quiet.sh$(if ,, )
+endif
 
 # ---------------------------------------------------------------- the library
 LIB_SRC := $(sort $(wildcard lib/*.c))
@@ -53,11 +66,11 @@ LIB     := $(BUILD)/libgansteps.a
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 -include $(LIB_OBJ:.o=.d)
 
@@ -82,16 +95,16 @@ $(BUILD)/holes/%/code_source.c:
 	@mkdir -p $(dir $@)
 	@printf 'const char *const lesson_code_source = "%s";\n' $* > $@
 $(BUILD)/holes/%/code_source.o: $(BUILD)/holes/%/code_source.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(HOLES_solutions): $(HOLE_OBJ_solutions) $(BUILD)/holes/solutions/code_source.o
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 $(HOLES_exercises): $(HOLE_OBJ_exercises) $(BUILD)/holes/exercises/code_source.o
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 -include $(HOLE_OBJ_solutions:.o=.d) $(HOLE_OBJ_exercises:.o=.d)
 
@@ -105,14 +118,14 @@ TEST_HELP := $(BUILD)/tests/testutil.o
 
 $(BUILD)/tests/testutil.o: tests/testutil.c tests/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Itests -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -Itests -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Itests -Ilessons/course -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -Itests -Ilessons/course -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELP) $(LIB) $(HOLES_solutions)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 
 -include $(TEST_OBJ:.o=.d)
 
@@ -124,22 +137,25 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELP) $(LIB) $(HOLES_solut
 # and as "stub": the one stub of exercises/ linked first, the other holes
 # from the solutions (must fail while the stub is untouched: proves the test
 # catches it).
+
+# The student's objects: a compile that fails leaves no object behind (not
+# even an older one), so make check sees which exercises do not compile.
+$(HOLE_OBJ_exercises): $(BUILD)/exercises/%.o: exercises/%.c
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -MMD -MP -c $< -o $@
+
 EX_BIN_solutions := $(EX_NAMES:%=$(BUILD)/extest/solutions/exercise_%)
-EX_BIN_exercises := $(EX_NAMES:%=$(BUILD)/extest/exercises/exercise_%)
 EX_BIN_stub      := $(EX_NAMES:%=$(BUILD)/extest/stub/exercise_%)
 
 $(BUILD)/extest/solutions/exercise_%: $(BUILD)/tests/exercise_%.o $(TEST_HELP) $(LIB) \
 		$(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
-$(BUILD)/extest/exercises/exercise_%: $(BUILD)/tests/exercise_%.o $(TEST_HELP) $(LIB) \
-		$(HOLES_exercises)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_exercises) $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 $(BUILD)/extest/stub/exercise_%: $(BUILD)/tests/exercise_%.o $(BUILD)/exercises/%.o \
 		$(TEST_HELP) $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 
 # The course's shared code (lessons/course/) has its own test, against the
 # solutions.
@@ -147,7 +163,7 @@ COURSE_TEST := $(BUILD)/extest/course_gan
 $(COURSE_TEST): $(BUILD)/tests/course_gan.o $(TEST_HELP) $(BUILD)/lessons/libframe.a $(LIB) \
 		$(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 
 # Reached only through pattern rules: keep them, or make deletes and rebuilds them.
 # (the library tests' objects too: their deletion would print an "rm" line
@@ -161,22 +177,83 @@ $(COURSE_TEST): $(BUILD)/tests/course_gan.o $(TEST_HELP) $(BUILD)/lessons/libfra
 
 all: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST)
 
-# make check [EX=n]: the progress table of your exercises (or one, in full).
-EX_PICK = $(if $(EX),$(filter $(EX)_% 0$(EX)_%,$(EX_NAMES)),$(EX_NAMES))
+# ---------------------------------------------------------------- check, watch, hint
+# make check [EX=n]: the progress table of your exercises (or one, in full,
+# with what remains). An exercise that does not compile is that exercise's
+# failure only: tools/exercises.sh builds each student object on its own
+# (make -k), writes the names of those that do not compile to $(CHECK_MIX),
+# and each test is linked against $(CHECK_LIB): your object for every
+# exercise that compiles, the course's answer for every one that does not
+# (the table's footer says so). A test that does not link is its exercise's
+# failure too, with the linker's message.
+#
+# A failing exercise is a student's progress, not a build error: make check
+# prints the table and exits 0 whatever it shows, without make's
+# "*** Error" line. For a CI grading the exercises, STRICT=1 exits 1 when one
+# does not pass (and make prints its error line). A bad EX exits 2.
+#
+# make watch: the table again each time an exercise is saved (inotifywait if
+# installed, else a check every second), then which lessons now run on the
+# exercises that pass (exercises/lessons.txt). Ctrl-C stops; WATCH_MAX=n
+# stops after n rechecks (tools/check_tests.sh uses it).
+CHECK_DIR    := $(BUILD)/check
+CHECK_MIX    := $(CHECK_DIR)/broken.txt
+CHECK_BROKEN := $(if $(wildcard $(CHECK_MIX)),$(file < $(CHECK_MIX)))
+CHECK_OBJ    := $(foreach n,$(EX_NAMES),$(if $(filter $n,$(CHECK_BROKEN)),\
+                  $(BUILD)/solutions/$n.o,$(BUILD)/exercises/$n.o))
+CHECK_LIB    := $(CHECK_DIR)/libholes_check.a
+# What every check needs and that is the course's, not the student's: built
+# (quietly) before the table, so a course bug is not a student's row.
+CHECK_PREREQ := $(HOLE_OBJ_solutions) $(BUILD)/holes/exercises/code_source.o \
+                $(EX_NAMES:%=$(BUILD)/tests/exercise_%.o) $(TEST_HELP) $(LIB)
+ex_num        = $(patsubst 0%,%,$(firstword $(subst _, ,$1)))
+EX_RANGE      = $(call ex_num,$(firstword $(EX_NAMES)))..$(call ex_num,$(lastword $(EX_NAMES)))
+EX_PICK       = $(if $(EX),$(filter $(EX)_% 0$(EX)_%,$(EX_NAMES)),$(EX_NAMES))
+EX_ENV        = EX_NAMES="$(EX_NAMES)" EX_SOURCES="$(EX_NAMES:%=exercises/%.c)" MAKE="$(MAKE)"
+
+$(CHECK_MIX):
+	@mkdir -p $(dir $@)
+	@: >$@
+$(CHECK_LIB): $(CHECK_OBJ) $(BUILD)/holes/exercises/code_source.o $(CHECK_MIX)
+	@rm -f $@
+	$(Q)ar rcs $@ $(CHECK_OBJ) $(BUILD)/holes/exercises/code_source.o
+# Removed first: a test that does not link leaves no binary behind.
+$(CHECK_DIR)/exercise_%: $(BUILD)/tests/exercise_%.o $(CHECK_LIB) $(TEST_HELP) $(LIB)
+	@rm -f $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) -Wl,--start-group $(LIB) $(CHECK_LIB) -Wl,--end-group \
+	  $(CMOCKA) $(LDLIBS) -o $@
+
+.PHONY: check-prereq
+check-prereq: $(CHECK_PREREQ)
+	@:
+
 check:
-	@$(if $(EX),$(if $(EX_PICK),,echo "make check: no exercise $(EX) (there are $(words $(EX_NAMES)): make check)"; exit 2;))
-	@$(MAKE) -s --no-print-directory $(EX_PICK:%=$(BUILD)/extest/exercises/exercise_%)
-	@tools/exercises.sh check $(BUILD) $(EX_PICK)
+	@$(if $(EX),$(if $(EX_PICK),,echo "make check: no exercise $(EX); the exercises are \
+	  $(EX_RANGE), e.g. make check EX=$(call ex_num,$(firstword $(EX_NAMES))) (all: make check)" >&2; exit 2;))
+	@$(MAKE) --no-print-directory check-prereq
+	@$(EX_ENV) STRICT=$(STRICT) tools/exercises.sh check $(BUILD) $(EX_PICK)
+
+watch:
+	@$(MAKE) --no-print-directory check-prereq
+	@$(EX_ENV) tools/exercises.sh watch $(BUILD)
 
 hint:
-	@tools/exercises.sh hint $(BUILD) $(EX)
+	@$(EX_ENV) tools/exercises.sh hint $(BUILD) $(EX)
+
+# Part of make test: the promises above (tools/check_tests.sh), in a scratch
+# copy of the project and of $(BUILD). After the command-line checks, so the
+# reports do not interleave and nothing writes $(BUILD) while it is copied.
+.PHONY: run-check-tests
+run-tests: run-check-tests
+run-check-tests: $(EX_BIN_solutions) $(EX_BIN_stub) | run-cli-tests
+	@MAKE="$(MAKE)" tools/check_tests.sh $(BUILD) SANITIZE=$(SANITIZE) WERROR=$(WERROR) CC=$(CC)
 
 # Part of make test: every answer passes its test, every untouched stub fails.
 .PHONY: run-exercise-tests
 run-tests: run-exercise-tests
 run-exercise-tests: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST) | run-lib-tests
 	@tools/run_tests.sh $(COURSE_TEST)
-	@tools/exercises.sh prove $(BUILD) $(EX_NAMES)
+	@LESSON_NAMES="$(LESSON_NAMES)" tools/exercises.sh prove $(BUILD) $(EX_NAMES)
 
 # ---------------------------------------------------------------- lessons
 # Each lessons/NN_topic.c is one program, linked with: its own source embedded
@@ -194,48 +271,55 @@ LESSON_DIR   := $(BUILD)/lessons
 LESSON_BIN   := $(LESSON_NAMES:%=$(LESSON_DIR)/$(USE)/%)
 LESSON_OBJ   := $(LESSON_NAMES:%=$(LESSON_DIR)/%.o)
 FRAME_SRC    := $(sort $(wildcard lessons/frame/*.c lessons/course/*.c))
-FRAME_OBJ    := $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/%.o) $(LESSON_DIR)/src/project_files.o
+FRAME_OBJ    := $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/%.o) $(LESSON_DIR)/src/project_files.o \
+                $(LESSON_DIR)/src/exercise_needs.o
 FRAME_LIB    := $(LESSON_DIR)/libframe.a
 EMBED        := $(BUILD)/tools/embed
 LESSON_INC   := -Ilib -Ilessons/frame -Ilessons/course
 
 $(EMBED): tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
 $(LESSON_NAMES:%=$(LESSON_DIR)/src/%.c): $(LESSON_DIR)/src/%.c: lessons/%.c $(EMBED)
 	@mkdir -p $(dir $@)
-	$(EMBED) lesson_source $@ $<
+	$(Q)$(EMBED) lesson_source $@ $<
 
 $(LESSON_DIR)/src/project_files.c: $(wildcard lib/*.h) tools/deps.sh $(EMBED)
 	@mkdir -p $(dir $@)
-	$(EMBED) -m lesson_project_files $@ $(sort $(wildcard lib/*.h)) tools/deps.sh
+	$(Q)$(EMBED) -m lesson_project_files $@ $(sort $(wildcard lib/*.h)) tools/deps.sh
+
+# Which exercises each lesson runs, from exercises/lessons.txt (the one list
+# make watch reads too): a lesson on the student's code probes them first.
+$(LESSON_DIR)/src/exercise_needs.c: exercises/lessons.txt tools/gen_exercise_needs.sh
+	@mkdir -p $(dir $@)
+	$(Q)tools/gen_exercise_needs.sh $< $@
 
 $(LESSON_DIR)/src/%.o: $(LESSON_DIR)/src/%.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(LESSON_OBJ): $(LESSON_DIR)/%.o: lessons/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
 
 $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/%.o): $(LESSON_DIR)/%.o: lessons/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LESSON_INC) -MMD -MP -c $< -o $@
 
 $(FRAME_LIB): $(FRAME_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 # Both sets have their rules, whatever USE is: make test runs lesson 06 on
 # the stubs too (tools/exercise_path_test.sh).
 $(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%): $(LESSON_DIR)/solutions/%: $(LESSON_DIR)/%.o \
 		$(LESSON_DIR)/src/%.o $(FRAME_LIB) $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(LDLIBS) -o $@
 $(LESSON_NAMES:%=$(LESSON_DIR)/exercises/%): $(LESSON_DIR)/exercises/%: $(LESSON_DIR)/%.o \
 		$(LESSON_DIR)/src/%.o $(FRAME_LIB) $(LIB) $(HOLES_exercises)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_exercises) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_exercises) $(LDLIBS) -o $@
 
 -include $(LESSON_OBJ:.o=.d) $(FRAME_OBJ:.o=.d)
 
@@ -246,12 +330,20 @@ LESSON_ONE := $(filter $(LESSON_DIR)/$(USE)/$(LESSON_N)_%,$(LESSON_BIN))
 .PHONY: lessons run-lesson run-tour run-lesson-tests
 lessons: $(LESSON_BIN)
 
-lesson: deps
+lesson:
+	@$(if $(LESSON_BAD),echo "$(LESSON_BAD)" >&2; exit 2)
+	@tools/deps.sh
 	@$(MAKE) --no-print-directory run-lesson
 
+# Without N, or with one that is not a lesson: one line naming them, exit 2
+# (checked before deps and the build).
+LESSON_LIST = $(subst =, ,$(subst $(if ,, ),$(comma) ,$(strip $(foreach l,$(LESSON_NAMES),\
+                $(call ex_num,$l)=$(patsubst $(firstword $(subst _, ,$l))_%,%,$l)))))
+LESSON_BAD  = $(if $(N),$(if $(LESSON_ONE),,make lesson: no lesson N=$(N); the lessons are \
+                $(LESSON_LIST)),make lesson: say which lesson$(comma) e.g. make lesson N=6; \
+                the lessons are $(LESSON_LIST))
+comma := ,
 run-lesson: $(LESSON_ONE)
-	@if [ -z "$(LESSON_ONE)" ]; then \
-	    echo "make lesson: no lesson N=$(N); the lessons are: $(LESSON_NAMES)" >&2; exit 2; fi
 	@$(LESSON_ONE) $(ARGS)
 
 # `make tour`: every lesson in order, stopping at the first that fails.

@@ -12,6 +12,10 @@
 #     wrong-magic or truncated IDX file, a truncated or corrupt gzip: exit
 #     status 2 and exactly one line on stderr naming the file (so also no
 #     sanitizer report when the lessons are built with SANITIZE=1);
+#   - a flag typo (the longest flag with its last letter missing, --sede)
+#     names the flag meant ("did you mean --epochs?"), a choice typo the
+#     choice; a name close to nothing gets no suggestion;
+#   - --help's flag texts all start in one column, ranges and choices too;
 #   - a few lesson-specific cases from the table near the end.
 # Flags and ranges are read from --help itself, so a new flag or a new lesson
 # is covered without editing this file. Each check prints one line; the run
@@ -159,29 +163,56 @@ check_help()
         why="no usage line on stdout"
     elif [ -e "$out" ]; then
         why="--help created $out"
+    else
+        why=$(help_misaligned "$scratch/std")
     fi
     result "$(basename "$bin")" "$why" --help
 }
 
-# The flags --help lists, one per line: name<TAB>type<TAB>min<TAB>max, where
-# type is the word after the name (N whole number, X number, S or DIR text,
-# W one of a list) or "switch", and min/max come from the "range: a .. b" or
-# "at least a" line under it (empty when there is none). lesson.c pads a
-# flag's "--name T" to 15 columns: a switch's name is followed by two spaces
-# or more, a flag with a value by one space and its type word.
+# Why the flag lines of a --help output ($1) are not in two columns, or "":
+# every "  --name T" line's text and every range or choice line under it
+# must start in the same column, two spaces or more after the longest name.
+help_misaligned()
+{
+    awk '
+        /^  --/ {
+            if (!match($0, /^  --[a-z0-9-]+( [A-Z]+)?   */)) {
+                bad = "no two spaces after the flag: " $0; exit
+            }
+            c = RLENGTH
+        }
+        /^   +(range: |at least |one of: )/ { match($0, /^ +/); c = RLENGTH }
+        /^  --/ || /^   +(range: |at least |one of: )/ {
+            if (col == "") col = c
+            else if (c != col) { bad = "text in column " c + 1 " (others: " col + 1 "): " $0; exit }
+        }
+        END { if (bad != "") print substr(bad, 1, 140) }' "$1"
+}
+
+# The flags --help lists, one per line: name<TAB>type<TAB>min<TAB>max<TAB>
+# choices, where type is the word after the name (N whole number, X number,
+# S or DIR text, W one of a list) or "switch", min/max come from the
+# "range: a .. b" or "at least a" line under it and choices from its
+# "one of: a|b" line ("-" when there is none: tabs are white space to
+# read, so an empty field would vanish). lesson.c pads a flag's
+# "--name T" to the longest one's width plus two spaces: a switch's name is
+# followed by two spaces or more, a flag with a value by one space and its
+# type word.
 help_flags()
 {
     awk -F '\n' '
-        function flush() { if (nm != "") print nm "\t" ty "\t" lo "\t" hi; nm = "" }
+        function f(v) { return v == "" ? "-" : v }
+        function flush() { if (nm != "") print nm "\t" ty "\t" f(lo) "\t" f(hi) "\t" f(ch); nm = "" }
         /^  --[a-z0-9][a-z0-9-]*( |$)/ {
             flush()
             s = substr($0, 5); nm = s; sub(/ .*/, "", nm)
             rest = substr(s, length(nm) + 1)
             if (rest ~ /^ [A-Z]+( |$)/) { ty = substr(rest, 2); sub(/ .*/, "", ty) }
             else ty = "switch"
-            lo = ""; hi = ""
+            lo = ""; hi = ""; ch = ""
             next
         }
+        /^   +one of: / { s = $0; sub(/^ +one of: /, "", s); ch = s; next }
         /^   +range: / {
             s = $0; sub(/^ +range: /, "", s)
             lo = s; sub(/ \.\. .*/, "", lo)
@@ -323,6 +354,9 @@ for bin in "$@"; do
 
     # Shared flags and command-line shape.
     check_flag "$bin" "--no-such-flag" --no-such-flag
+    if [ -z "$why" ] && grep -q "did you mean" "$scratch/err"; then
+        result "$name" "a suggestion for a flag nothing is close to: $(cat "$scratch/err")" --no-such-flag
+    fi
     check_flag "$bin" "--no-such-flag" --no-such-flag=3
     check_flag "$bin" "stray" stray
     check_flag "$bin" "--" --
@@ -335,7 +369,10 @@ for bin in "$@"; do
     if [ ! -s "$scratch/flags" ]; then
         result "$name" "no flags found in --help's output" --help
     fi
-    while IFS='	' read -r f ty lo hi; do
+    while IFS='	' read -r f ty lo hi ch; do
+        [ "$lo" = - ] && lo=""
+        [ "$hi" = - ] && hi=""
+        [ "$ch" = - ] && ch=""
         if [ "$ty" = switch ]; then
             check_flag "$bin" "--$f" "--$f=1"
             continue
@@ -353,7 +390,20 @@ for bin in "$@"; do
         for v in $bads; do
             check_flag "$bin" "--$f" "--$f" "$v"
         done
+        # A choice with its last letter missing: the message names the choice.
+        first=${ch%%|*}
+        if [ "$ty" = W ] && [ ${#first} -ge 4 ]; then
+            check_flag "$bin" "did you mean $first?" "--$f" "${first%?}"
+        fi
     done <"$scratch/flags"
+
+    # Flag typos get a suggestion: the lesson's longest flag with its last
+    # letter missing, two letters of --seed swapped; nothing close, none.
+    longest=$(cut -f 1 "$scratch/flags" | awk '{ if (length($0) > length(l)) l = $0 } END { print l }')
+    if [ ${#longest} -ge 3 ]; then
+        check_flag "$bin" "unknown flag --${longest%?}; did you mean --$longest?" "--${longest%?}"
+    fi
+    check_flag "$bin" "did you mean --seed?" --sede 3
 
     # Bad data folders, for the lessons that read one.
     num=$(printf '%s' "$name" | cut -c 1-2)

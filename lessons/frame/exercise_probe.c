@@ -10,24 +10,6 @@
 #include "nn.h"
 
 #define BIT(k) (1u << (k))
-#define ALL_TRAINING (BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | \
-                      BIT(9) | BIT(10) | BIT(11) | BIT(12))
-
-unsigned lesson_exercises_needed(int lesson_number)
-{
-    /* What each lesson's code calls, directly or through the library. */
-    switch (lesson_number) {
-    case 1: return 0;
-    case 2: return BIT(10);
-    case 3: return BIT(1) | BIT(2) | BIT(3) | BIT(6);
-    case 4: return BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(10);
-    case 5: return BIT(5) | BIT(7) | BIT(8);
-    case 7: return BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(7) | BIT(8) | BIT(11) | BIT(12) |
-                   BIT(13);
-    default: return ALL_TRAINING; /* 06, 08, 09: a whole GAN trains */
-    }
-}
-
 static const char *const functions[14] = {
     "", "nn_sample_latent", "nn_gan_build_generator", "nn_linear_forward",
     "nn_gan_build_discriminator", "nn_sigmoidf", "nn_init_linear", "nn_gan_d_loss",
