@@ -117,14 +117,18 @@ static float *alloc_or_fail(lesson *L, size_t n)
     return p;
 }
 
-/* Plots k series (n) against x and registers the figure. */
+/* Plots k series (n) against x and registers the figure. dashed: the
+ * series come in pairs (minimax, non-saturating) drawn solid and dashed, so
+ * a pair that coincides still shows both. */
 static void plot_lines(lesson *L, const char *name, const char *title, const char *xlabel,
-                       const char *ylabel, int logy, const float *x, const float *const *ys,
-                       const char *const *names, int k, int n, const char *caption)
+                       const char *ylabel, int logy, int dashed, const float *x,
+                       const float *const *ys, const char *const *names, int k, int n,
+                       const char *caption)
 {
     nn_error err;
     nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = xlabel,
-                 .ylabel = ylabel, .logy = logy, .term = lesson_capture_begin(L)};
+                 .ylabel = ylabel, .logy = logy, .dashed = dashed,
+                 .term = lesson_capture_begin(L)};
     nn_status s = nn_plot_lines(&p, x, ys, names, k, n, &err);
     lesson_capture_end(L);
     lesson_plot_shown(L, &p, s, &err, caption);
@@ -204,12 +208,12 @@ int main(int argc, char **argv)
             }
         const float *ys[2] = {c1, c2};
         const char *names[2] = {"minimax log(1 - D(G(z)))", "non-saturating -log D(G(z))"};
-        plot_lines(L, "g_cost", "generator cost against D(G(z))", "D(G(z))", "cost", 0, dx, ys,
+        plot_lines(L, "g_cost", "generator cost against D(G(z))", "D(G(z))", "cost", 0, 0, dx, ys,
                    names, 2, m, "the two generator costs against D(G(z))");
         const float *gs[3] = {g_mm, g_ns, g_ls};
         const char *gnames[3] = {"minimax", "non-saturating", "least squares"};
         plot_lines(L, "g_cost_grad", "|d cost / d logit| (log scale)", "D's logit s on a fake",
-                   "|d cost / ds|", 1, sv, gs, gnames, 3, NP,
+                   "|d cost / ds|", 1, 0, sv, gs, gnames, 3, NP,
                    "the size of each cost's gradient with respect to D's logit");
     }
     lesson_key(L, "saturation_minimax_grad_at_s_minus10", "%.3g", (double)g_mm[10]);
@@ -333,12 +337,12 @@ int main(int argc, char **argv)
         const float *ys[2] = {norm_mm, norm_ns};
         const char *names[2] = {"minimax log(1 - D(G(z)))", "non-saturating -log D(G(z))"};
         plot_lines(L, "grad_norms", "norm of G's gradient while a fresh D trains (log scale)",
-                   "D iterations", "|grad of G's cost|", 1, iter, ys, names, 2, d_iters + 1,
+                   "D iterations", "|grad of G's cost|", 1, 0, iter, ys, names, 2, d_iters + 1,
                    "G's gradient norm under each cost against D iterations");
         const float *as[1] = {acc};
         const char *anames[1] = {"D accuracy"};
         plot_lines(L, "d_accuracy", "the fresh discriminator's accuracy", "D iterations",
-                   "accuracy", 0, iter, as, anames, 1, d_iters + 1,
+                   "accuracy", 0, 0, iter, as, anames, 1, d_iters + 1,
                    "the fresh discriminator's accuracy against D iterations");
     }
     lesson_key(L, "minimax_grad_decay_orders", "%.2f", log10(start_mm / end_mm));
@@ -417,12 +421,12 @@ int main(int argc, char **argv)
         const char *names[4] = {"D(G(z)) minimax", "D(G(z)) nonsat", "D loss minimax",
                                 "D loss nonsat"};
         plot_lines(L, "e2e_d", "D(G(z)) and D's loss, minimax vs non-saturating", "step",
-                   "value", 0, steps_x, ys, names, 4, steps,
+                   "value", 0, 1, steps_x, ys, names, 4, steps,
                    "D(G(z)) and the D loss during training, under each generator cost");
         const float *gs[2] = {g_loss_log[0], g_loss_log[1]};
         const char *gnames[2] = {"G loss minimax (log(1 - D))", "G loss nonsat (-log D)"};
         plot_lines(L, "e2e_g_loss", "generator loss, minimax vs non-saturating", "step",
-                   "G loss", 0, steps_x, gs, gnames, 2, steps,
+                   "G loss", 0, 1, steps_x, gs, gnames, 2, steps,
                    "the generator's loss under each cost");
     }
     for (int k = 0; k < 2; k++) {
