@@ -200,8 +200,10 @@ nn_status nn_plot_lines(nn_plot *p, const float *x, const float *const *ys,
         }
         fputc('\n', fg.dat);
     }
-    /* The key below the plot, where no curve can run under it. */
-    fputs("set key below\nplot ", fg.gp);
+    /* The key below the plot, where no curve can run under it; three
+     * characters more per entry, so a text plot's entry does not run into
+     * the line sample of the one before ("*******non-saturating"). */
+    fputs("set key below width 3\nplot ", fg.gp);
     for (int j = 0; j < k; j++) {
         /* With p->dashed, every second series is drawn dashed and thinner
          * on top of the solid one before it: where the two coincide, both

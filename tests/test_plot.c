@@ -70,7 +70,7 @@ static void test_lines(void **state)
     assert_non_null(strstr(gp, "set logscale x\nset format x '%g'\n"));
     assert_non_null(strstr(gp, "set logscale y\nset format y '%g'\n"));
     /* The key below the plot, where it cannot sit on a curve. */
-    assert_non_null(strstr(gp, "set key below\n"));
+    assert_non_null(strstr(gp, "set key below width 3\n"));
     assert_non_null(strstr(gp, "'losses.dat' using 1:2 with lines lw 2 title 'D(x)'"));
     assert_non_null(strstr(gp, "'losses.dat' using 1:3 with lines lw 2 title 'it''s G'"));
     assert_non_null(strstr(gp, "set output 'losses.png'"));
@@ -247,6 +247,8 @@ static void test_dumb_labels(void **state)
         for (int j = 0; j < 2; j++) {
             const char *e = strstr(term, names[j]);
             if (!e) fail_msg("key entry '%s' missing or broken:\n%s", names[j], term);
+            if (e > term && e[-1] != ' ' && e[-1] != '\n')
+                fail_msg("key entry '%s' glued to what precedes it:\n%s", names[j], term);
             const char *bol = e;
             while (bol > term && bol[-1] != '\n') bol--;
             const char *eol = strchr(e, '\n');
