@@ -21,9 +21,9 @@ else
 BUILD ?= build/default
 endif
 
-# -O3 lets gcc vectorise the element-wise loops (bias, activations, Adam):
-# a toy GAN step runs 22% faster than at -O2, with the same numbers (no
-# reassociation of float sums is allowed without -ffast-math).
+# -O3 lets gcc vectorise the element-wise loops (bias, activations, Adam),
+# with the same numbers as -O2 (no reassociation of float sums is allowed
+# without -ffast-math).
 CFLAGS  = -std=c11 -Wall -Wextra -Wshadow -O3 -g -D_POSIX_C_SOURCE=200809L
 CFLAGS += $(shell pkg-config --cflags libpng zlib cmocka 2>/dev/null)
 LDLIBS  = $(shell pkg-config --libs libpng zlib 2>/dev/null) -lm -lpthread
@@ -288,7 +288,7 @@ run-tests: run-lib-tests
 run-lib-tests: $(TEST_BIN)
 	@tools/run_tests.sh $(TEST_BIN)
 
-# ---------------------------------------------------------------- fuzzing (issue 3)
+# ---------------------------------------------------------------- fuzzing
 # `make fuzz` builds the libFuzzer target for the IDX reader with clang and
 # runs it for FUZZ_SECONDS on a corpus that grows under build/fuzz/corpus
 # (seeded from tests/fuzz/seeds). Not part of `make test`.
@@ -307,7 +307,7 @@ fuzz: $(FUZZ_BIN)
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048 \
 	  $(FUZZ_DIR)/corpus tests/fuzz/seeds
 
-# ---------------------------------------------------------------- benchmark (issue 6)
+# ---------------------------------------------------------------- benchmark
 # `make bench`: the MLP GAN step (bench/mlp_gan.c) at 1 and 2 threads with the
 # machine's GEMM peak, the reference loops for comparison, and lesson 06's
 # default run (wall time, peak RSS). `make bench-compare` adds PyTorch

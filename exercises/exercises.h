@@ -123,7 +123,7 @@ typedef struct {
 /* Exercise 9. One training step: t->d_steps discriminator updates, the k-th
  * on rows [k*batch, (k+1)*batch) of real (pixels in [-1, 1]) against a fresh
  * fake batch, then one generator update through the frozen discriminator.
- * Follows DESIGN.md's flow, in this order:
+ * In this order:
  *   for each D update k:
  *     z = gan_sample_latent(t->rng) -> fake = gan_generate(G, z, train) (copy
  *     to t->fake) -> d_in = [real rows k; fake] -> s = gan_discriminate(D,

@@ -35,7 +35,7 @@ static double normal_pdf(double x, double mu, double sigma)
 }
 
 /* A 1-D discriminator: 1 -> 32 -> 32 -> 1 logit, leaky ReLU 0.2. Small enough
- * to train in a second, flexible enough to take the shape of D*. */
+ * to train quickly, flexible enough to take the shape of D*. */
 static nn_model *small_d(lesson *L, nn_rng *r)
 {
     static const nn_layer_spec specs[] = {

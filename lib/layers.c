@@ -113,10 +113,9 @@ void nn_sigmoid_backward(float *dx, const float *dy, const float *y, size_t n)
 
 /* tanh as a ratio of two polynomials (the coefficients of Eigen's float
  * tanh, a minimax fit on [-9, 9]), evaluated in double. glibc's tanhf calls
- * expm1f element by element and cost 13% of a GAN step (the generator's
- * 64 x 784 output); this form has no call and no branch, so four floats go
- * through at once: the step ran 1.15x faster (1 thread, 170 -> 196 steps/s;
- * tanh fell from 13% of it to 3%). Measured over every float in
+ * expm1f element by element (for the generator's 64 x 784 output); this
+ * form has no call and no branch, so four floats go through at once.
+ * Measured over every float in
  * [-12, 12] against double tanh: at most 1.05 ulp for |x| >= 0.5, 2.6 ulp
  * (2.6e-7 relative) below, where glibc reaches 2.2 ulp. Double keeps the
  * rounding of the 11 multiply-adds out of the result (in float: 6.9 ulp).
@@ -193,9 +192,8 @@ void nn_tanh_backward(float *dx, const float *dy, const float *y, size_t n)
  * gamma or beta NULL mean 1 and 0 (no affine part).
  * The columns are walked a block at a time, row by row: each column is still
  * summed in row order 0..batch-1, exactly as a column-by-column loop would,
- * but memory is read in order and the inner loops vectorise. Walking each
- * column down its stride made this 4.6% of lesson 06's step; row by row a
- * 64 x 512 batch takes 65 us instead of 431 (backward: 65 instead of 475). */
+ * but memory is read in order and the inner loops vectorise, where walking
+ * each column down its stride jumps through memory. */
 void nn_batchnorm_forward_train(float *y, float *xhat, float *mean, float *invstd,
                                 float *running_mean, float *running_var,
                                 const float *x, const float *gamma, const float *beta,

@@ -1,6 +1,6 @@
 /* layers.h - forward and backward of each layer, side by side.
  *
- * Conventions (DESIGN.md): outputs first, then inputs, then sizes. Backward
+ * Conventions: outputs first, then inputs, then sizes. Backward
  * ADDS into its gradients (+=); the caller zeroes them first. A NULL gradient
  * pointer means "do not compute it": a frozen discriminator passes dx only.
  * Backward never touches weights; the optimizer is a separate step.

@@ -386,9 +386,8 @@ static void act_range(void *ctx, size_t lo, size_t hi)
 
 /* Each element of an activation depends on its own input alone, so the
  * rows are cut between the threads like Adam's blocks, with the same bits
- * at any thread count. At 2 threads the element-wise passes otherwise run
- * on one core while the other spins: splitting them gave the MLP GAN step
- * about 7% at 2 threads (318 -> 341 steps/s, best of three). */
+ * at any thread count. At 2 threads the element-wise passes would otherwise
+ * run on one core while the other spins. */
 static void activation(const nn_layer *l, float *out, const float *x, const float *dy,
                        size_t n)
 {
@@ -540,14 +539,12 @@ static void adam_range(void *ctx, size_t lo, size_t hi)
 }
 
 /* Below this many parameters per thread, Adam stays on one thread: waking
- * the other costs a few microseconds, Adam about 1 ns per parameter. */
+ * the other would cost more than it saves. */
 #define ADAM_MIN_PER_THREAD 32768
 
 /* The whole model is one Adam update: params, grads, m and v share a layout.
  * Each parameter's update reads only its own slots, so the blocks can be
- * cut between threads and the result is the same bits at any thread count.
- * Adam is 8% of a 1-thread GAN step; at 2 threads the split took the step
- * from 225-231 to 236-257 steps/s. */
+ * cut between threads and the result is the same bits at any thread count. */
 void nn_model_adam_step(nn_model *m, const nn_adam *opt)
 {
     m->adam_t += 1;

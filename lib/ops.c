@@ -162,11 +162,10 @@ float nn_mean(const float *x, size_t n)
 
 float nn_norm2(const float *x, size_t n)
 {
-    /* Lessons log the gradient norm of 1.1M parameters twice a step; one
-     * running sum made that 7.5% of lesson 06's step (every add waits for
-     * the previous one). Eight sums, element i into sum i % 8, added up in
-     * a fixed order at the end: the same bits on every run, and 1.1M floats
-     * take 0.51 ms instead of 1.02 ms (memory is the limit after that). */
+    /* Lessons log the gradient norm of 1.1M parameters twice a step; with
+     * one running sum every add waits for the previous one. Eight sums,
+     * element i into sum i % 8, added up in a fixed order at the end: the
+     * same bits on every run, and the adds no longer wait on each other. */
     double part[NORM2_LANES] = {0.0};
     size_t i = 0;
     for (; i + NORM2_LANES <= n; i += NORM2_LANES)

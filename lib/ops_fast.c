@@ -2,11 +2,9 @@
  *
  * With OpenBLAS (Debian's libopenblas-dev; the Makefile defines
  * NN_HAVE_OPENBLAS when pkg-config finds it) each block goes to a
- * single-threaded cblas_sgemm. Measured on the 2-core course machine
- * (bench/README.md): 80-94 GFLOP/s on one core for the batch-64 MLP shapes,
- * against about 1 GFLOP/s for the reference loops; it stays ahead even on
- * the tiny shapes of the 2-D toy GANs (256x2x128: 9.5 us against 48 us for
- * a plain loop), so there is no size dispatch to a loop. OpenBLAS picks its
+ * single-threaded cblas_sgemm. `make bench` measures it against the
+ * reference loops; it stays ahead even on the tiny shapes of the 2-D toy
+ * GANs, so there is no size dispatch to a loop. OpenBLAS picks its
  * AVX2/AVX-512 kernels at run time, so the default build needs no -march.
  *
  * Threads are ours, not OpenBLAS's: C is cut into one block per thread

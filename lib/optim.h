@@ -1,6 +1,6 @@
 /* optim.h - optimizers as one flat loop over a contiguous parameter block.
  *
- * The optimizer is separate from backward (DESIGN.md): backward fills grads,
+ * The optimizer is separate from backward: backward fills grads,
  * a step here reads them and moves params. State (momentum, Adam's m and v)
  * lives in blocks the caller owns, as long as params; the model keeps them.
  */

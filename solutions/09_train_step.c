@@ -1,4 +1,4 @@
-/* Exercise 9: one GAN training step, D then G (DESIGN.md's flow). */
+/* Exercise 9: one GAN training step, D then G. */
 #include "exercises.h"
 
 #include <string.h>

@@ -92,7 +92,7 @@ static float mean_sigmoid(const float *s, int n)
     return (float)(a / n);
 }
 
-/* The reference step: DESIGN.md's flow, one library call per arrow. */
+/* The reference step: D then G, one library call per stage. */
 static void reference_step(gan_trainer *t, const float *real, int batch, gan_step_stats *st)
 {
     size_t img = (size_t)batch * IMG;

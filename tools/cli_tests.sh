@@ -1,7 +1,7 @@
 #!/bin/sh
 # The promises every lesson makes on bad input, checked from the outside
-# (DESIGN.md, Lessons: "a bad flag or value gets one clear line and exit
-# status 2"). For each lesson binary:
+# (lessons/lesson.h: a bad flag or value gets one clear line and exit
+# status 2). For each lesson binary:
 #   - --help exits 0, prints the usage on stdout and nothing on stderr;
 #   - an unknown flag, a stray argument, a flag that needs a value given none,
 #     a switch given a value, a bad --seed, an --out that cannot be made, and
