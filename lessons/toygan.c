@@ -16,7 +16,10 @@ toy_config toy_config_default(void)
         .pack = 2, .unroll = 5, .gp_lambda = 1.0f, .scale = 1.0f,
     };
     /* gp_lambda: the paper's 10 is for images; its own toy code uses 0.1.
-     * On lesson 09's ring, 5 critic updates per G update: 1 covers all 8
+     * The critic's score gap grows with the distance between real and fake
+     * points, which in these standardised 2-D units is of order 1, far less
+     * than between images: the same weight counts for more here, against
+     * the very gap the critic has to learn. On lesson 09's ring, 5 critic updates per G update: 1 covers all 8
      * modes with 84% of samples on a mode (5 seeds), 0.1 all 8 with 78%,
      * and 10 flattens the critic so much that G finds 3 or 4, with no
      * sample on a mode (2 seeds each). */
@@ -210,8 +213,8 @@ static float d_update(toy_gan *t, nn_model *Dm, const nn_toy *data)
 /* dfake = dL_G / d fake through discriminator Dm, which does not learn.
  * fresh = 1 draws new fakes first (G in eval mode: the film's arrows);
  * fresh = 0 scores the fakes the last D update drew, whose activations G
- * still holds for its backward: the flow of DESIGN.md, one G forward per
- * step. Returns L_G. */
+ * still holds for its backward: one G forward per step, as in lesson 06's
+ * training step. Returns L_G. */
 static float g_grad(toy_gan *t, nn_model *Dm, int fresh)
 {
     int b = t->cfg.batch;

@@ -16,8 +16,8 @@
  * G and D work in standardised coordinates (data / cfg.scale), as any
  * network's inputs should be; everything that leaves toygan (samples, the
  * snapshot) is in the data's own units.
- * One training step is the flow of DESIGN.md: D update(s), then G update,
- * every arrow one library call. Nothing is allocated after toy_gan_create.
+ * One training step is D update(s), then G update, each stage one library
+ * call. Nothing is allocated after toy_gan_create.
  */
 #ifndef GANSTEPS_TOYGAN_H
 #define GANSTEPS_TOYGAN_H
