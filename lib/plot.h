@@ -71,7 +71,9 @@ nn_status nn_plot_heatmap(nn_plot *p, const float *z, int nx, int ny, float x0, 
 nn_status nn_plot_vectors(nn_plot *p, const float *arrows, int na, const float *pts, int n,
                           nn_error *err);
 
-/* Bars: values (k) labelled labels[k] (NULL: 0..k-1), e.g. images per class. */
+/* Bars: values (k) labelled labels[k] (NULL: 0..k-1), e.g. images per class.
+ * The text plot numbers the bars 0..k-1 instead: its labels cannot be turned
+ * and would run into each other. */
 nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *labels, int k,
                        nn_error *err);
 

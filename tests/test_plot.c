@@ -129,6 +129,21 @@ static void test_bars_histogram(void **state)
                                               "1 \"Ankle boot\" 5999\n2 \"say 'hi'\" 1\n");
     assert_non_null(strstr(slurp("classes.gp"), "using 1:3:xtic(2) with boxes"));
     check_png(&p, "classes.png");
+    /* The text plot numbers the bars: names side by side would run into
+     * each other ("T-shirt/topAnkle boot"). */
+    char *term = NULL;
+    size_t tlen = 0;
+    FILE *tf = open_memstream(&term, &tlen);
+    p.term = tf;
+    p.name = "classes_text";
+    assert_int_equal(nn_plot_bars(&p, counts, labels, 3, NULL), NN_OK);
+    fclose(tf);
+    p.term = NULL;
+    if (nn_plot_have_gnuplot()) {
+        assert_null(strstr(term, "Ankle"));
+        assert_non_null(strstr(term, "6000"));
+    }
+    free(term);
 
     /* 0..3 in 4 bins of width 0.75; the maximum falls in the last bin and
      * the NaN is left out. */
