@@ -411,7 +411,7 @@ run-tests: run-lib-tests
 run-lib-tests: $(TEST_BIN)
 	@tools/run_tests.sh $(TEST_BIN)
 
-# ---------------------------------------------------------------- fuzzing (issue 3)
+# ---------------------------------------------------------------- fuzzing
 # `make fuzz` builds the libFuzzer target for the IDX reader with clang and
 # runs it for FUZZ_SECONDS on a corpus that grows under build/fuzz/corpus
 # (seeded from tests/fuzz/seeds). Not part of `make test`.
@@ -430,7 +430,7 @@ fuzz: $(FUZZ_BIN)
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048 \
 	  $(FUZZ_DIR)/corpus tests/fuzz/seeds
 
-# ---------------------------------------------------------------- benchmark (issue 6)
+# ---------------------------------------------------------------- benchmark
 # `make bench`: the MLP GAN step (bench/mlp_gan.c) at 1 and 2 threads with the
 # machine's GEMM peak, the reference loops for comparison, and lesson 06's
 # default run (wall time, peak RSS). `make bench-compare` adds PyTorch

@@ -1,7 +1,8 @@
-/* 01_environment.c - lesson 01: what gansteps needs, what the library gives,
- * what it runs on, and how seeding makes runs repeatable.
+/* 01_environment.c - lesson 01: what a GAN is, what gansteps needs, what the
+ * library gives, what it runs on, and how seeding makes runs repeatable.
  *
- * The course questions it answers: which packages are needed and how are they
+ * The course questions it answers: what game do a generator and a
+ * discriminator play; which packages are needed and how are they
  * installed; which modules do we "import"; which device do we compute on (is
  * there a GPU); how do we make a run reproducible.
  */
@@ -145,11 +146,39 @@ int main(int argc, char **argv)
 {
     static const lesson_info info = {
         1, "environment", "The environment",
-        "What gansteps needs and how `make deps` installed it, which library modules "
+        "What a GAN is (the game the course builds), what gansteps needs and how "
+        "`make deps` installed it, which library modules "
         "a lesson includes, which processor the numbers are computed on, and how a seed "
         "makes every run repeatable.",
         42};
     lesson *L = lesson_begin(argc, argv, &info, NULL, 0);
+
+    /* ------------------------------------------------------------ the game */
+    lesson_step(L, "What the course builds: a GAN");
+    lesson_say(L,
+               "A generative adversarial network (GAN, Goodfellow et al. 2014) is two "
+               "networks playing a game against each other:\n"
+               "- the generator G turns a vector of random numbers z into a sample, here a "
+               "28 x 28 image. It wants its fakes to be taken for real.\n"
+               "- the discriminator D reads a sample and gives the probability D(x) that it "
+               "is real. It wants to say 1 on real images and 0 on G's fakes.\n\n"
+               "One training step is one round of the game:\n\n"
+               "  z ~ N(0, 1) -> G -> fake --> D <-- real image x\n"
+               "                               |\n"
+               "                    D(fake), D(x): how real each looks\n\n"
+               "  D's loss: -log D(x) - log(1 - D(G(z)))   low when D is right on both\n"
+               "  G's loss: -log D(G(z))                    low when D takes the fake for "
+               "real\n\n"
+               "D takes a step down its loss; then G takes a step down its own, with the "
+               "gradient flowing back through D into G's weights. G never sees a real "
+               "image: all it learns comes through D's judgement. In theory the game ends "
+               "when G draws samples distributed exactly as the data: then no D can do "
+               "better than a coin, D = 1/2 everywhere.\n\n"
+               "The course builds it piece by piece: this lesson the tools, 02 the data, "
+               "03 the generator, 04 the discriminator, 05 the losses (and why G's loss is "
+               "written as above rather than the original game's log(1 - D(G(z)))), 06 the "
+               "training, 07 a check of the gradients, 08 what happens to G's gradient "
+               "when D wins, 09 a generator that draws only part of the data.");
 
     /* ------------------------------------------------------------ packages */
     lesson_step(L, "What gansteps needs");
@@ -248,8 +277,9 @@ int main(int argc, char **argv)
     lesson_key(L, "gpu", "%d", gpu);
     lesson_say(L,
                "%s gansteps has no GPU code: the networks of this course are small "
-               "enough that a few CPU cores train them in minutes, and every number is "
-               "reproducible from a seed on any machine. PyTorch does the same: without "
+               "enough that a few CPU cores train them, and every number is reproducible "
+               "from a seed on this machine (the seeding step below says why not bit for "
+               "bit on every machine). PyTorch does the same: without "
                "CUDA, `device = \"cuda\" if available else \"cpu\"` falls back to the CPU.",
                gpu ? "A GPU is here, but" : "No GPU here, and that is fine:");
 
@@ -295,10 +325,16 @@ int main(int argc, char **argv)
     lesson_say(L,
                "A GAN starts from random weights and random latent vectors, so two runs "
                "differ unless the random numbers are the same. The library's generator "
-               "(PCG32) makes its whole stream from one 64-bit seed, with integer arithmetic "
-               "only, so the same seed gives the same numbers on every machine. Every lesson "
-               "takes --seed N. Two generators with seed %llu and one with seed %llu, their "
-               "first normal samples side by side:",
+               "(PCG32) makes its whole stream from one 64-bit seed with integer arithmetic "
+               "only, so the same seed gives the same uniform integers on every machine. "
+               "Normal samples are made from them by the Box-Muller transform, which calls "
+               "the C library's log, sin and cos. The C standard does not require those to "
+               "be correctly rounded, and libm versions differ in the last bit of some "
+               "results, so another machine, C library or compiler may give samples that "
+               "differ in their last bits; over a training run such differences grow. What "
+               "holds is this: the same seed gives the same numbers on this machine, with "
+               "this build. Every lesson takes --seed N. Two generators with seed %llu and "
+               "one with seed %llu, their first normal samples side by side:",
                (unsigned long long)L->seed, (unsigned long long)(L->seed + 1));
     lesson_code(L, "seed");
     /* STEP: seed */

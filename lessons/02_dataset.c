@@ -178,10 +178,13 @@ int main(int argc, char **argv)
     lesson_key(L, "max_gap_two_routes", "%.2g", gap);
     lesson_say(L,
                "Alternatively, standardising with the data's own mean and std (%.4f, %.4f "
-               "on [0, 1]) gives zero mean and unit variance, which classifiers like; a "
-               "tanh generator cannot produce values above %.2f then, so GANs keep the "
-               "plain [-1, 1].",
-               mean01, std01, (1.0 - mean01) / std01);
+               "on [0, 1]) gives zero mean and unit variance, which classifiers like. But "
+               "then these pixels reach %.2f (the brightest, (%.4f - %.4f) / %.4f) and "
+               "%.2f (the darkest), while a tanh generator cannot go above 1 or below -1: "
+               "it could never draw the brightest pixels, and D could tell real from fake "
+               "by that alone. So GANs keep the plain [-1, 1].",
+               mean01, std01, ((hi + 1.0) / 2.0 - mean01) / std01, (hi + 1.0) / 2.0, mean01,
+               std01, ((lo + 1.0) / 2.0 - mean01) / std01);
     nn_free(x);
 
     /* ------------------------------------------------------------ resize */

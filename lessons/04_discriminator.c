@@ -178,11 +178,17 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ init */
     lesson_step(L, "Weight initialisation");
     lesson_say(L,
-               "How big should the first weights be? A linear layer with fan_in inputs "
-               "multiplies the variance of its input by fan_in * Var(w); a leaky ReLU keeps "
-               "(1 + slope^2) / 2 of it. Repeat that over the layers and the signal shrinks "
-               "or grows geometrically, unless each layer's factor is close to 1. Three "
-               "common rules, and one deliberately too large:\n\n"
+               "How big should the first weights be? Follow the second moment E[a^2] "
+               "(the mean square) of the activations. A linear layer with fan_in inputs and "
+               "zero-mean weights gives outputs of mean 0 and variance fan_in * Var(w) * "
+               "E[a^2] of its inputs. A leaky ReLU fed such a symmetric, zero-mean input "
+               "passes half of it unchanged and multiplies the other half by the slope: it "
+               "keeps (1 + slope^2) / 2 of the second moment. (Of the second moment, not "
+               "of the variance: its output has a positive mean.) So each layer multiplies "
+               "the second moment by fan_in * Var(w) * (1 + slope^2) / 2; repeat that over "
+               "the layers and the signal shrinks or grows geometrically, unless the factor "
+               "is close to 1. He's rule sets it to exactly 1. Three common rules, and one "
+               "deliberately too large:\n\n"
                "  N(0, 0.02)     std 0.02 whatever the width (DCGAN, with batchnorm)\n"
                "  Xavier normal  std = sqrt(2 / (fan_in + fan_out))   (Glorot 2010)\n"
                "  He normal      std = sqrt(2 / (1 + slope^2)) / sqrt(fan_in)  (He 2015)\n"
@@ -290,19 +296,28 @@ int main(int argc, char **argv)
         histogram(L, name, title, "activation", a->y, batch * a->out, 40, 0);
     }
 
+    /* The per-layer factor of the root mean square for a 256 -> 256 layer:
+     * sqrt(fan_in Var(w) (1 + slope^2) / 2). */
+    double keep = sqrt((1.0 + (double)arch.d_slope * arch.d_slope) / 2.0);
     lesson_say(L,
-               "Why it matters. With N(0, 0.02) each layer multiplies the spread by about "
-               "0.02 * sqrt(256) * 0.72 = 0.23: after %d layers almost nothing is left, and "
-               "the gradient reaching the first layer is just as small, so the early "
-               "layers barely learn. N(0, 0.2) multiplies it by 2.3 and the numbers "
-               "explode. Xavier keeps the variance for a linear (or tanh) network and "
-               "loses the leaky ReLU's factor 0.72 per layer; He includes that factor and "
-               "keeps the spread near constant at any depth.\n\n"
+               "Why it matters. The leaky ReLU keeps sqrt((1 + %g^2) / 2) = %.3f of the "
+               "root mean square. With N(0, 0.02) a 256-wide layer multiplies it by "
+               "0.02 * sqrt(256) * %.3f = %.3f: after %d layers this run's activations have "
+               "std %.3g, and the gradient reaching the first layer is %.3g against He's "
+               "%.3g, so the early layers barely learn. N(0, 0.2) multiplies it by %.2f per "
+               "layer and ends at std %.3g. Xavier (std 1/16 for 256 -> 256) keeps the "
+               "variance of a linear (or tanh) network but loses the leaky ReLU's %.3f per "
+               "layer (std %.3g at the end); He includes that factor (std %.3g after the "
+               "first hidden layer, %.3g after the last).\n\n"
                "DCGAN's N(0, 0.02) works in its setting because batchnorm rescales every "
                "layer, and because GAN networks are shallow: the course's D has only %d "
                "hidden layers, so the shrinking stays mild. That is why nn_init_linear "
                "keeps it, and why a deeper network without batchnorm should use He.",
-               depth, arch.n_d_hidden);
+               (double)arch.d_slope, keep, keep, 0.02 * 16.0 * keep, depth,
+               (double)act_std[0][depth - 1], (double)grad_first[0], (double)grad_first[2],
+               0.2 * 16.0 * keep, (double)act_std[3][depth - 1], keep,
+               (double)act_std[1][depth - 1], (double)act_std[2][0],
+               (double)act_std[2][depth - 1], arch.n_d_hidden);
 
     for (int k = 0; k < N_INITS; k++) nn_model_free(net[k]);
     nn_free(ones);

@@ -34,7 +34,7 @@ static double normal_pdf(double x, double mu, double sigma)
 }
 
 /* A 1-D discriminator: 1 -> 32 -> 32 -> 1 logit, leaky ReLU 0.2. Small enough
- * to train in a second, flexible enough to take the shape of D*. */
+ * to train quickly, flexible enough to take the shape of D*. */
 static nn_model *small_d(lesson *L, nn_rng *r)
 {
     static const nn_layer_spec specs[] = {
@@ -166,7 +166,14 @@ int main(int argc, char **argv)
                "- G loss, minimax:              log(1 - D(G(z)))\n"
                "- G loss, non-saturating (ex. 8): -log D(G(z))\n\n"
                "Both G losses want the same thing, but not with the same force. Their "
-               "gradient with respect to D's logit on a fake, at a few values of D(G(z)):");
+               "gradients all follow from one property of the sigmoid:\n\n"
+               "  d sigmoid(s) / ds = sigmoid(s) (1 - sigmoid(s)),   that is  dD/ds = D (1 - D)\n\n"
+               "and the chain rule, d log f = f' / f:\n\n"
+               "  d/ds  log(1 - D) = -D (1 - D) / (1 - D) = -D\n"
+               "  d/ds -log D      = -D (1 - D) / D       = -(1 - D)\n\n"
+               "(the same two lines give the D loss's gradients: -(1 - D(x)) on a real "
+               "logit, D(G(z)) on a fake one). The two G losses and these gradients with "
+               "respect to D's logit on a fake, at a few values of D(G(z)):");
     lesson_code(L, "glosses");
     /* STEP: glosses */
     lesson_print(L, "  D(G(z))   minimax loss  d/ds      non-sat loss  d/ds\n");
@@ -248,11 +255,116 @@ int main(int argc, char **argv)
         lines(L, "optimal_d", "the optimal discriminator and a trained one", "x",
               "density / probability", xs, ys, names, 4, GRID);
     }
+    /* What D* does far out. log(p_data / p_g) = a x^2 + b x + c exactly, so
+     * D* = 1 / (1 + exp(-(a x^2 + b x + c))) is known in double precision
+     * even where both densities underflow a float. */
+    {
+        double sd = sd_data, sg = sd_g, md = mu_data, mg = mu_g;
+        double a = 1.0 / (2.0 * sg * sg) - 1.0 / (2.0 * sd * sd);
+        double b = md / (sd * sd) - mg / (sg * sg);
+        double c = log(sg / sd) - md * md / (2.0 * sd * sd) + mg * mg / (2.0 * sg * sg);
+        /* The end of the plot beyond the data, seen from G's side. */
+        int right = md >= mg;
+        double x_end = right ? X_HI : X_LO;
+        double q_end = a * x_end * x_end + b * x_end + c;
+        double dstar_end = 1.0 / (1.0 + exp(-q_end));
+        int zeros = 0;
+        for (int i = 0; i < GRID; i++) zeros += pd[i] + pg[i] == 0.0f;
+        if (a < 0.0 && b * b - 4.0 * a * c > 0.0) {
+            /* The two points where D* = 1/2; the data's side is between them. */
+            double r = sqrt(b * b - 4.0 * a * c);
+            double x1 = fmin((-b + r) / (2.0 * a), (-b - r) / (2.0 * a));
+            double x2 = fmax((-b + r) / (2.0 * a), (-b - r) / (2.0 * a));
+            double x_far = right ? x2 : x1;
+            int shown = right ? x_far < X_HI : x_far > X_LO;
+            char trained[400] = "", fall[160];
+            if (shown)
+                snprintf(fall, sizeof fall, "falls back toward 0 beyond the data (%.3f at "
+                         "x = %g)", dstar_end, x_end);
+            else
+                snprintf(fall, sizeof fall, "would fall back toward 0 beyond the data, "
+                         "outside this plot");
+            if (shown) {
+                /* The expected number of samples D was trained on beyond x_far:
+                 * what it had to learn that region from. */
+                double u_d = (x_far - md) / (sd * sqrt(2.0)), u_g = (x_far - mg) / (sg * sqrt(2.0));
+                double beyond = right ? 0.5 * (erfc(u_d) + erfc(u_g))
+                                      : 0.5 * (erfc(-u_d) + erfc(-u_g));
+                double seen = beyond * (double)d_train_steps * 2 * HALF;
+                int iend = right ? GRID - 1 : 0;
+                if (fabs(dlearned[iend] - dstar_end) > 0.2)
+                    snprintf(trained, sizeof trained,
+                             " The trained D does not follow it there (%.3f at x = %g): "
+                             "about %.2g of the samples of all its %d steps fell beyond "
+                             "x = %.2f, and beyond its last kink its logit is a straight "
+                             "line in x that continues the slope it learned where the "
+                             "samples were.",
+                             (double)dlearned[iend], x_end, seen, d_train_steps, x_far);
+                else
+                    snprintf(trained, sizeof trained,
+                             " The trained D comes close to it there too (%.3f at x = %g), "
+                             "although only about %.2g of the samples of all its %d steps "
+                             "fell beyond x = %.2f.",
+                             (double)dlearned[iend], x_end, seen, d_train_steps, x_far);
+            }
+            lesson_say(L,
+                       "D* is not monotone: it peaks at %.3f at x = %.2f and %s. Far out "
+                       "both densities are tiny (%.1e and %.1e at x = %g), but D* depends "
+                       "only on their ratio, and the ratio of two Gaussians is decided by "
+                       "their tails: log(p_data / p_g) is a quadratic in x whose x^2 "
+                       "coefficient, 1 / (2 sd_g^2) - 1 / (2 sd_data^2) = %.3f, is negative "
+                       "because G's Gaussian is the wider (sd %g against %g). Far enough "
+                       "out on either side p_g wins and D* tends to 0; D* = 1/2 where the "
+                       "ratio is 1, at x = %.2f and x = %.2f, and the data's density is the "
+                       "larger only between them.%s",
+                       1.0 / (1.0 + exp(-(c - b * b / (4.0 * a)))), -b / (2.0 * a), fall,
+                       normal_pdf(x_end, md, sd), normal_pdf(x_end, mg, sg), x_end, a,
+                       (double)sd_g, (double)sd_data, x1, x2, trained);
+        } else if (a != 0.0) {
+            lesson_say(L,
+                       "Far from both Gaussians D* is decided by their tails: log(p_data / "
+                       "p_g) is a quadratic in x whose x^2 coefficient, 1 / (2 sd_g^2) - "
+                       "1 / (2 sd_data^2) = %.3f, is %s. At x = %g, D* = %.3f.",
+                       a,
+                       a > 0.0 ? "positive: the data's Gaussian is the wider, so far enough "
+                                 "out on either side p_data wins and D* tends to 1"
+                               : "negative: G's Gaussian is the wider, and D* stays below "
+                                 "1/2 everywhere",
+                       x_end, dstar_end);
+        } else {
+            lesson_say(L,
+                       "With equal standard deviations log(p_data / p_g) is linear in x, so "
+                       "D* is monotone: it tends to 1 on the data's side and to 0 on G's. "
+                       "At x = %g, D* = %.3f.",
+                       x_end, dstar_end);
+        }
+        if (zeros > 0)
+            lesson_say(L,
+                       "\nAt %d of the %d grid points both densities are below the smallest "
+                       "float and were stored as 0; the 1e-30 in the code's denominator "
+                       "makes the plotted D* 0 there. That 0 is rounding, not the ratio of "
+                       "the tails.",
+                       zeros, GRID);
+    }
     lesson_say(L,
-               "Plugging D* into V gives V(D*, G) = -log 4 + 2 JS(p_data || p_g), the "
-               "Jensen-Shannon divergence between the data and G's distribution: against "
-               "the best D, G minimises how far its distribution is from the data's. "
-               "Numerically, on this grid:");
+               "\nWhat does G minimise against this best D? Two measures of how far apart "
+               "two distributions are. The Kullback-Leibler divergence\n\n"
+               "  KL(p || q) = integral of p(x) log(p(x) / q(x)) dx\n\n"
+               "is 0 only when p = q and grows where p has mass that q lacks; it is not "
+               "symmetric. The Jensen-Shannon divergence compares both distributions with "
+               "their average m = (p_data + p_g) / 2:\n\n"
+               "  JS(p_data || p_g) = 1/2 KL(p_data || m) + 1/2 KL(p_g || m)\n\n"
+               "It is symmetric, 0 exactly when p_g = p_data, and at most log 2 (reached "
+               "when the two do not overlap at all). Plugging D* into V gives\n\n"
+               "  V(D*, G) = -log 4 + 2 JS(p_data || p_g)\n\n"
+               "so against the best D, the minimax G minimises the Jensen-Shannon "
+               "divergence between its distribution and the data's. That link holds for "
+               "the minimax game, where G minimises V. The non-saturating loss -log "
+               "D(G(z)) the course trains G with is not -V: against the optimal D, "
+               "minimising it follows the gradient of KL(p_g || p_data) - 2 JS(p_data || "
+               "p_g) (Arjovsky and Bottou 2017, theorem 2.5): a reverse KL, large where G "
+               "puts mass without data and small where G misses data, with the JS term "
+               "entering with a minus sign. Numerically, on this grid:");
     lesson_code(L, "jsd");
     /* STEP: jsd */
     double v_star = 0.0, jsd = 0.0, dx = (double)(X_HI - X_LO) / (GRID - 1);

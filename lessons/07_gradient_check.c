@@ -410,11 +410,14 @@ int main(int argc, char **argv)
     lesson_key(L, "broken_rel_error", "%.3g", bad.rel_error);
     lesson_key(L, "broken_caught", "%d", !broken_passed);
     lesson_say(L,
-               "The broken version is off by %.0f%% of the gradient's size, at %s[%zu]: an "
-               "element where the pre-activation was negative. A correct backward agrees "
-               "to %.1e, the level of float32 round-off.",
-               100.0 * bad.rel_error, bad.worst ? bad.worst : "-", bad.worst_index,
-               good.rel_error);
+               "The broken version's worst difference, at %s[%zu] (an element where the "
+               "pre-activation was negative), is %.0f%% of max |a| + max |n|: the sum of "
+               "the largest analytic and the largest numeric entry, so about twice the "
+               "largest gradient entry when the two agree. Measured against the larger of "
+               "those two entries alone, the difference is between %.0f%% and %.0f%% of it. "
+               "A correct backward agrees to %.1e, the level of float32 round-off.",
+               bad.worst ? bad.worst : "-", bad.worst_index, 100.0 * bad.rel_error,
+               100.0 * bad.rel_error, 200.0 * bad.rel_error, good.rel_error);
     nn_free(lay.x);
     nn_free(lay.dx);
     nn_free(lay.w);

@@ -4,9 +4,9 @@
  * The course questions it answers: what does "the generator's gradient
  * vanishes" mean in numbers; why do GANs train G on -log D(G(z)) instead of
  * the log(1 - D(G(z))) of the value function. The experiment follows Arjovsky
- * and Bottou (2017), "Towards principled methods for training GANs", figure 2:
- * freeze a briefly trained G, train a fresh D against it, and watch the norm
- * of G's gradient under each cost.
+ * and Bottou (2017), "Towards principled methods for training GANs", figures
+ * 2 and 3: freeze a briefly trained G, train a fresh D against it, and watch
+ * the norm of G's gradient under each cost, and its noise.
  */
 #include <math.h>
 #include <stdio.h>
@@ -117,14 +117,18 @@ static float *alloc_or_fail(lesson *L, size_t n)
     return p;
 }
 
-/* Plots k series (n) against x and registers the figure. */
+/* Plots k series (n) against x and registers the figure. dashed: the
+ * series come in pairs (minimax, non-saturating) drawn solid and dashed, so
+ * a pair that coincides still shows both. */
 static void plot_lines(lesson *L, const char *name, const char *title, const char *xlabel,
-                       const char *ylabel, int logy, const float *x, const float *const *ys,
-                       const char *const *names, int k, int n, const char *caption)
+                       const char *ylabel, int logy, int dashed, const float *x,
+                       const float *const *ys, const char *const *names, int k, int n,
+                       const char *caption)
 {
     nn_error err;
     nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = xlabel,
-                 .ylabel = ylabel, .logy = logy, .term = lesson_capture_begin(L)};
+                 .ylabel = ylabel, .logy = logy, .dashed = dashed,
+                 .term = lesson_capture_begin(L)};
     nn_status s = nn_plot_lines(&p, x, ys, names, k, n, &err);
     lesson_capture_end(L);
     lesson_plot_shown(L, &p, s, &err, caption);
@@ -204,12 +208,12 @@ int main(int argc, char **argv)
             }
         const float *ys[2] = {c1, c2};
         const char *names[2] = {"minimax log(1 - D(G(z)))", "non-saturating -log D(G(z))"};
-        plot_lines(L, "g_cost", "generator cost against D(G(z))", "D(G(z))", "cost", 0, dx, ys,
+        plot_lines(L, "g_cost", "generator cost against D(G(z))", "D(G(z))", "cost", 0, 0, dx, ys,
                    names, 2, m, "the two generator costs against D(G(z))");
         const float *gs[3] = {g_mm, g_ns, g_ls};
         const char *gnames[3] = {"minimax", "non-saturating", "least squares"};
         plot_lines(L, "g_cost_grad", "|d cost / d logit| (log scale)", "D's logit s on a fake",
-                   "|d cost / ds|", 1, sv, gs, gnames, 3, NP,
+                   "|d cost / ds|", 1, 0, sv, gs, gnames, 3, NP,
                    "the size of each cost's gradient with respect to D's logit");
     }
     lesson_key(L, "saturation_minimax_grad_at_s_minus10", "%.3g", (double)g_mm[10]);
@@ -253,14 +257,19 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ the experiment */
     lesson_step(L, "Train a fresh D against the frozen G");
     lesson_say(L,
+               "This is the experiment of Arjovsky and Bottou (2017, figures 2 and 3), "
+               "repeated with this course's own GAN and with this run's own numbers: they "
+               "froze DCGANs trained for different numbers of epochs, trained a fresh D "
+               "against each and measured G's gradient under each cost; here G is the "
+               "frozen %s MLP GAN of the step above. "
                "A new discriminator (%s initialisation, Adam at lr %g) learns to tell "
                "Fashion-MNIST from the frozen G's images, for %d iterations. Before each "
                "update we measure on a fresh batch: D's accuracy (real called real, fake "
                "called fake) and the norm of the gradient G would receive under each cost, "
                "through the same D (in eval mode, so dropout does not add noise to the "
                "measurement). G itself never moves.",
-               !strcmp(d_init, "torch") ? "PyTorch's default" : "N(0, 0.02)", (double)d_lr,
-               d_iters);
+               arch_flag, !strcmp(d_init, "torch") ? "PyTorch's default" : "N(0, 0.02)",
+               (double)d_lr, d_iters);
     lesson_code(L, "experiment");
     /* STEP: experiment */
     nn_model *D = nn_gan_build_discriminator(&arch, 2 * batch, &err);
@@ -333,12 +342,12 @@ int main(int argc, char **argv)
         const float *ys[2] = {norm_mm, norm_ns};
         const char *names[2] = {"minimax log(1 - D(G(z)))", "non-saturating -log D(G(z))"};
         plot_lines(L, "grad_norms", "norm of G's gradient while a fresh D trains (log scale)",
-                   "D iterations", "|grad of G's cost|", 1, iter, ys, names, 2, d_iters + 1,
+                   "D iterations", "|grad of G's cost|", 1, 0, iter, ys, names, 2, d_iters + 1,
                    "G's gradient norm under each cost against D iterations");
         const float *as[1] = {acc};
         const char *anames[1] = {"D accuracy"};
         plot_lines(L, "d_accuracy", "the fresh discriminator's accuracy", "D iterations",
-                   "accuracy", 0, iter, as, anames, 1, d_iters + 1,
+                   "accuracy", 0, 0, iter, as, anames, 1, d_iters + 1,
                    "the fresh discriminator's accuracy against D iterations");
     }
     lesson_key(L, "minimax_grad_decay_orders", "%.2f", log10(start_mm / end_mm));
@@ -349,14 +358,59 @@ int main(int argc, char **argv)
     lesson_key_quiet(L, "nonsat_grad_start", "%.3e", start_ns);
     lesson_key_quiet(L, "nonsat_grad_end", "%.3e", end_ns);
     lesson_key_quiet(L, "d_iters", "%d", d_iters);
+    /* The batch-to-batch noise of the non-saturating norm at both ends, the
+     * noise Arjovsky and Bottou saw grow as D improves: from the changes
+     * between successive iterations, sqrt(mean (x_i - x_i-1)^2 / 2), which is
+     * the standard deviation of independent noise and ignores a slow trend
+     * (the norm climbs fast in the first iterations). */
+    double sd_ns[2];
+    for (int e = 0; e < 2; e++) {
+        int from = e ? last - w1 : 0, to = e ? last : w0;
+        double v = 0.0;
+        for (int i = from + 1; i < to; i++)
+            v += ((double)norm_ns[i] - norm_ns[i - 1]) * ((double)norm_ns[i] - norm_ns[i - 1]);
+        sd_ns[e] = to - from > 1 ? sqrt(v / (2.0 * (to - from - 1))) : 0.0;
+    }
+    lesson_key(L, "nonsat_grad_noise_start", "%.3g", sd_ns[0]);
+    lesson_key(L, "nonsat_grad_noise_end", "%.3g", sd_ns[1]);
+    double orders = log10(start_mm / end_mm);
+    char fall[320];
+    if (orders >= 1.0)
+        snprintf(fall, sizeof fall, "%.1f orders of magnitude: the better D gets, the less "
+                 "G learns.", orders);
+    else
+        snprintf(fall, sizeof fall, "only %.2f orders of magnitude: %d D iterations are too "
+                 "few to show the fall%s.", orders, d_iters,
+                 L->fast ? " (run without --fast)" : "; try more --d-iters");
     lesson_say(L,
                "Over %d iterations D's accuracy reached %.1f%% (mean of the last %d). G's "
-               "gradient under the minimax cost fell from %.2e to %.2e, %.1f orders of "
-               "magnitude (medians of the first %d and the last %d iterations): the better D "
-               "gets, the less G learns. Under the non-saturating cost it went from %.2e to "
-               "%.2e (%.3g times its start). Same D, same fakes; only the cost differs.",
-               d_iters, 100.0 * acc_end, w1, start_mm, end_mm, log10(start_mm / end_mm), w0, w1,
-               start_ns, end_ns, end_ns / start_ns);
+               "gradient under the minimax cost went from %.2e to %.2e (medians of the first "
+               "%d and the last %d iterations), %s Under the non-saturating cost it went "
+               "from %.2e to %.2e (%.3g times its start). Same D, same fakes; only the cost "
+               "differs.",
+               d_iters, 100.0 * acc_end, w1, start_mm, end_mm, w0, w1, fall, start_ns, end_ns,
+               end_ns / start_ns);
+    {
+        char noise[300];
+        if (L->fast || w0 < 5)
+            snprintf(noise, sizeof noise, "A run of %d D iterations has too few "
+                     "measurements at each end to compare their spread.", d_iters);
+        else {
+            double grew = sd_ns[1] / sd_ns[0];
+            snprintf(noise, sizeof noise, "%s: the batch-to-batch noise of the norm went "
+                     "from %.2e (first %d iterations) to %.2e (last %d), %.3g times, while "
+                     "the norm itself grew %.3g times.",
+                     grew > 2.0   ? "This run shows it too"
+                     : grew > 1.2 ? "This run shows it only mildly"
+                                  : "This run does not show it",
+                     sd_ns[0], w0, sd_ns[1], w1, grew, end_ns / start_ns);
+        }
+        lesson_say(L,
+                   "\nThe non-saturating gradient stays alive, but Arjovsky and Bottou found "
+                   "a price: as D improves it grows noisy, its variance growing as well as "
+                   "its size (their figure 3), so G's updates grow noisy too. %s",
+                   noise);
+    }
     nn_model_free(D);
     nn_gan_free(t);
 
@@ -417,12 +471,12 @@ int main(int argc, char **argv)
         const char *names[4] = {"D(G(z)) minimax", "D(G(z)) nonsat", "D loss minimax",
                                 "D loss nonsat"};
         plot_lines(L, "e2e_d", "D(G(z)) and D's loss, minimax vs non-saturating", "step",
-                   "value", 0, steps_x, ys, names, 4, steps,
+                   "value", 0, 1, steps_x, ys, names, 4, steps,
                    "D(G(z)) and the D loss during training, under each generator cost");
         const float *gs[2] = {g_loss_log[0], g_loss_log[1]};
         const char *gnames[2] = {"G loss minimax (log(1 - D))", "G loss nonsat (-log D)"};
         plot_lines(L, "e2e_g_loss", "generator loss, minimax vs non-saturating", "step",
-                   "G loss", 0, steps_x, gs, gnames, 2, steps,
+                   "G loss", 0, 1, steps_x, gs, gnames, 2, steps,
                    "the generator's loss under each cost");
     }
     for (int k = 0; k < 2; k++) {
@@ -447,23 +501,32 @@ int main(int argc, char **argv)
     lesson_key(L, "e2e_d_loss_end_minimax", "%.4f", (double)d_loss_log[0][steps - 1]);
     lesson_key(L, "e2e_d_loss_end_nonsat", "%.4f", (double)d_loss_log[1][steps - 1]);
     float mm_end = d_fake_log[0][steps - 1], ns_end = d_fake_log[1][steps - 1];
-    if (mm_end < ns_end)
+    if (fabsf(mm_end - ns_end) < 0.02f)
+        lesson_say(L,
+                   "The two runs end at D(G(z)) %.3f (minimax) and %.3f (non-saturating): no "
+                   "measurable difference. While D(G(z)) stays near 1/2 the two costs' "
+                   "gradients, -D(G(z)) and -(1 - D(G(z))), are nearly equal, so G gets the "
+                   "same push under both; the difference appears only once D wins%s. %s",
+                   (double)mm_end, (double)ns_end,
+                   orders >= 1.0 ? ", as the experiment above showed" : "",
+                   L->fast ? "A --fast run is too short to show it: run without --fast."
+                           : "Try more --steps or another --seed.");
+    else if (mm_end < ns_end)
         lesson_say(L,
                    "With the minimax cost D ends up rejecting the fakes more confidently: "
-                   "D(G(z)) %.3f against %.3f (curves smoothed over %d steps). That is the "
-                   "saturation at work: the more confidently D rejects a fake, the less the "
-                   "minimax G learns from it, so G falls further behind, while the "
-                   "non-saturating G is pushed hardest exactly there. This is why GANs train "
-                   "G on -log D(G(z)), and why it is the course's default (lesson 06, "
-                   "--loss nonsat).",
+                   "D(G(z)) %.3f against %.3f (curves smoothed over %d steps). That fits the "
+                   "saturation measured above: the more confidently D rejects a fake, the "
+                   "less the minimax G learns from it, while the non-saturating G is pushed "
+                   "hardest exactly there. This is why GANs train G on -log D(G(z)), and why "
+                   "it is the course's default (lesson 06, --loss nonsat).",
                    (double)mm_end, (double)ns_end, sw);
     else
         lesson_say(L,
-                   "In this run the two end close together (D(G(z)) %.3f minimax, %.3f "
-                   "non-saturating): while D is not yet confident, both costs give G a "
-                   "similar push. The difference appears once D wins, as the experiment "
-                   "above showed; try more --steps or another --seed.",
-                   (double)mm_end, (double)ns_end);
+                   "In this run the minimax G ends ahead (D(G(z)) %.3f minimax, %.3f "
+                   "non-saturating, curves smoothed over %d steps): over %d steps D did not "
+                   "reject the fakes confidently enough for the minimax gradient to fade. "
+                   "Try more --steps or another --seed.",
+                   (double)mm_end, (double)ns_end, sw, steps);
 
     for (int k = 0; k < 2; k++) {
         nn_free(d_fake_log[k]);

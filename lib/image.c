@@ -9,7 +9,10 @@
 
 nn_grid_opts nn_grid_defaults(float lo, float hi)
 {
-    nn_grid_opts o = {0, 0, 2, 1, lo, hi, 128};
+    /* White gutters: they show against the black background of clothes
+     * and digits, and against the even mid-grey of an untrained generator,
+     * whose tiles would merge into one grey square on a grey background. */
+    nn_grid_opts o = {0, 0, 2, 1, lo, hi, 255};
     return o;
 }
 

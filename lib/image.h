@@ -20,7 +20,8 @@ typedef struct {
     unsigned char background; /* grey level of padding and empty tiles */
 } nn_grid_opts;
 
-/* rows = cols = 0, pad 2, scale 1, background 128, the range [lo, hi]. */
+/* rows = cols = 0, pad 2, scale 1, background 255 (white gutters, which
+ * show against dark images and mid-grey ones alike), the range [lo, hi]. */
 nn_grid_opts nn_grid_defaults(float lo, float hi);
 
 /* byte = round(255 * (v - lo) / (hi - lo)), clamped to 0..255; NaN -> 0. */

@@ -7,8 +7,8 @@
  * bits on every run.
  *
  * A training step calls matmul about twenty times with element-wise work in
- * between, so waking a sleeping thread each time (tens of microseconds on a
- * busy machine) would eat what the second core brings. Workers therefore
+ * between, so waking a sleeping thread each time would eat what the
+ * second core brings. Workers therefore
  * spin for a while after each job, watching a generation counter, and only
  * then sleep on a condition variable, so an idle program (a lesson waiting
  * for Enter) does not keep a core busy.
@@ -21,8 +21,8 @@
 #include <sched.h>
 #include <stdatomic.h>
 
-/* Polls of the generation counter before a worker sleeps: roughly a few
- * hundred microseconds, longer than the gaps between matmuls in a step. */
+/* Polls of the generation counter before a worker sleeps: meant to outlast
+ * the gaps between matmuls in a step. */
 #define SPIN_POLLS 200000
 /* Polls between yields while the caller waits for the workers: lets a
  * descheduled worker run sooner on an overloaded machine. */

@@ -117,13 +117,25 @@ static nn_status figure_open(nn_plot *p, figure *fg, nn_error *err)
         fputc('\n', g);
     }
     if (p->ylabel && *p->ylabel) {
-        fputs("set ylabel ", g);
+        /* A text plot cannot turn the y label on its side: set beside the
+         * axis it would run into the tick numbers ("count200"), so there it
+         * goes on a line of its own above the plot (the title one higher). */
+        fputs("if (nn_dumb) {\n", g);
+        fprintf(g, "    set tmargin %d\n", p->title && *p->title ? 4 : 3);
+        if (p->title && *p->title) fputs("    set title offset 0, 1\n", g);
+        fputs("    set label 1 ", g);
         put_quoted(g, p->ylabel);
-        fputc('\n', g);
+        fputs(" at screen 0, graph 1 offset character 1, character 1 left\n} else {\n", g);
+        fputs("    set ylabel ", g);
+        put_quoted(g, p->ylabel);
+        fputs("\n}\n", g);
     }
-    if (p->logx) fputs("set logscale x\n", g);
-    if (p->logy) fputs("set logscale y\n", g);
-    fputs("set grid\n", g);
+    /* Log axes label their ticks 1e-06 ... 100, not 0.0000010 ... 100.0000000. */
+    if (p->logx) fputs("set logscale x\nset format x '%g'\n", g);
+    if (p->logy) fputs("set logscale y\nset format y '%g'\n", g);
+    /* Grid dots on a text plot are drawn with the same few characters as
+     * the curves and their keys: only the PNG gets a grid. */
+    fputs("if (!nn_dumb) {\n    set grid\n}\n", g);
     return NN_OK;
 }
 
@@ -188,10 +200,17 @@ nn_status nn_plot_lines(nn_plot *p, const float *x, const float *const *ys,
         }
         fputc('\n', fg.dat);
     }
-    fputs("set key top right\nplot ", fg.gp);
+    /* The key below the plot, where no curve can run under it; three
+     * characters more per entry, so a text plot's entry does not run into
+     * the line sample of the one before ("*******non-saturating"). */
+    fputs("set key below width 3\nplot ", fg.gp);
     for (int j = 0; j < k; j++) {
-        fprintf(fg.gp, "%s'%s' using 1:%d with lines lw 2 title ", j ? ", \\\n     " : "",
-                fg.dat_name, j + 2);
+        /* With p->dashed, every second series is drawn dashed and thinner
+         * on top of the solid one before it: where the two coincide, both
+         * colours still show. */
+        int dash = p->dashed && j % 2 == 1;
+        fprintf(fg.gp, "%s'%s' using 1:%d with lines lw %s title ", j ? ", \\\n     " : "",
+                fg.dat_name, j + 2, dash ? "1.5 dt 2" : p->dashed ? "3" : "2");
         if (names && names[j])
             put_quoted(fg.gp, names[j]);
         else
@@ -383,9 +402,15 @@ nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *label
     }
     fputs("set style fill solid 0.8 border -1\nset boxwidth 0.7\nset yrange [0:*]\n", fg.gp);
     /* Half a bar of room at each end and a little above the tallest bar. */
-    fputs("set offsets 0.5, 0.5, graph 0.08, 0\nset xtics rotate by -30\nset key off\n", fg.gp);
-    fprintf(fg.gp, "plot '%s' using 1:3:xtic(2) with boxes lc rgb '#1f77b4' notitle\n",
-            fg.dat_name);
+    fputs("set offsets 0.5, 0.5, graph 0.08, 0\nset key off\n", fg.gp);
+    /* A text plot cannot turn the labels, and side by side they run into
+     * each other ("T-shirt/TrousPullover"): there the bars are numbered
+     * 0, 1, ... as in the .dat file. */
+    fprintf(fg.gp, "if (nn_dumb) {\n    set xtics 1\n    set xrange [-0.6:%g]\n"
+                   "    plot '%s' using 1:3 with boxes notitle\n} else {\n"
+                   "    set xtics rotate by -30\n"
+                   "    plot '%s' using 1:3:xtic(2) with boxes lc rgb '#1f77b4' notitle\n}\n",
+            k - 0.4, fg.dat_name, fg.dat_name);
     return figure_close(p, &fg, err);
 }
 

@@ -7,7 +7,9 @@
  *   NAME.png  the picture (pngcairo, or the png terminal where pngcairo is
  *             missing), made by running that same script.
  * With p->term set, the script also renders as a text plot (gnuplot's dumb
- * terminal) into that stream, for inline display in a terminal or notebook.
+ * terminal) into that stream, for inline display in a terminal or notebook;
+ * there the y label sits on its own line above the plot and there is no grid.
+ * Log axes label their ticks with %g (1e-06, 0.001, 100).
  *
  * gnuplot is run with fork/exec (never a shell), in the folder, with the
  * script's bare file name, so no path is ever quoted into a command line.
@@ -30,6 +32,8 @@ typedef struct {
     const char *title;      /* NULL or "" for none; any text (quoted safely) */
     const char *xlabel, *ylabel;
     int logx, logy;         /* 1: logarithmic axis (a log-log plot sets both) */
+    int dashed;             /* lines: 1 draws series 1, 3, ... dashed on top of the solid
+                               series 0, 2, ... before them, so pairs that coincide show */
     int width, height;      /* PNG pixels; 0: 800 x 500 */
     FILE *term;             /* not NULL: a dumb-terminal rendering is written here */
     int term_cols, term_rows; /* its size in characters; 0: 78 x 22 */
@@ -42,8 +46,9 @@ typedef struct {
 int nn_plot_have_gnuplot(void);
 
 /* Lines: k series ys[s] (n) against x (n) (NULL: 0, 1, ..., n-1), one
- * line each, titled names[s] (NULL: "series s"). Non-finite values are
- * written as NaN, which gnuplot skips. Columns: x y_0 ... y_{k-1}. */
+ * line each, titled names[s] (NULL: "series s") in a key below the plot.
+ * Non-finite values are written as NaN, which gnuplot skips. Columns:
+ * x y_0 ... y_{k-1}. */
 nn_status nn_plot_lines(nn_plot *p, const float *x, const float *const *ys,
                         const char *const *names, int k, int n, nn_error *err);
 
@@ -66,7 +71,9 @@ nn_status nn_plot_heatmap(nn_plot *p, const float *z, int nx, int ny, float x0, 
 nn_status nn_plot_vectors(nn_plot *p, const float *arrows, int na, const float *pts, int n,
                           nn_error *err);
 
-/* Bars: values (k) labelled labels[k] (NULL: 0..k-1), e.g. images per class. */
+/* Bars: values (k) labelled labels[k] (NULL: 0..k-1), e.g. images per class.
+ * The text plot numbers the bars 0..k-1 instead: its labels cannot be turned
+ * and would run into each other. */
 nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *labels, int k,
                        nn_error *err);
 

@@ -1,5 +1,5 @@
-/* test_fastpaths.c - the element-wise speed-ups of issue 6 give the numbers
- * the plain formulas give.
+/* test_fastpaths.c - the element-wise speed-ups of the fast path give the
+ * numbers the plain formulas give.
  *
  * tanh is a rational approximation evaluated four at a time: it is compared
  * with double-precision tanh on a fine grid, and its vector body with its

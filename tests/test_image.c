@@ -105,6 +105,36 @@ static void test_grid_rgb_scaled(void **state)
     tu_rmtree(dir);
 }
 
+/* The default grid of two mid-grey tiles (an untrained generator's output,
+ * 0 in [-1, 1]): every gutter pixel stands out from the tiles, so the cells
+ * do not merge into one grey square. */
+static void test_grid_default_gutters(void **state)
+{
+    (void)state;
+    float x[2 * 4] = {0};
+    nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
+    char path[600];
+    const char *dir = tu_tmpdir();
+    snprintf(path, sizeof path, "%s/grey.png", dir);
+    assert_int_equal(nn_image_write_grid(path, x, 2, 1, 2, 2, &o, NULL), NN_OK);
+    int w, h;
+    unsigned char *px = read_png(path, 1, &w, &h);
+    /* 1 x 2 tiles of 2 x 2, pad 2: 6 high, 10 wide. */
+    assert_int_equal(w, 10);
+    assert_int_equal(h, 6);
+    for (int y = 0; y < h; y++)
+        for (int xx = 0; xx < w; xx++) {
+            int inside = y >= 2 && y < 4 && ((xx >= 2 && xx < 4) || (xx >= 6 && xx < 8));
+            int v = px[y * w + xx];
+            if (inside)
+                assert_int_equal(v, 128);
+            else if (abs(v - 128) < 100)
+                fail_msg("gutter pixel (%d, %d) is %d, too close to the tiles' 128", xx, y, v);
+        }
+    free(px);
+    tu_rmtree(dir);
+}
+
 static void test_grid_errors(void **state)
 {
     (void)state;
@@ -180,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_to_byte),
         cmocka_unit_test(test_grid_grey),
         cmocka_unit_test(test_grid_rgb_scaled),
+        cmocka_unit_test(test_grid_default_gutters),
         cmocka_unit_test(test_grid_errors),
         cmocka_unit_test(test_preview_ascii),
         cmocka_unit_test(test_preview_color),

@@ -67,7 +67,10 @@ static void test_lines(void **state)
                         "# x series_0 series_1\n1 0.5 2\n10 0.25 NaN\n100 0.125 3\n");
     const char *gp = slurp("losses.gp");
     assert_non_null(strstr(gp, "set title 'Losses ''now'''\n"));
-    assert_non_null(strstr(gp, "set logscale x\nset logscale y\n"));
+    assert_non_null(strstr(gp, "set logscale x\nset format x '%g'\n"));
+    assert_non_null(strstr(gp, "set logscale y\nset format y '%g'\n"));
+    /* The key below the plot, where it cannot sit on a curve. */
+    assert_non_null(strstr(gp, "set key below width 3\n"));
     assert_non_null(strstr(gp, "'losses.dat' using 1:2 with lines lw 2 title 'D(x)'"));
     assert_non_null(strstr(gp, "'losses.dat' using 1:3 with lines lw 2 title 'it''s G'"));
     assert_non_null(strstr(gp, "set output 'losses.png'"));
@@ -126,6 +129,21 @@ static void test_bars_histogram(void **state)
                                               "1 \"Ankle boot\" 5999\n2 \"say 'hi'\" 1\n");
     assert_non_null(strstr(slurp("classes.gp"), "using 1:3:xtic(2) with boxes"));
     check_png(&p, "classes.png");
+    /* The text plot numbers the bars: names side by side would run into
+     * each other ("T-shirt/topAnkle boot"). */
+    char *term = NULL;
+    size_t tlen = 0;
+    FILE *tf = open_memstream(&term, &tlen);
+    p.term = tf;
+    p.name = "classes_text";
+    assert_int_equal(nn_plot_bars(&p, counts, labels, 3, NULL), NN_OK);
+    fclose(tf);
+    p.term = NULL;
+    if (nn_plot_have_gnuplot()) {
+        assert_null(strstr(term, "Ankle"));
+        assert_non_null(strstr(term, "6000"));
+    }
+    free(term);
 
     /* 0..3 in 4 bins of width 0.75; the maximum falls in the last bin and
      * the NaN is left out. */
@@ -153,6 +171,122 @@ static void test_bad_names(void **state)
     p.dir = "/nonexistent-folder";
     assert_int_equal(nn_plot_bars(&p, v, NULL, 1, &err), NN_ERR_IO);
     assert_non_null(strstr(err.msg, "/nonexistent-folder"));
+}
+
+/* The text rendering of a figure, as a lesson shows it (NULL without gnuplot). */
+static char *render_dumb(nn_plot *p, int kind, const float *x, const float *const *ys,
+                         const char *const *names, int k, int n)
+{
+    char *term = NULL;
+    size_t tlen = 0;
+    FILE *tf = open_memstream(&term, &tlen);
+    assert_non_null(tf);
+    p->dir = tu_dir;
+    p->term = tf;
+    nn_error err;
+    nn_status s = kind ? nn_plot_histogram(p, ys[0], n, 8, &err)
+                       : nn_plot_lines(p, x, ys, names, k, n, &err);
+    fclose(tf);
+    if (s != NN_OK) fail_msg("%s", err.msg);
+    if (!nn_plot_have_gnuplot()) {
+        free(term);
+        return NULL;
+    }
+    return term;
+}
+
+/* A word of the text plot glued to a number ("count200", "value0.9"). */
+static int glued_to_digit(const char *text, const char *word)
+{
+    for (const char *c = text; (c = strstr(c, word)) != NULL; c++) {
+        char next = c[strlen(word)];
+        if ((next >= '0' && next <= '9') || next == '-' || next == '.') return 1;
+    }
+    return 0;
+}
+
+/* Log axes: the .gp asks for %g ticks, and the text plot reads 1e-06 or
+ * 0.001, never 0.0000010 or 100.0000000. */
+static void test_log_axis_format(void **state)
+{
+    (void)state;
+    float x[9], y[9];
+    for (int i = 0; i < 9; i++) {
+        x[i] = (float)i;
+        y[i] = powf(10.0f, (float)i - 6.0f); /* 1e-06 .. 100 */
+    }
+    const float *ys[1] = {y};
+    const char *names[1] = {"grad"};
+    nn_plot p = {0};
+    p.name = "logy";
+    p.ylabel = "size";
+    p.logy = 1;
+    char *term = render_dumb(&p, 0, x, ys, names, 1, 9);
+    assert_non_null(strstr(slurp("logy.gp"), "set logscale y\nset format y '%g'\n"));
+    check_png(&p, "logy.png");
+    if (!term) return;
+    assert_null(strstr(term, "0.00000"));
+    assert_null(strstr(term, "100.000"));
+    assert_non_null(strstr(term, "1e-06"));
+    assert_non_null(strstr(term, "100 "));
+    free(term);
+}
+
+/* The text plot: the y label on a line of its own, never run into the tick
+ * numbers; the key below the plot, in one piece. */
+static void test_dumb_labels(void **state)
+{
+    (void)state;
+    float x[40], a[40], b[40];
+    for (int i = 0; i < 40; i++) {
+        x[i] = (float)i;
+        a[i] = 0.5f + 0.5f * (float)i / 39.0f;
+        b[i] = 1.0f - 0.5f * (float)i / 39.0f;
+    }
+    const float *ys[2] = {a, b};
+    const char *names[2] = {"rising curve", "falling curve"};
+    nn_plot p = {0};
+    p.name = "dumb_lines";
+    p.title = "two curves";
+    p.xlabel = "step";
+    p.ylabel = "value";
+    char *term = render_dumb(&p, 0, x, ys, names, 2, 40);
+    const char *gp = slurp("dumb_lines.gp");
+    assert_non_null(strstr(gp, "set label 1 'value' at screen 0, graph 1"));
+    assert_non_null(strstr(gp, "    set ylabel 'value'\n"));
+    check_png(&p, "dumb_lines.png");
+    if (term) {
+        assert_non_null(strstr(term, "value"));
+        assert_false(glued_to_digit(term, "value"));
+        /* Each key entry whole, on a line with no plot border or tick. */
+        for (int j = 0; j < 2; j++) {
+            const char *e = strstr(term, names[j]);
+            if (!e) fail_msg("key entry '%s' missing or broken:\n%s", names[j], term);
+            if (e > term && e[-1] != ' ' && e[-1] != '\n')
+                fail_msg("key entry '%s' glued to what precedes it:\n%s", names[j], term);
+            const char *bol = e;
+            while (bol > term && bol[-1] != '\n') bol--;
+            const char *eol = strchr(e, '\n');
+            for (const char *c = bol; c < (eol ? eol : e + strlen(e)); c++)
+                if (*c == '|' || *c == '+')
+                    fail_msg("key entry '%s' shares its line with the plot:\n%s", names[j],
+                             term);
+        }
+        free(term);
+    }
+
+    nn_plot h = {0};
+    h.name = "dumb_hist";
+    h.title = "counts";
+    h.ylabel = "count";
+    float v[200];
+    for (int i = 0; i < 200; i++) v[i] = (float)(i % 17);
+    const float *vs[1] = {v};
+    term = render_dumb(&h, 1, NULL, vs, NULL, 1, 200);
+    if (!term) return;
+    assert_non_null(strstr(term, "count"));
+    assert_false(glued_to_digit(term, "count"));
+    free(term);
 }
 
 /* No gnuplot on PATH: one warning, .dat and .gp still there, status OK. */
@@ -190,6 +324,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scatter_heatmap_vectors, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_bars_histogram, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_bad_names, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_log_axis_format, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_dumb_labels, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_without_gnuplot, tu_tmpdir_setup, tu_tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

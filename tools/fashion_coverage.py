@@ -3,15 +3,14 @@
 
 Labels images written by lesson 06 (--save-samples FILE, an IDX file of 28x28
 bytes) with a small MLP classifier trained on Fashion-MNIST, and prints the
-share of each class and the classifier's mean confidence. Reference tooling,
-like ../shared/reference/torch_ref.py: it needs PyTorch (Debian python3-torch),
-`make test` never does.
+share of each class and the classifier's mean confidence. Reference tooling:
+it needs PyTorch (Debian python3-torch), `make test` never does.
 
   build/default/lessons/solutions/06_training --no-pause --save-samples /tmp/s.idx
   /usr/bin/python3 tools/fashion_coverage.py /tmp/s.idx
 
 The classifier (784-512-256-10, ReLU, dropout 0.2; Adam 1e-3, 8 epochs, batch
-128) reaches about 88% test accuracy in half a minute on one thread; it is
+128) reaches about 88% test accuracy; it is
 trained once and kept in build/fashion_classifier.pt. The real test set,
 labelled the same way, gives every class 9-12% and a mean confidence of 0.90:
 the yardstick for a generator's numbers. Exit status 1 when some class has

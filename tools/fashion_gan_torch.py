@@ -2,7 +2,7 @@
 """The PyTorch runs behind lesson 06's choice of default MLP GAN.
 
 Trains an MLP GAN on Fashion-MNIST with the same step as the C trainer
-(N(0, 0.02) init, Adam beta1 0.5, G then D as in gan_train_step, one-sided
+(N(0, 0.02) init, Adam beta1 0.5, D then G as in nn_gan_step, one-sided
 label smoothing, dropout in D, batchnorm in G) and, every --every epochs,
 labels 1000 samples of fixed noise with the classifier of
 tools/fashion_coverage.py: the share of each class, its minimum and the mean

@@ -3,8 +3,10 @@
 # line with --fast --no-pause into a scratch folder (and again for each of its
 # extra_runs below), and checks that it exits
 # 0 and wrote lesson.md, summary.tsv and at least one figure file (.png, .dat
-# or .gp). Keeps going after a failure, shows the failing run's last lines,
-# ends with "lessons: N passed, N failed" and a non-zero exit if any failed.
+# or .gp), and that the text of a --fast run says what such a run is too short
+# to show (fast_text below). Keeps going after a failure, shows the failing
+# run's last lines, ends with "lessons: N passed, N failed" and a non-zero
+# exit if any failed.
 set -u
 passed=0 failed=0 bad=""
 scratch=$(mktemp -d) || exit 1   # honours TMPDIR
@@ -15,6 +17,43 @@ extra_runs()
 {
     cat <<'EOF'
 09_mode_collapse --fix wgan-gp --dataset ring --fashion-steps 0
+EOF
+}
+
+# What the lesson.md of a lesson's plain --fast run must (+) or must not (-)
+# say: the binary's name, the sign, then a fixed string. A --fast run is too
+# short to show what the full run shows, and its text has to say so rather
+# than read the full run's lesson into noise.
+fast_text()
+{
+    cat <<'EOF'
+06_training + too short to show where the balance settles
+06_training + too short to show any of this
+06_training - show the same
+08_vanishing_gradients + too few to show the fall
+08_vanishing_gradients - the better D gets, the less G learns
+08_vanishing_gradients + A --fast run is too short to show it
+09_mode_collapse + far too short to show any of what follows
+EOF
+}
+
+# fast_text_check NAME MD: "" when MD says what fast_text asks of NAME, else why not.
+fast_text_check()
+{
+    while read -r who sign text; do
+        [ "$who" = "$1" ] || continue
+        # A sentence may cross a line of lesson.md: search the lines joined.
+        if tr '\n' ' ' <"$2" | grep -qF -- "$text"; then found=1; else found=0; fi
+        if [ "$sign" = "+" ] && [ $found -eq 0 ]; then
+            echo "lesson.md lacks \"$text\""
+            return
+        fi
+        if [ "$sign" = "-" ] && [ $found -eq 1 ]; then
+            echo "lesson.md says \"$text\", which a --fast run cannot show"
+            return
+        fi
+    done <<EOF
+$(fast_text)
 EOF
 }
 
@@ -37,6 +76,8 @@ run_one()
         why="no summary.tsv"
     elif [ -z "$(find "$out" -maxdepth 2 \( -name '*.png' -o -name '*.dat' -o -name '*.gp' \) -print | head -n 1)" ]; then
         why="no figure (.png, .dat or .gp)"
+    elif [ $# -eq 0 ]; then
+        why=$(fast_text_check "$label" "$out/lesson.md")
     fi
     if [ -z "$why" ]; then
         echo "[ lesson OK ] $label${*:+ ($*)} (${secs} s)"

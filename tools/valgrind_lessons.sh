@@ -27,9 +27,9 @@ trap 'exit 130' INT TERM
 
 # One thread: the matmul workers (lib/ops_pool.c) and OpenBLAS's spin while
 # they wait, and valgrind runs one thread at a time, so a spinning worker
-# holds the only core for its whole time slice: 06 --fast took over ten
-# minutes with two threads. The kernels are the same at one thread; only
-# the hand-off between threads goes unchecked here.
+# holds the only core for its whole time slice, and the run crawls. The
+# kernels are the same at one thread; only the hand-off between threads goes
+# unchecked here.
 GANSTEPS_THREADS=1 OPENBLAS_NUM_THREADS=1
 export GANSTEPS_THREADS OPENBLAS_NUM_THREADS
 
