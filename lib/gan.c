@@ -119,43 +119,83 @@ nn_gan *nn_gan_create(const nn_gan_arch *arch, const nn_gan_config *cfg, nn_init
                       uint64_t seed, nn_error *err)
 {
     if (nn_gan_arch_check(arch, err) != NN_OK || check_config(cfg, err) != NN_OK) return NULL;
-    nn_gan *g = nn_alloc(1, sizeof *g);
-    if (!g) {
-        nn_fail(err, NN_ERR_NOMEM, "nn_gan_create: out of memory for the GAN");
+    int b = cfg->batch;
+    nn_model *G = nn_gan_build_generator(arch, b * arch->pack, err);
+    nn_model *D = G ? nn_gan_build_discriminator(arch, b, err) : NULL;
+    if (!D) {
+        nn_model_free(G);
         return NULL;
     }
-    g->cfg = *cfg;
-    g->arch = *arch;
-    int b = cfg->batch, n = b * arch->pack;
-    g->G = nn_gan_build_generator(arch, n, err);
-    if (!g->G) goto fail;
-    g->D = nn_gan_build_discriminator(arch, b, err);
-    if (!g->D) goto fail;
-    if (g->G->in != arch->latent_dim || g->G->out != arch->data_dim ||
-        g->D->in != arch->pack * arch->data_dim || g->D->out != 1) {
+    if (G->in != arch->latent_dim || G->out != arch->data_dim ||
+        D->in != arch->pack * arch->data_dim || D->out != 1) {
         nn_fail(err, NN_ERR_SHAPE,
                 "nn_gan_create: the builders made G %d -> %d and D %d -> %d; expected G %d -> "
-                "%d and D %d -> 1 (exercises 2 and 4)", g->G->in, g->G->out, g->D->in,
-                g->D->out, arch->latent_dim, arch->data_dim, arch->pack * arch->data_dim);
+                "%d and D %d -> 1 (exercises 2 and 4)", G->in, G->out, D->in, D->out,
+                arch->latent_dim, arch->data_dim, arch->pack * arch->data_dim);
+        nn_model_free(G);
+        nn_model_free(D);
+        return NULL;
+    }
+    nn_gan *g = nn_gan_create_from(G, D, cfg, init, seed, err);
+    if (g) g->arch = *arch;
+    return g;
+}
+
+/* A model with m's layers, built afresh (the unrolled copy of D). */
+static nn_model *same_layers(const nn_model *m, nn_error *err)
+{
+    nn_layer_spec specs[64];
+    if (m->n_layers > 64) {
+        nn_fail(err, NN_ERR_ARG, "nn_gan_create: D has %d layers; unrolling copies at most 64",
+                m->n_layers);
+        return NULL;
+    }
+    for (int i = 0; i < m->n_layers; i++) specs[i] = m->layers[i].spec;
+    return nn_model_create(m->in, specs, m->n_layers, m->max_batch, err);
+}
+
+nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
+                           nn_init_kind init, uint64_t seed, nn_error *err)
+{
+    nn_gan *g = NULL;
+    if (check_config(cfg, err) != NN_OK) goto fail;
+    int b = cfg->batch;
+    if (D->out != 1 || G->out < 1 || D->in % G->out != 0 || D->max_batch < b ||
+        G->max_batch < b * (D->in / G->out)) {
+        nn_fail(err, NN_ERR_SHAPE,
+                "nn_gan_create_from: G %d -> %d (up to %d rows) and D %d -> %d (up to %d rows) "
+                "do not make a GAN for batch %d: D must read a whole number of G's samples "
+                "and give one logit, and each must take a batch", G->in, G->out, G->max_batch,
+                D->in, D->out, D->max_batch, b);
         goto fail;
     }
-    if (cfg->unroll > 0) {
-        g->Du = nn_gan_build_discriminator(arch, b, err);
-        if (!g->Du) goto fail;
+    g = nn_alloc(1, sizeof *g);
+    if (!g) {
+        nn_fail(err, NN_ERR_NOMEM, "nn_gan_create: out of memory for the GAN");
+        goto fail;
     }
+    g->G = G;
+    g->D = D;
+    G = D = NULL; /* owned by g from here on, freed with it */
+    g->cfg = *cfg;
+    g->arch.latent_dim = g->G->in;
+    g->arch.data_dim = g->G->out;
+    g->arch.pack = g->D->in / g->G->out;
+    int n = b * g->arch.pack;
+    if (cfg->unroll > 0 && !(g->Du = same_layers(g->D, err))) goto fail;
     if (cfg->gp_lambda > 0.0f && nn_gradpen_init(&g->gp, g->D, err) != NN_OK) goto fail;
 
     size_t S = (size_t)n, B = (size_t)b;
-    g->z = nn_alloc(S * (size_t)arch->latent_dim, sizeof(float));
-    g->fake = nn_alloc(S * (size_t)arch->data_dim, sizeof(float));
-    g->dfake = nn_alloc(S * (size_t)arch->data_dim, sizeof(float));
-    g->interp = nn_alloc(S * (size_t)arch->data_dim, sizeof(float));
+    g->z = nn_alloc(S * (size_t)g->arch.latent_dim, sizeof(float));
+    g->fake = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
+    g->dfake = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
+    g->interp = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
     /* One block for the five per-input vectors. */
     g->s_real = nn_alloc(5 * B, sizeof(float));
     if (!g->z || !g->fake || !g->dfake || !g->interp || !g->s_real) {
         nn_fail(err, NN_ERR_NOMEM,
                 "nn_gan_create: out of memory for batch %d of %d-value samples; try a smaller "
-                "batch", b, arch->data_dim);
+                "batch", b, g->arch.data_dim);
         goto fail;
     }
     g->ds_real = g->s_real + B;
@@ -181,6 +221,8 @@ nn_gan *nn_gan_create(const nn_gan_arch *arch, const nn_gan_config *cfg, nn_init
     return g;
 
 fail:
+    nn_model_free(G);
+    nn_model_free(D);
     nn_gan_free(g);
     return NULL;
 }

@@ -151,6 +151,13 @@ nn_gan *nn_gan_create(const nn_gan_arch *arch, const nn_gan_config *cfg, nn_init
                       uint64_t seed, nn_error *err);
 void nn_gan_free(nn_gan *g); /* accepts NULL */
 
+/* The same for networks the caller built (convolutional ones, say): takes
+ * ownership of G (latent -> data_dim, at least batch * pack rows) and D
+ * (pack * data_dim -> 1, at least batch rows), even when it fails;
+ * g->arch then holds only latent_dim, data_dim and pack. */
+nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
+                           nn_init_kind init, uint64_t seed, nn_error *err);
+
 /* Real batches one step reads: d_steps, plus unroll for the unrolled D.
  * nn_gan_step takes them one after another, each (batch, pack * data_dim). */
 int nn_gan_real_batches(const nn_gan *g);

@@ -1,0 +1,200 @@
+/* test_gan.c - lib/gan.c, the GAN around the step: names, the checks of an
+ * architecture and a configuration, parameter counts, building from the
+ * caller's networks, the objectives the step plugs in, and the unrolled copy.
+ * The step itself is exercise 9 (tests/exercise_09_train_step.c). */
+#include <math.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "nn.h"
+
+static nn_gan_arch small_arch(void)
+{
+    nn_gan_arch a = {.latent_dim = 3, .data_dim = 4, .g_hidden = {5}, .n_g_hidden = 1,
+                     .g_slope = 0.2f, .g_tanh = 1, .d_hidden = {6}, .n_d_hidden = 1,
+                     .d_slope = 0.2f, .pack = 1};
+    return a;
+}
+
+static void test_objective_names(void **state)
+{
+    (void)state;
+    for (int k = 0; k < NN_GAN_N_OBJECTIVES; k++) {
+        nn_gan_objective back = NN_GAN_HINGE;
+        assert_int_equal(nn_gan_objective_parse(nn_gan_objective_name((nn_gan_objective)k),
+                                                &back), 0);
+        assert_int_equal(back, k);
+    }
+    nn_gan_objective keep = NN_GAN_LSGAN;
+    assert_int_equal(nn_gan_objective_parse("wgan", &keep), -1);
+    assert_int_equal(keep, NN_GAN_LSGAN);
+    assert_string_equal(nn_gan_objective_name((nn_gan_objective)99), "?");
+}
+
+/* Each bad value is refused, and the message names it. */
+static void test_refusals(void **state)
+{
+    (void)state;
+    nn_gan_arch a = small_arch();
+    nn_error err;
+    struct { const char *field; nn_gan_config c; } bad[6];
+    for (int i = 0; i < 6; i++) bad[i].c = nn_gan_config_default();
+    bad[0].field = "learning rates", bad[0].c.lr_d = 0.0f;
+    bad[1].field = "betas", bad[1].c.beta1 = 1.0f;
+    bad[2].field = "batch 0", bad[2].c.batch = 0;
+    bad[3].field = "real label", bad[3].c.real_label = 1.5f;
+    bad[4].field = "penalty", bad[4].c.gp_lambda = -1.0f;
+    bad[5].field = "unroll -1", bad[5].c.unroll = -1;
+    for (int i = 0; i < 6; i++) {
+        assert_null(nn_gan_create(&a, &bad[i].c, NN_INIT_NORMAL_002, 1, &err));
+        assert_int_equal(err.code, NN_ERR_ARG);
+        assert_non_null(strstr(err.msg, bad[i].field));
+    }
+    nn_gan_config c = nn_gan_config_default();
+    a.pack = 0;
+    assert_null(nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, &err));
+    assert_non_null(strstr(err.msg, "pack 0"));
+    a = small_arch();
+    a.d_dropout = 1.0f;
+    assert_null(nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, &err));
+    assert_non_null(strstr(err.msg, "d_dropout"));
+    a = small_arch();
+    a.n_g_hidden = NN_GAN_MAX_HIDDEN + 1;
+    assert_null(nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, &err));
+    assert_non_null(strstr(err.msg, "hidden layers"));
+    /* The penalty's weight gradient is for linear layers and (leaky) ReLUs:
+     * a critic with dropout is refused, naming the layer. */
+    a = small_arch();
+    a.d_dropout = 0.5f;
+    c.gp_lambda = 1.0f;
+    assert_null(nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, &err));
+    assert_non_null(strstr(err.msg, "dropout"));
+}
+
+/* Counted by hand: G 3 -> 5 -> 4 with batchnorm is 3*5+5 + 2*5 + 5*4+4 = 54;
+ * D with pack 2 and mbstd is 8 -> 6 -> (+1) -> 1: 8*6+6 + 7*1+1 = 62. */
+static void test_param_counts(void **state)
+{
+    (void)state;
+    nn_gan_arch a = small_arch();
+    a.g_batchnorm = 1;
+    a.pack = 2;
+    a.d_mbstd = 1;
+    assert_int_equal(nn_gan_arch_param_count(&a, 0), 54);
+    assert_int_equal(nn_gan_arch_param_count(&a, 1), 62);
+    nn_gan_config c = nn_gan_config_default();
+    c.batch = 4;
+    nn_gan *g = nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, NULL);
+    assert_non_null(g);
+    assert_int_equal(nn_model_param_count(g->G), 54);
+    assert_int_equal(nn_model_param_count(g->D), 62);
+    assert_int_equal(g->D->in, 8);
+    assert_int_equal(g->G->max_batch, 8); /* batch * pack samples */
+    assert_int_equal(nn_gan_real_batches(g), 1);
+    nn_gan_free(g);
+}
+
+static nn_model *mlp(int in, int hidden, int out, int max_batch)
+{
+    const nn_layer_spec s[] = {
+        {.kind = NN_LAYER_LINEAR, .out = hidden},
+        {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = out},
+    };
+    nn_model *m = nn_model_create(in, s, 3, max_batch, NULL);
+    assert_non_null(m);
+    return m;
+}
+
+/* Networks built by the caller: the GAN reads its sizes from them, and
+ * refuses a pair that does not fit, freeing both. */
+static void test_create_from(void **state)
+{
+    (void)state;
+    nn_gan_config c = nn_gan_config_default();
+    c.batch = 4;
+    c.unroll = 2;
+    nn_error err;
+    nn_gan *g = nn_gan_create_from(mlp(3, 5, 2, 8), mlp(4, 6, 1, 4), &c, NN_INIT_TORCH, 7, &err);
+    assert_non_null(g);
+    assert_int_equal(g->arch.latent_dim, 3);
+    assert_int_equal(g->arch.data_dim, 2);
+    assert_int_equal(g->arch.pack, 2);
+    assert_non_null(g->Du);
+    assert_int_equal(nn_model_param_count(g->Du), nn_model_param_count(g->D));
+    assert_int_equal(nn_gan_real_batches(g), 3);
+
+    /* The unrolled copy starts where D is, Adam state included. */
+    for (size_t i = 0; i < g->D->n_params; i++) g->D->adam_m[i] = (float)i;
+    g->D->adam_t = 5;
+    nn_model *u = nn_gan_unroll_start(g);
+    assert_ptr_equal(u, g->Du);
+    assert_memory_equal(u->params, g->D->params, g->D->n_params * sizeof(float));
+    assert_memory_equal(u->adam_m, g->D->adam_m, g->D->n_params * sizeof(float));
+    assert_int_equal(u->adam_t, 5);
+    nn_gan_free(g);
+
+    c.unroll = 0;
+    assert_null(nn_gan_create_from(mlp(3, 5, 2, 8), mlp(4, 6, 2, 4), &c, NN_INIT_TORCH, 7,
+                                   &err));
+    assert_int_equal(err.code, NN_ERR_SHAPE);
+    assert_null(nn_gan_create_from(mlp(3, 5, 3, 8), mlp(4, 6, 1, 4), &c, NN_INIT_TORCH, 7,
+                                   &err));
+    assert_non_null(strstr(err.msg, "whole number"));
+    assert_null(nn_gan_create_from(mlp(3, 5, 2, 4), mlp(4, 6, 1, 4), &c, NN_INIT_TORCH, 7,
+                                   &err)); /* G takes 4 rows, the step needs 8 */
+}
+
+/* The objectives at hand-worked logits, n = 2. */
+static void test_objectives(void **state)
+{
+    (void)state;
+    nn_gan_config c = nn_gan_config_default();
+    nn_gan_arch a = small_arch();
+    nn_gan *g = nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, NULL);
+    assert_non_null(g);
+    const float zero[2] = {0, 0}, sr[2] = {1, 2}, sf[2] = {0, 1};
+    float dr[2], df[2];
+
+    /* Cross-entropy at logits 0: each half log 2; with real label 0.9 the
+     * real half is still log 2 (softplus(0) - 0.9 * 0), its gradient
+     * (sigmoid(0) - 0.9) / 2 = -0.2. */
+    g->cfg.real_label = 0.9f;
+    assert_close(nn_gan_d_objective(g, dr, df, zero, zero, 2), 2.0 * log(2.0), 1e-6);
+    assert_close(dr[0], -0.2, 1e-6);
+    assert_close(df[1], 0.25, 1e-6);
+
+    /* Wasserstein: mean fake - mean real = 0.5 - 1.5; G's -mean fake. */
+    g->cfg.objective = NN_GAN_WASSERSTEIN;
+    assert_close(nn_gan_d_objective(g, dr, df, sr, sf, 2), -1.0, 1e-6);
+    assert_close(dr[0], -0.5, 1e-6);
+    assert_close(df[0], 0.5, 1e-6);
+    assert_close(nn_gan_g_objective(g, df, sf, 2), -0.5, 1e-6);
+
+    /* Least squares: 0.5 mean (s_real - 1)^2 + 0.5 mean s_fake^2 = 0.25 + 0.25. */
+    g->cfg.objective = NN_GAN_LSGAN;
+    assert_close(nn_gan_d_objective(g, dr, df, sr, sf, 2), 0.5, 1e-6);
+
+    /* Hinge: mean relu(1 - s_real) + mean relu(1 + s_fake) = 0 + 1.5. */
+    g->cfg.objective = NN_GAN_HINGE;
+    assert_close(nn_gan_d_objective(g, dr, df, sr, sf, 2), 1.5, 1e-6);
+
+    /* Minimax G: mean log(1 - sigmoid(s)) at 0 is -log 2; non-saturating +log 2. */
+    g->cfg.objective = NN_GAN_MINIMAX;
+    assert_close(nn_gan_g_objective(g, df, zero, 2), -log(2.0), 1e-6);
+    g->cfg.objective = NN_GAN_NONSAT;
+    assert_close(nn_gan_g_objective(g, df, zero, 2), log(2.0), 1e-6);
+    nn_gan_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_objective_names),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_param_counts),
+        cmocka_unit_test(test_create_from),
+        cmocka_unit_test(test_objectives),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
