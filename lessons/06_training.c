@@ -16,6 +16,7 @@
 #include "nn.h"
 #include "data.h"
 #include "mlpgan.h"
+#include "trainrun.h"
 #include "image.h"
 #include "plot.h"
 
@@ -30,92 +31,8 @@
 #define TEXT(x) TEXT_(x)
 /* Fixed latent vectors drawn after every epoch: a 10 x 10 grid. */
 #define GRID_N 100
-/* Steps averaged for the *_end figures: one step's loss is noisy. */
-#define END_WINDOW 100
 /* Samples shown in the terminal after each epoch: one row of three. */
 #define PREVIEW_N 3
-
-/* What one run logs, one entry per training step. */
-typedef struct {
-    long n;                 /* steps logged */
-    float *d_loss, *g_loss; /* (n) */
-    float *d_real, *d_fake; /* (n) mean D(x), mean D(G(z)) */
-} train_log;
-
-/* Mean of the last min(n, END_WINDOW) entries of x (n). */
-static float tail_mean(const float *x, long n)
-{
-    long k = n < END_WINDOW ? n : END_WINDOW;
-    if (k <= 0) return NAN;
-    double s = 0.0;
-    for (long i = n - k; i < n; i++) s += x[i];
-    return (float)(s / (double)k);
-}
-
-/* Running mean over the previous `w` values (fewer at the start): the trend
- * under a noisy per-step curve. */
-static void smooth(float *out, const float *x, long n, int w)
-{
-    double s = 0.0;
-    for (long i = 0; i < n; i++) {
-        s += x[i];
-        if (i >= w) s -= x[i - w];
-        long k = i + 1 < w ? i + 1 : w;
-        out[i] = (float)(s / (double)k);
-    }
-}
-
-/* One figure of two logged curves and their running means against the step
- * number (first_step + i), shown in the terminal too. */
-static void plot_pair(lesson *L, const char *name, const char *title, const char *ylabel,
-                      const float *a, const char *a_name, const float *b, const char *b_name,
-                      long n, long first_step)
-{
-    if (n < 2) return;
-    float *x = nn_alloc((size_t)n, sizeof(float));
-    float *sa = nn_alloc((size_t)n, sizeof(float));
-    float *sb = nn_alloc((size_t)n, sizeof(float));
-    if (!x || !sa || !sb) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for a plot");
-    for (long i = 0; i < n; i++) x[i] = (float)(first_step + i + 1);
-    int w = n >= 1000 ? 100 : (int)(n / 10 + 1);
-    smooth(sa, a, n, w);
-    smooth(sb, b, n, w);
-    char sa_name[64], sb_name[64];
-    snprintf(sa_name, sizeof sa_name, "%s (mean of %d)", a_name, w);
-    snprintf(sb_name, sizeof sb_name, "%s (mean of %d)", b_name, w);
-    const float *ys[4] = {a, b, sa, sb};
-    const char *names[4] = {a_name, b_name, sa_name, sb_name};
-    nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = "step",
-                 .ylabel = ylabel, .term = lesson_capture_begin(L), .term_rows = 20};
-    nn_error err = {NN_OK, ""};
-    nn_status s = nn_plot_lines(&p, x, ys, names, 4, (int)n, &err);
-    lesson_capture_end(L);
-    lesson_plot_shown(L, &p, s, &err, title);
-    nn_free(x);
-    nn_free(sa);
-    nn_free(sb);
-}
-
-/* Beyond this a loss has exploded: a healthy GAN's losses stay within a few
- * units, and a logit of 1e6 means D's weights have run away. Adam bounds each
- * update, so a too-high learning rate often shows as a huge loss long before
- * it overflows to infinity. */
-#define LOSS_LIMIT 1e6f
-
-/* NULL while every figure of the step is a finite, sane number; otherwise a
- * phrase naming which one went wrong and how. */
-static const char *diverged(const nn_gan_stats *st)
-{
-    if (isnan(st->d_loss)) return "the discriminator loss is NaN";
-    if (isnan(st->g_loss)) return "the generator loss is NaN";
-    if (!isfinite(st->d_loss)) return "the discriminator loss is infinite";
-    if (!isfinite(st->g_loss)) return "the generator loss is infinite";
-    if (fabsf(st->d_loss) > LOSS_LIMIT) return "the discriminator loss exploded past 1e6";
-    if (fabsf(st->g_loss) > LOSS_LIMIT) return "the generator loss exploded past 1e6";
-    if (!isfinite(st->d_real) || !isfinite(st->d_fake))
-        return "D's output is NaN (its weights are no longer numbers)";
-    return NULL;
-}
 
 /* "100-256-512-784": a network's widths, input to output, into buf. */
 static void widths(char *buf, size_t size, int in, const int *hidden, int n, int out)
@@ -128,7 +45,7 @@ static void widths(char *buf, size_t size, int in, const int *hidden, int n, int
 
 /* Frees what a training run holds, before it ends early or normally. */
 static void free_run(nn_gan *t, nn_dataset *ds, int *order, float *real, float *zfix,
-                     train_log *lg)
+                     trainrun_log *lg)
 {
     nn_free(lg->d_loss);
     nn_free(lg->g_loss);
@@ -139,97 +56,6 @@ static void free_run(nn_gan *t, nn_dataset *ds, int *order, float *real, float *
     nn_free(real);
     nn_gan_free(t);
     nn_dataset_free(ds);
-}
-
-/* G's samples of the fixed latent vectors z (GRID_N) as a 10 x 10 PNG grid
- * in the lesson folder, and the first `show` of them in the terminal, three
- * to a row so they fit 80 columns. */
-static void sample_grid(lesson *L, nn_model *G, const float *z, const char *png, int show)
-{
-    int side = gan_image_side(G->out);
-    float *x = nn_alloc((size_t)GRID_N * (size_t)G->out, sizeof(float));
-    if (!x) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d samples", GRID_N);
-    gan_sample_images(x, G, z, GRID_N);
-    nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-    o.cols = 10;
-    o.scale = 2;
-    nn_error err = {NN_OK, ""};
-    lesson_check(L, nn_image_write_grid(lesson_path(L, png), x, GRID_N, 1, side, side, &o, &err),
-                 &err);
-    FILE *f = lesson_capture_begin(L);
-    nn_image_preview(f, x, show, 1, side, side, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
-    lesson_capture_end(L);
-    nn_free(x);
-}
-
-/* Writes the per-step log as train_log.tsv: a table any tool reads. */
-static void write_log(lesson *L, const train_log *lg, long first_step)
-{
-    const char *path = lesson_path(L, "train_log.tsv");
-    FILE *f = fopen(path, "w");
-    if (!f) lesson_fail(L, LESSON_EXIT_INPUT, "%s: cannot write the training log", path);
-    fprintf(f, "step\td_loss\tg_loss\td_real\td_fake\n");
-    for (long i = 0; i < lg->n; i++)
-        fprintf(f, "%ld\t%.6g\t%.6g\t%.6g\t%.6g\n", first_step + i + 1, (double)lg->d_loss[i],
-                (double)lg->g_loss[i], (double)lg->d_real[i], (double)lg->d_fake[i]);
-    if (fclose(f) != 0) lesson_fail(L, LESSON_EXIT_INPUT, "%s: write failed", path);
-}
-
-/* Writes n images x (n, h*w) in [-1, 1] as an IDX3 file of bytes, the format
- * of the Fashion-MNIST files themselves (magic 0x00000803, then n, h, w as
- * big-endian 32-bit numbers, then the pixels). */
-static nn_status write_idx(const char *path, const float *x, int n, int h, int w,
-                           nn_error *err)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return nn_fail(err, NN_ERR_IO, "%s: cannot create the sample file; check the folder "
-                       "exists and is writable", path);
-    unsigned char head[16];
-    const unsigned v[4] = {0x803u, (unsigned)n, (unsigned)h, (unsigned)w};
-    for (int i = 0; i < 4; i++)
-        for (int b = 0; b < 4; b++) head[4 * i + b] = (unsigned char)(v[i] >> (24 - 8 * b));
-    int ok = fwrite(head, 1, sizeof head, f) == sizeof head;
-    size_t npix = (size_t)h * (size_t)w;
-    unsigned char *row = nn_alloc(npix, 1);
-    ok = ok && row;
-    for (int i = 0; ok && i < n; i++) {
-        for (size_t j = 0; j < npix; j++) row[j] = nn_to_byte(x[(size_t)i * npix + j], -1.0f, 1.0f);
-        ok = fwrite(row, 1, npix, f) == npix;
-    }
-    nn_free(row);
-    if (fclose(f) != 0) ok = 0;
-    if (!ok) return nn_fail(err, NN_ERR_IO, "%s: writing %d samples failed (disk full?)", path, n);
-    return NN_OK;
-}
-
-/* The run's state next to the checkpoints: what --resume needs besides the
- * weights (which epoch we are at, how many steps, which architecture). */
-static void save_state(lesson *L, const char *arch, long epochs, long steps)
-{
-    const char *path = lesson_path(L, "train_state.tsv");
-    FILE *f = fopen(path, "w");
-    if (!f) lesson_fail(L, LESSON_EXIT_INPUT, "%s: cannot write the training state", path);
-    fprintf(f, "arch\t%s\nepochs\t%ld\nsteps\t%ld\n", arch, epochs, steps);
-    if (fclose(f) != 0) lesson_fail(L, LESSON_EXIT_INPUT, "%s: write failed", path);
-}
-
-static void load_state(lesson *L, const char *arch, long *epochs, long *steps)
-{
-    const char *path = lesson_path(L, "train_state.tsv");
-    FILE *f = fopen(path, "r");
-    if (!f)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--resume: %s is missing; train once without "
-                    "--resume (same --out) to make a checkpoint", path);
-    char saved[32] = "";
-    int ok = fscanf(f, "arch\t%31s\nepochs\t%ld\nsteps\t%ld", saved, epochs, steps) == 3;
-    fclose(f);
-    if (!ok)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--resume: %s is not a training state written by "
-                    "this lesson; train again without --resume", path);
-    if (strcmp(saved, arch) != 0)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--resume: the checkpoint is of --arch %s, not %s; "
-                    "pass --arch %s", saved, arch, saved);
 }
 
 int main(int argc, char **argv)
@@ -291,7 +117,7 @@ int main(int argc, char **argv)
     /* Where a resumed run starts; read first, so a missing checkpoint is
      * reported before minutes of data loading. */
     long epochs_done = 0, steps_done = 0;
-    if (resume) load_state(L, arch_name, &epochs_done, &steps_done);
+    if (resume) trainrun_load_state(L, arch_name, &epochs_done, &steps_done);
     /* A sample file that cannot be written is found now, not after training. */
     if (save_samples) {
         FILE *probe = fopen(save_samples, "ab");
@@ -448,7 +274,7 @@ int main(int argc, char **argv)
 
     /* ------------------------------------------------------------ training */
     long total = steps_per_epoch * epochs;
-    train_log lg = {0, nn_alloc((size_t)total, sizeof(float)),
+    trainrun_log lg = {0, nn_alloc((size_t)total, sizeof(float)),
                     nn_alloc((size_t)total, sizeof(float)), nn_alloc((size_t)total, sizeof(float)),
                     nn_alloc((size_t)total, sizeof(float))};
     float *zfix = nn_alloc((size_t)GRID_N * (size_t)arch.latent_dim, sizeof(float));
@@ -494,10 +320,10 @@ int main(int argc, char **argv)
             lg.n++;
             /* Stop at the first broken number: every later step would build
              * on it, and the log up to here shows how it came about. */
-            const char *bad = diverged(&st);
+            const char *bad = trainrun_diverged(&st);
             if (bad) {
                 lesson_progress_done(&pr);
-                write_log(L, &lg, steps_done);
+                trainrun_write_log(L, &lg, steps_done);
                 free_run(t, &ds, order, real, zfix, &lg);
                 lesson_fail(L, LESSON_EXIT_INTERNAL,
                             "step %ld (epoch %ld): %s, training diverged. Try a lower --lr "
@@ -512,13 +338,13 @@ int main(int argc, char **argv)
         lesson_progress_done(&pr);
         char png[48];
         snprintf(png, sizeof png, "samples_epoch_%03ld.png", epoch_no);
-        sample_grid(L, t->G, zfix, png, PREVIEW_N);
+        trainrun_sample_grid(L, t->G, zfix, GRID_N, png, PREVIEW_N);
         char caption[48];
         snprintf(caption, sizeof caption, "fixed noise after epoch %ld", epoch_no);
         lesson_figure(L, png, caption);
         lesson_print(L, "epoch %ld: d_loss %.3f g_loss %.3f D(x) %.2f D(G(z)) %.2f  -> %s\n",
-                     epoch_no, tail_mean(lg.d_loss, lg.n), tail_mean(lg.g_loss, lg.n),
-                     tail_mean(lg.d_real, lg.n), tail_mean(lg.d_fake, lg.n), png);
+                     epoch_no, trainrun_tail_mean(lg.d_loss, lg.n), trainrun_tail_mean(lg.g_loss, lg.n),
+                     trainrun_tail_mean(lg.d_real, lg.n), trainrun_tail_mean(lg.d_fake, lg.n), png);
     }
     /* END STEP */
     double wall = lesson_seconds() - t0;
@@ -529,12 +355,12 @@ int main(int argc, char **argv)
     lesson_key(L, "wall_s", "%.1f", wall);
     lesson_key(L, "steps_per_s", "%.1f", (double)(lg.n - 1) / (wall > 0.0 ? wall : 1.0));
     lesson_key_quiet(L, "threads", "%d", nn_get_threads());
-    lesson_key(L, "d_loss_end", "%.4f", tail_mean(lg.d_loss, lg.n));
-    lesson_key(L, "g_loss_end", "%.4f", tail_mean(lg.g_loss, lg.n));
-    lesson_key(L, "d_real_end", "%.4f", tail_mean(lg.d_real, lg.n));
-    lesson_key(L, "d_fake_end", "%.4f", tail_mean(lg.d_fake, lg.n));
+    lesson_key(L, "d_loss_end", "%.4f", trainrun_tail_mean(lg.d_loss, lg.n));
+    lesson_key(L, "g_loss_end", "%.4f", trainrun_tail_mean(lg.g_loss, lg.n));
+    lesson_key(L, "d_real_end", "%.4f", trainrun_tail_mean(lg.d_real, lg.n));
+    lesson_key(L, "d_fake_end", "%.4f", trainrun_tail_mean(lg.d_fake, lg.n));
     lesson_say(L, "The *_end figures are means over the last %ld steps: one step's loss is "
-               "noisy.", lg.n < END_WINDOW ? lg.n : (long)END_WINDOW);
+               "noisy.", lg.n < TRAINRUN_END_WINDOW ? lg.n : (long)TRAINRUN_END_WINDOW);
 
     /* ------------------------------------------------------------ curves */
     lesson_step(L, "The losses and D's outputs");
@@ -577,15 +403,15 @@ int main(int argc, char **argv)
                    "D(x), D(G(z)) below are the sigmoids of D's scores. Every step is in "
                    "train_log.tsv.",
                    loss_name);
-    write_log(L, &lg, steps_done - lg.n);
-    plot_pair(L, "losses", "discriminator and generator loss", "loss", lg.d_loss, "D loss",
+    trainrun_write_log(L, &lg, steps_done - lg.n);
+    trainrun_plot_pair(L, "losses", "discriminator and generator loss", "loss", lg.d_loss, "D loss",
               lg.g_loss, "G loss", lg.n, steps_done - lg.n);
-    plot_pair(L, "d_outputs", "D(x) on real and D(G(z)) on fake images", "mean probability",
+    trainrun_plot_pair(L, "d_outputs", "D(x) on real and D(G(z)) on fake images", "mean probability",
               lg.d_real, "D(x)", lg.d_fake, "D(G(z))", lg.n, steps_done - lg.n);
     {
         /* What the end of this run says, chosen by its own numbers. */
-        float dl = tail_mean(lg.d_loss, lg.n), gl = tail_mean(lg.g_loss, lg.n);
-        float dr = tail_mean(lg.d_real, lg.n), df = tail_mean(lg.d_fake, lg.n);
+        float dl = trainrun_tail_mean(lg.d_loss, lg.n), gl = trainrun_tail_mean(lg.g_loss, lg.n);
+        float dr = trainrun_tail_mean(lg.d_real, lg.n), df = trainrun_tail_mean(lg.d_fake, lg.n);
         char verdict[400];
         if (L->fast)
             snprintf(verdict, sizeof verdict,
@@ -607,7 +433,8 @@ int main(int argc, char **argv)
         lesson_say(L,
                    "This run ends (means over its last %ld steps) with D loss %.3f, G loss "
                    "%.3f, D(x) %.3f and D(G(z)) %.3f. %s",
-                   lg.n < END_WINDOW ? lg.n : (long)END_WINDOW, (double)dl, (double)gl,
+                   lg.n < TRAINRUN_END_WINDOW ? lg.n : (long)TRAINRUN_END_WINDOW, (double)dl,
+                   (double)gl,
                    (double)dr, (double)df, verdict);
     }
 
@@ -622,10 +449,10 @@ int main(int argc, char **argv)
                epochs_done, epochs_done == 1 ? "" : "s");
     lesson_code(L, "save");
     /* STEP: save */
-    sample_grid(L, t->G, zfix, "samples.png", 3 * PREVIEW_N);
+    trainrun_sample_grid(L, t->G, zfix, GRID_N, "samples.png", 3 * PREVIEW_N);
     lesson_check(L, nn_model_save(t->G, lesson_path(L, "G.ckpt"), &err), &err);
     lesson_check(L, nn_model_save(t->D, lesson_path(L, "D.ckpt"), &err), &err);
-    save_state(L, arch_name, epochs_done, steps_done);
+    trainrun_save_state(L, arch_name, epochs_done, steps_done);
     if (save_samples) {
         float *x = nn_alloc((size_t)n_export * (size_t)arch.data_dim, sizeof(float));
         float *z = nn_alloc((size_t)n_export * (size_t)arch.latent_dim, sizeof(float));
@@ -633,7 +460,7 @@ int main(int argc, char **argv)
         nn_rng_seed(&zr, L->seed, 8);
         nn_sample_latent(z, n_export, arch.latent_dim, &zr);
         gan_sample_images(x, t->G, z, n_export);
-        lesson_check(L, write_idx(save_samples, x, n_export, side, side, &err), &err);
+        lesson_check(L, trainrun_write_idx(save_samples, x, n_export, side, side, &err), &err);
         lesson_print(L, "%d samples -> %s\n", n_export, save_samples);
         nn_free(x);
         nn_free(z);

@@ -1,0 +1,156 @@
+/* trainrun.c - what a lesson that trains a GAN on images shares (trainrun.h). */
+#include "trainrun.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mlpgan.h"
+
+float trainrun_tail_mean(const float *x, long n)
+{
+    long k = n < TRAINRUN_END_WINDOW ? n : TRAINRUN_END_WINDOW;
+    if (k <= 0) return NAN;
+    double s = 0.0;
+    for (long i = n - k; i < n; i++) s += x[i];
+    return (float)(s / (double)k);
+}
+
+void trainrun_smooth(float *out, const float *x, long n, int w)
+{
+    double s = 0.0;
+    for (long i = 0; i < n; i++) {
+        s += x[i];
+        if (i >= w) s -= x[i - w];
+        long k = i + 1 < w ? i + 1 : w;
+        out[i] = (float)(s / (double)k);
+    }
+}
+
+void trainrun_plot_pair(lesson *L, const char *name, const char *title, const char *ylabel,
+                        const float *a, const char *a_name, const float *b, const char *b_name,
+                        long n, long first_step)
+{
+    if (n < 2) return;
+    float *x = nn_alloc((size_t)n, sizeof(float));
+    float *sa = nn_alloc((size_t)n, sizeof(float));
+    float *sb = nn_alloc((size_t)n, sizeof(float));
+    if (!x || !sa || !sb) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for a plot");
+    for (long i = 0; i < n; i++) x[i] = (float)(first_step + i + 1);
+    int w = n >= 1000 ? 100 : (int)(n / 10 + 1);
+    trainrun_smooth(sa, a, n, w);
+    trainrun_smooth(sb, b, n, w);
+    char sa_name[64], sb_name[64];
+    snprintf(sa_name, sizeof sa_name, "%s (mean of %d)", a_name, w);
+    snprintf(sb_name, sizeof sb_name, "%s (mean of %d)", b_name, w);
+    const float *ys[4] = {a, b, sa, sb};
+    const char *names[4] = {a_name, b_name, sa_name, sb_name};
+    nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = "step",
+                 .ylabel = ylabel, .term = lesson_capture_begin(L), .term_rows = 20};
+    nn_error err = {NN_OK, ""};
+    nn_status s = nn_plot_lines(&p, x, ys, names, 4, (int)n, &err);
+    lesson_capture_end(L);
+    lesson_plot_shown(L, &p, s, &err, title);
+    nn_free(x);
+    nn_free(sa);
+    nn_free(sb);
+}
+
+const char *trainrun_diverged(const nn_gan_stats *st)
+{
+    if (isnan(st->d_loss)) return "the discriminator loss is NaN";
+    if (isnan(st->g_loss)) return "the generator loss is NaN";
+    if (!isfinite(st->d_loss)) return "the discriminator loss is infinite";
+    if (!isfinite(st->g_loss)) return "the generator loss is infinite";
+    if (fabsf(st->d_loss) > TRAINRUN_LOSS_LIMIT) return "the discriminator loss exploded past 1e6";
+    if (fabsf(st->g_loss) > TRAINRUN_LOSS_LIMIT) return "the generator loss exploded past 1e6";
+    if (!isfinite(st->d_real) || !isfinite(st->d_fake))
+        return "D's output is NaN (its weights are no longer numbers)";
+    return NULL;
+}
+
+void trainrun_sample_grid(lesson *L, nn_model *G, const float *z, int n, const char *png,
+                          int show)
+{
+    int side = gan_image_side(G->out);
+    float *x = nn_alloc((size_t)n * (size_t)G->out, sizeof(float));
+    if (!x) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d samples", n);
+    gan_sample_images(x, G, z, n);
+    nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
+    o.cols = 10;
+    o.scale = 2;
+    nn_error err = {NN_OK, ""};
+    lesson_check(L, nn_image_write_grid(lesson_path(L, png), x, n, 1, side, side, &o, &err),
+                 &err);
+    FILE *f = lesson_capture_begin(L);
+    nn_image_preview(f, x, show, 1, side, side, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
+    lesson_capture_end(L);
+    nn_free(x);
+}
+
+void trainrun_write_log(lesson *L, const trainrun_log *lg, long first_step)
+{
+    const char *path = lesson_path(L, "train_log.tsv");
+    FILE *f = fopen(path, "w");
+    if (!f) lesson_fail(L, LESSON_EXIT_INPUT, "%s: cannot write the training log", path);
+    fprintf(f, "step\td_loss\tg_loss\td_real\td_fake\n");
+    for (long i = 0; i < lg->n; i++)
+        fprintf(f, "%ld\t%.6g\t%.6g\t%.6g\t%.6g\n", first_step + i + 1, (double)lg->d_loss[i],
+                (double)lg->g_loss[i], (double)lg->d_real[i], (double)lg->d_fake[i]);
+    if (fclose(f) != 0) lesson_fail(L, LESSON_EXIT_INPUT, "%s: write failed", path);
+}
+
+/* IDX3: magic 0x00000803, then n, h, w as big-endian 32-bit numbers, then
+ * the pixels, one byte each: the format of the Fashion-MNIST files. */
+nn_status trainrun_write_idx(const char *path, const float *x, int n, int h, int w,
+                           nn_error *err)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return nn_fail(err, NN_ERR_IO, "%s: cannot create the sample file; check the folder "
+                       "exists and is writable", path);
+    unsigned char head[16];
+    const unsigned v[4] = {0x803u, (unsigned)n, (unsigned)h, (unsigned)w};
+    for (int i = 0; i < 4; i++)
+        for (int b = 0; b < 4; b++) head[4 * i + b] = (unsigned char)(v[i] >> (24 - 8 * b));
+    int ok = fwrite(head, 1, sizeof head, f) == sizeof head;
+    size_t npix = (size_t)h * (size_t)w;
+    unsigned char *row = nn_alloc(npix, 1);
+    ok = ok && row;
+    for (int i = 0; ok && i < n; i++) {
+        for (size_t j = 0; j < npix; j++) row[j] = nn_to_byte(x[(size_t)i * npix + j], -1.0f, 1.0f);
+        ok = fwrite(row, 1, npix, f) == npix;
+    }
+    nn_free(row);
+    if (fclose(f) != 0) ok = 0;
+    if (!ok) return nn_fail(err, NN_ERR_IO, "%s: writing %d samples failed (disk full?)", path, n);
+    return NN_OK;
+}
+
+void trainrun_save_state(lesson *L, const char *arch, long epochs, long steps)
+{
+    const char *path = lesson_path(L, "train_state.tsv");
+    FILE *f = fopen(path, "w");
+    if (!f) lesson_fail(L, LESSON_EXIT_INPUT, "%s: cannot write the training state", path);
+    fprintf(f, "arch\t%s\nepochs\t%ld\nsteps\t%ld\n", arch, epochs, steps);
+    if (fclose(f) != 0) lesson_fail(L, LESSON_EXIT_INPUT, "%s: write failed", path);
+}
+
+void trainrun_load_state(lesson *L, const char *arch, long *epochs, long *steps)
+{
+    const char *path = lesson_path(L, "train_state.tsv");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--resume: %s is missing; train once without "
+                    "--resume (same --out) to make a checkpoint", path);
+    char saved[32] = "";
+    int ok = fscanf(f, "arch\t%31s\nepochs\t%ld\nsteps\t%ld", saved, epochs, steps) == 3;
+    fclose(f);
+    if (!ok)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--resume: %s is not a training state written by "
+                    "this lesson; train again without --resume", path);
+    if (strcmp(saved, arch) != 0)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--resume: the checkpoint is of --arch %s, not %s; "
+                    "pass --arch %s", saved, arch, saved);
+}
+

@@ -1,0 +1,65 @@
+/* trainrun.h - what a lesson that trains a GAN on images shares: the log of
+ * a run, its curves, the watch for a diverging loss, sample grids, the state
+ * --resume needs beside the checkpoints, and the IDX export of samples.
+ * Lessons 06 (MLP) and 10 (DCGAN) use it; each keeps its own training loop
+ * in view, where the student reads it. */
+#ifndef GANSTEPS_TRAINRUN_H
+#define GANSTEPS_TRAINRUN_H
+
+#include "lesson.h"
+#include "nn.h"
+
+/* Steps averaged for the *_end figures: one step's loss is noisy. */
+#define TRAINRUN_END_WINDOW 100
+
+/* Beyond this a loss has exploded: a healthy GAN's losses stay within a few
+ * units, and a logit of 1e6 means D's weights have run away. Adam bounds each
+ * update, so a too-high learning rate often shows as a huge loss long before
+ * it overflows to infinity. */
+#define TRAINRUN_LOSS_LIMIT 1e6f
+
+/* What one run logs, one entry per training step. */
+typedef struct {
+    long n;                 /* steps logged */
+    float *d_loss, *g_loss; /* (n) */
+    float *d_real, *d_fake; /* (n) mean D(x), mean D(G(z)) */
+} trainrun_log;
+
+/* Mean of the last min(n, TRAINRUN_END_WINDOW) entries of x (n). */
+float trainrun_tail_mean(const float *x, long n);
+
+/* out (n): the running mean over the previous w values of x (fewer at the
+ * start), the trend under a noisy per-step curve. */
+void trainrun_smooth(float *out, const float *x, long n, int w);
+
+/* One figure of two logged curves and their running means against the step
+ * number (first_step + i), shown in the terminal too. */
+void trainrun_plot_pair(lesson *L, const char *name, const char *title, const char *ylabel,
+                        const float *a, const char *a_name, const float *b, const char *b_name,
+                        long n, long first_step);
+
+/* NULL while every figure of the step is a finite, sane number; otherwise a
+ * phrase naming which one went wrong and how. */
+const char *trainrun_diverged(const nn_gan_stats *st);
+
+/* G's samples of the n fixed latent vectors z as a PNG grid, 10 to a row,
+ * in the lesson folder, and the first `show` of them in the terminal, three
+ * to a row so they fit 80 columns. */
+void trainrun_sample_grid(lesson *L, nn_model *G, const float *z, int n, const char *png,
+                          int show);
+
+/* The per-step log as train_log.tsv (step numbers from first_step + 1). */
+void trainrun_write_log(lesson *L, const trainrun_log *lg, long first_step);
+
+/* n images x (n, h*w) in [-1, 1] as an IDX3 file of bytes. */
+nn_status trainrun_write_idx(const char *path, const float *x, int n, int h, int w,
+                             nn_error *err);
+
+/* train_state.tsv beside the checkpoints: what --resume needs besides the
+ * weights (the architecture's name, epochs and steps done). Loading fails
+ * the lesson with one line when the file is missing, unreadable or of
+ * another architecture. */
+void trainrun_save_state(lesson *L, const char *arch, long epochs, long steps);
+void trainrun_load_state(lesson *L, const char *arch, long *epochs, long *steps);
+
+#endif
