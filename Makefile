@@ -122,7 +122,7 @@ $(BUILD)/tests/testutil.o: tests/testutil.c tests/testutil.h
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Ilib -Itests -Ilessons/course -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -Itests -Ilessons/frame -Ilessons/course -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELP) $(LIB) $(HOLES_solutions)
 	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
