@@ -23,6 +23,7 @@
 #include "nn.h"
 #include "plot.h"
 #include "toygan.h"
+#include "trainrun.h"
 
 /* The metrics always use 2,500 samples, as the papers do. */
 #define N_EVAL 2500
@@ -630,7 +631,7 @@ static void fashion(lesson *L)
     float bars[2][CLASSIFIER_CLASSES];
     lesson_code(L, "label");
     for (int a = 0; a < 2; a++) {
-        nn_gan *t = mlpgan_from_lesson06(L, archs[a], ckpts[a], a == 0 ? classic_steps : fashion_steps,
+        nn_gan *t = trainrun_mlp_from_lesson06(L, archs[a], ckpts[a], a == 0 ? classic_steps : fashion_steps,
                                  &train_set);
         z = alloc_or_fail(L, (size_t)N_GEN * t->arch.latent_dim);
         nn_rng r;

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "nn.h"
-#include "lesson.h"
 
 /* The MLP GAN most courses show first (and the one that collapses on
  * Fashion-MNIST): G 100-300-784 with tanh, D 784-300-100-1, leaky ReLU 0.2,
@@ -71,18 +70,5 @@ typedef struct {
     float mean, std, min, max;
 } gan_stats;
 gan_stats gan_describe(const float *x, size_t n);
-
-/* Steps of lesson 06's run in folder dir when its train_state.tsv says it
- * trained architecture arch ("default", "classic"); 0 when there is none. */
-long mlpgan_lesson06_steps(const char *dir, const char *arch);
-
-/* The MLP GAN of one architecture for a lesson that compares with it: G from
- * the checkpoint ckpt when given (or, for the default architecture, from
- * lesson 06's folder beside the lesson's own when lesson 06 trained at least
- * an epoch there), else trained here for n_steps steps with lesson 06's
- * settings on train_set (a progress bar, then one line of what it did).
- * The caller frees it with nn_gan_free; a failure ends the lesson. */
-nn_gan *mlpgan_from_lesson06(lesson *L, const char *arch_name, const char *ckpt,
-                             int n_steps, const nn_dataset *train_set);
 
 #endif

@@ -154,3 +154,71 @@ void trainrun_load_state(lesson *L, const char *arch, long *epochs, long *steps)
                     "pass --arch %s", saved, arch, saved);
 }
 
+/* Steps of lesson 06's run in dir when its train_state.tsv says it trained
+ * architecture arch; 0 when there is no such run. */
+long trainrun_lesson06_steps(const char *dir, const char *arch)
+{
+    char path[560], saved[32];
+    long epochs = 0, n = 0;
+    snprintf(path, sizeof path, "%s/train_state.tsv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int ok = fscanf(f, "arch\t%31s\nepochs\t%ld\nsteps\t%ld", saved, &epochs, &n) == 3;
+    fclose(f);
+    return ok && strcmp(saved, arch) == 0 ? n : 0;
+}
+
+/* G of one architecture: a checkpoint of lesson 06 when given (or, for the
+ * default architecture, when lesson 06 has trained one for at least an
+ * epoch, 937 steps, in its folder beside ours), else trained here for n_steps steps with
+ * lesson 06's settings. Returns the trainer (the caller frees). */
+nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char *ckpt, int n_steps,
+                             const nn_dataset *train_set)
+{
+    nn_gan_arch arch;
+    mlpgan_arch_parse(arch_name, &arch);
+    nn_error err;
+    int b = 64, classic = strcmp(arch_name, "classic") == 0;
+    /* Lesson 06's real-image targets: 1 for the classic GAN, 0.9 (one-sided
+     * label smoothing) for the default. */
+    nn_gan *t = mlpgan_create(&arch, NN_GAN_NONSAT, 2e-4f, b, 1,
+                                        classic ? 1.0f : 0.9f, L->seed, &err);
+    if (!t) lesson_check(L, err.code ? err.code : NN_ERR_ARG, &err);
+    /* Lesson 06 writes next to this lesson's folder: plots/06_training. */
+    char dir06[512], found[540];
+    snprintf(dir06, sizeof dir06, "%s", L->out);
+    char *slash = strrchr(dir06, '/');
+    snprintf(slash ? slash + 1 : dir06, sizeof dir06 - (size_t)(slash ? slash + 1 - dir06 : 0),
+             "06_training");
+    if (!ckpt && !classic && !L->fast && trainrun_lesson06_steps(dir06, arch_name) >= 937) {
+        snprintf(found, sizeof found, "%s/G.ckpt", dir06);
+        ckpt = found;
+    }
+    if (ckpt) {
+        lesson_check(L, nn_model_load(t->G, ckpt, &err), &err);
+        lesson_print(L, "%s: G loaded from %s\n", arch_name, ckpt);
+        return t;
+    }
+    nn_loader ld;
+    lesson_check(L, nn_loader_init(&ld, train_set, b, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
+    float *real = nn_alloc((size_t)b * 784, sizeof(float));
+    if (!real) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for a batch");
+    if (L->fast) n_steps = 5;
+    lesson_progress prog;
+    lesson_progress_start(L, &prog, arch_name, n_steps);
+    double t0 = lesson_seconds();
+    for (int s = 0; s < n_steps; s++) {
+        if (nn_loader_next(&ld, real, NULL) == 0) nn_loader_next(&ld, real, NULL);
+        nn_gan_stats st;
+        nn_gan_step(t, real, &st);
+        lesson_progress_tick(&prog, s + 1, "D(x) %.2f D(G(z)) %.2f", (double)st.d_real,
+                             (double)st.d_fake);
+    }
+    lesson_progress_done(&prog);
+    lesson_print(L, "%s: trained %d steps (batch %d, %.1f epochs) in %.1f s\n", arch_name,
+                 n_steps, b, (double)n_steps * b / train_set->n, lesson_seconds() - t0);
+    nn_free(real);
+    nn_loader_free(&ld);
+    return t;
+}
+

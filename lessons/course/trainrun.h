@@ -62,4 +62,17 @@ nn_status trainrun_write_idx(const char *path, const float *x, int n, int h, int
 void trainrun_save_state(lesson *L, const char *arch, long epochs, long steps);
 void trainrun_load_state(lesson *L, const char *arch, long *epochs, long *steps);
 
+/* Steps of lesson 06's run in folder dir when its train_state.tsv says it
+ * trained architecture arch ("default", "classic"); 0 when there is none. */
+long trainrun_lesson06_steps(const char *dir, const char *arch);
+
+/* The MLP GAN of one architecture for a lesson that compares with it: G from
+ * the checkpoint ckpt when given (or, for the default architecture, from
+ * lesson 06's folder beside the lesson's own when lesson 06 trained at least
+ * an epoch there), else trained here for n_steps steps with lesson 06's
+ * settings on train_set (a progress bar, then one line of what it did).
+ * The caller frees it with nn_gan_free; a failure ends the lesson. */
+nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char *ckpt,
+                                   int n_steps, const nn_dataset *train_set);
+
 #endif
