@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 /* Version 1 had neither file_bytes nor the checksum. */
@@ -169,13 +170,15 @@ static nn_status slurp(const char *path, unsigned char **data, size_t *size, nn_
     if (!f)
         return nn_fail(err, NN_ERR_IO, "cannot open checkpoint %s: %s; check the path, or "
                        "train first to create it", path, strerror(errno));
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
-    if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    /* fopen succeeds on a directory, and ftell then reports an absurd size:
+     * ask what the path is before trusting its length. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
         return nn_fail(err, NN_ERR_IO, "cannot read checkpoint %s: it is not a regular file; "
                        "pass the path of a saved checkpoint", path);
     }
+    long len = (long)st.st_size;
     unsigned char *buf = nn_alloc((size_t)len, 1);
     if (!buf) {
         fclose(f);

@@ -710,6 +710,9 @@ static void test_checkpoint_corrupt_files_rejected(void **state)
     path_in_tmp(bad, sizeof bad, "missing.ckpt");
     expect_rejected(m, bad, NN_ERR_IO, "cannot open");
 
+    /* A folder opens like a file but has no size to read. */
+    expect_rejected(m, tu_dir, NN_ERR_IO, "not a regular file");
+
     path_in_tmp(bad, sizeof bad, "empty.ckpt");
     write_all(bad, d, 0);
     expect_rejected(m, bad, NN_ERR_FORMAT, "empty");
