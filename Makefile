@@ -412,23 +412,52 @@ run-lib-tests: $(TEST_BIN)
 	@tools/run_tests.sh $(TEST_BIN)
 
 # ---------------------------------------------------------------- fuzzing
-# `make fuzz` builds the libFuzzer target for the IDX reader with clang and
-# runs it for FUZZ_SECONDS on a corpus that grows under build/fuzz/corpus
-# (seeded from tests/fuzz/seeds). Not part of `make test`.
+# `make fuzz` builds the libFuzzer targets for both file readers with clang,
+# the IDX reader (tests/fuzz/fuzz_idx.c) and the checkpoint reader
+# (tests/fuzz/fuzz_checkpoint.c), and runs each for FUZZ_SECONDS on a corpus
+# of its own that grows under build/fuzz/corpus/ (seeded from tests/fuzz/seeds).
+# `make fuzz-idx` or `make fuzz-checkpoint` runs one. `make fuzz-seeds`
+# rewrites the checkpoint seeds, needed when the checkpoint format changes.
+# Not part of `make test`.
 FUZZ_SECONDS ?= 600
 FUZZ_DIR     := build/fuzz
-FUZZ_BIN     := $(FUZZ_DIR)/fuzz_idx
+FUZZ_CC      := clang -std=c11 -g -O1 -Wall -Wextra -Wshadow -D_POSIX_C_SOURCE=200809L \
+                -fno-sanitize-recover=all -Ilib
+FUZZ_RUN     := -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048
+FUZZ_IDX     := $(FUZZ_DIR)/fuzz_idx
+FUZZ_CKPT    := $(FUZZ_DIR)/fuzz_checkpoint
+# What nn_model_load needs: the model and everything its layers call.
+FUZZ_CKPT_SRC := lib/checkpoint.c lib/model.c lib/layers.c lib/init.c lib/rng.c lib/optim.c \
+                 lib/ops.c lib/ops_fast.c lib/ops_pool.c lib/common.c
 
-$(FUZZ_BIN): tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c lib/data.h lib/common.h
-	@mkdir -p $(FUZZ_DIR)/corpus
-	clang -std=c11 -g -O1 -Wall -Wextra -Wshadow -D_POSIX_C_SOURCE=200809L \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilib \
-	  tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c -lz -o $@
+$(FUZZ_IDX): tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c lib/data.h lib/common.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c \
+	  -lz -o $@
 
-fuzz: $(FUZZ_BIN)
-	@mkdir -p $(FUZZ_DIR)/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048 \
-	  $(FUZZ_DIR)/corpus tests/fuzz/seeds
+$(FUZZ_CKPT): tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) \
+	  -lz -lm -lpthread -o $@
+
+$(FUZZ_DIR)/write_checkpoint_seeds: tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) -fsanitize=address,undefined -DFUZZ_CHECKPOINT_WRITE_SEEDS \
+	  tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) -lz -lm -lpthread -o $@
+
+.PHONY: fuzz-idx fuzz-checkpoint fuzz-seeds
+fuzz: fuzz-idx fuzz-checkpoint
+
+fuzz-idx: $(FUZZ_IDX)
+	@mkdir -p $(FUZZ_DIR)/corpus/idx
+	$(FUZZ_IDX) $(FUZZ_RUN) $(FUZZ_DIR)/corpus/idx tests/fuzz/seeds
+
+fuzz-checkpoint: $(FUZZ_CKPT)
+	@mkdir -p $(FUZZ_DIR)/corpus/checkpoint
+	$(FUZZ_CKPT) $(FUZZ_RUN) $(FUZZ_DIR)/corpus/checkpoint tests/fuzz/seeds
+
+fuzz-seeds: $(FUZZ_DIR)/write_checkpoint_seeds
+	$(FUZZ_DIR)/write_checkpoint_seeds tests/fuzz/seeds
 
 # ---------------------------------------------------------------- benchmark
 # `make bench`: the MLP GAN step (bench/mlp_gan.c) at 1 and 2 threads with the

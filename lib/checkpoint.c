@@ -5,31 +5,59 @@
  *   char     magic[8]           "GANSTEPS"
  *   uint32   version            NN_CKPT_VERSION
  *   uint32   byte_order         0x01020304
+ *   uint64   file_bytes         the size of the whole file, checksum included
  *   uint32   n_layers
  *   per layer: uint32 kind, int32 in, int32 out, float32 arg
  *   uint64   n_params, n_buffers
  *   float32  params[n_params], buffers[n_buffers], adam_m[n_params], adam_v[n_params]
  *   int64    adam_t
+ *   uint32   crc32              zlib's CRC-32 of every byte before it
+ *
+ * The size sits in the header so that a truncated file is reported as
+ * truncated rather than as a checksum mismatch; the checksum sits at the end
+ * so that saving computes it while writing, in one pass.
  */
 #include "model.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
-#define NN_CKPT_VERSION 1u
+/* Version 1 had neither file_bytes nor the checksum. */
+#define NN_CKPT_VERSION 2u
 #define NN_CKPT_BOM 0x01020304u
 static const char MAGIC[8] = {'G', 'A', 'N', 'S', 'T', 'E', 'P', 'S'};
 
-#define HEADER_BYTES (8u + 4u + 4u + 4u)
+/* What must be read before anything else can be trusted: magic, version and
+ * byte order. The version sits at the same offset in every version. */
+#define PREFIX_BYTES (8u + 4u + 4u)
+#define HEADER_BYTES (PREFIX_BYTES + 8u + 4u)
 #define LAYER_BYTES 16u
 #define COUNTS_BYTES 16u
+#define CRC_BYTES 4u
 
 /* Bytes a checkpoint of this many layers, params and buffers takes. */
 static size_t ckpt_size(size_t n_layers, size_t n_params, size_t n_buffers)
 {
     return HEADER_BYTES + n_layers * LAYER_BYTES + COUNTS_BYTES +
-           (3u * n_params + n_buffers) * sizeof(float) + sizeof(int64_t);
+           (3u * n_params + n_buffers) * sizeof(float) + sizeof(int64_t) + CRC_BYTES;
+}
+
+/* zlib's crc32 takes an unsigned int length: feed it in pieces so a block of
+ * more than 4 GiB is not silently cut short. */
+static uint32_t crc_update(uint32_t crc, const void *p, size_t bytes)
+{
+    const unsigned char *b = p;
+    uLong c = crc;
+    while (bytes > 0) {
+        uInt piece = bytes > (1u << 30) ? (1u << 30) : (uInt)bytes;
+        c = crc32(c, b, piece);
+        b += piece;
+        bytes -= piece;
+    }
+    return (uint32_t)c;
 }
 
 /* "784-300-100-1": the input width and each linear layer's output, how a
@@ -42,11 +70,25 @@ static void describe_widths(char *s, size_t cap, int in, int n, const int *outs,
         if (kinds[i] == NN_LAYER_LINEAR) len += (size_t)snprintf(s + len, cap - len, "-%d", outs[i]);
 }
 
-/* 1 when all bytes were written; a zero-length block (a model without
- * batchnorm has no buffers) trivially succeeds. */
-static int put(FILE *f, const void *p, size_t bytes)
+/* The file being written and the checksum of what went into it so far. After
+ * the first failed write the others do nothing, so the save path checks
+ * once, at the end. */
+typedef struct {
+    FILE *f;
+    uint32_t crc;
+    int ok;
+} writer;
+
+/* A zero-length block (a model without batchnorm has no buffers) trivially
+ * succeeds. */
+static void put(writer *w, const void *p, size_t bytes)
 {
-    return bytes == 0 || fwrite(p, 1, bytes, f) == bytes;
+    if (!w->ok || bytes == 0) return;
+    if (fwrite(p, 1, bytes, w->f) != bytes) {
+        w->ok = 0;
+        return;
+    }
+    w->crc = crc_update(w->crc, p, bytes);
 }
 
 nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err)
@@ -65,21 +107,33 @@ nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err)
         nn_free(tmp);
         return NN_ERR_IO;
     }
-    uint32_t head[3] = {NN_CKPT_VERSION, NN_CKPT_BOM, (uint32_t)m->n_layers};
-    int ok = put(f, MAGIC, sizeof MAGIC) && put(f, head, sizeof head);
-    for (int i = 0; ok && i < m->n_layers; i++) {
+    writer w = {f, (uint32_t)crc32(0L, Z_NULL, 0), 1};
+    uint32_t head[2] = {NN_CKPT_VERSION, NN_CKPT_BOM};
+    uint64_t file_bytes = ckpt_size((size_t)m->n_layers, m->n_params, m->n_buffers);
+    uint32_t n_layers = (uint32_t)m->n_layers;
+    put(&w, MAGIC, sizeof MAGIC);
+    put(&w, head, sizeof head);
+    put(&w, &file_bytes, sizeof file_bytes);
+    put(&w, &n_layers, sizeof n_layers);
+    for (int i = 0; i < m->n_layers; i++) {
         const nn_layer *l = &m->layers[i];
         uint32_t kind = (uint32_t)l->spec.kind;
         int32_t shape[2] = {l->in, l->out};
-        ok = put(f, &kind, 4) && put(f, shape, 8) && put(f, &l->spec.arg, 4);
+        put(&w, &kind, 4);
+        put(&w, shape, 8);
+        put(&w, &l->spec.arg, 4);
     }
     uint64_t counts[2] = {m->n_params, m->n_buffers};
     int64_t t = m->adam_t;
-    ok = ok && put(f, counts, sizeof counts) &&
-         put(f, m->params, m->n_params * sizeof(float)) &&
-         put(f, m->buffers, m->n_buffers * sizeof(float)) &&
-         put(f, m->adam_m, m->n_params * sizeof(float)) &&
-         put(f, m->adam_v, m->n_params * sizeof(float)) && put(f, &t, sizeof t);
+    put(&w, counts, sizeof counts);
+    put(&w, m->params, m->n_params * sizeof(float));
+    put(&w, m->buffers, m->n_buffers * sizeof(float));
+    put(&w, m->adam_m, m->n_params * sizeof(float));
+    put(&w, m->adam_v, m->n_params * sizeof(float));
+    put(&w, &t, sizeof t);
+    uint32_t crc = w.crc;
+    put(&w, &crc, sizeof crc);
+    int ok = w.ok;
     /* fclose flushes: a full disk often shows up only here. */
     int e = errno;
     if (fclose(f) != 0 && ok) {
@@ -116,13 +170,15 @@ static nn_status slurp(const char *path, unsigned char **data, size_t *size, nn_
     if (!f)
         return nn_fail(err, NN_ERR_IO, "cannot open checkpoint %s: %s; check the path, or "
                        "train first to create it", path, strerror(errno));
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
-    if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    /* fopen succeeds on a directory, and ftell then reports an absurd size:
+     * ask what the path is before trusting its length. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
         return nn_fail(err, NN_ERR_IO, "cannot read checkpoint %s: it is not a regular file; "
                        "pass the path of a saved checkpoint", path);
     }
+    long len = (long)st.st_size;
     unsigned char *buf = nn_alloc((size_t)len, 1);
     if (!buf) {
         fclose(f);
@@ -143,10 +199,13 @@ static nn_status slurp(const char *path, unsigned char **data, size_t *size, nn_
 
 /* Checks a file's bytes against model m; NN_OK when they fit exactly.
  * The checks run from the cheapest and most telling (empty, not ours,
- * another version) to the most specific (sizes), so each message names the
- * first thing that is wrong. Layer kinds and widths must match; each
- * layer's arg (slope, dropout p, momentum) is stored but not compared: it
- * changes no block's size, and resuming with another dropout rate is fine. */
+ * another version, truncated) to the most specific (sizes), so each message
+ * names the first thing that is wrong. The checksum comes right after the
+ * header: once it matches, every later field is what nn_model_save wrote,
+ * and a mismatch in layers means the user picked the wrong model, not that
+ * the disk flipped a bit. Layer kinds and widths must match; each layer's
+ * arg (slope, dropout p, momentum) is stored but not compared: it changes no
+ * block's size, and resuming with another dropout rate is fine. */
 static nn_status validate(const nn_model *m, const char *path, const unsigned char *d,
                           size_t size, nn_error *err)
 {
@@ -158,10 +217,10 @@ static nn_status validate(const nn_model *m, const char *path, const unsigned ch
     if (memcmp(d, MAGIC, size < sizeof MAGIC ? size : sizeof MAGIC) != 0)
         return nn_fail(err, NN_ERR_FORMAT, "%s is not a gansteps checkpoint (it does not "
                        "start with \"GANSTEPS\"); pass a file written by nn_model_save", path);
-    if (size < HEADER_BYTES)
+    if (size < PREFIX_BYTES)
         return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is truncated: %zu bytes, shorter "
                        "than its %u-byte header; save it again", path, size, HEADER_BYTES);
-    uint32_t head[3];
+    uint32_t head[2];
     memcpy(head, d + 8, sizeof head);
     if (head[1] != NN_CKPT_BOM)
         return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s was written on a machine of another "
@@ -170,13 +229,40 @@ static nn_status validate(const nn_model *m, const char *path, const unsigned ch
         return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s has format version %u; this program "
                        "reads version %u: save it again with this version", path,
                        (unsigned)head[0], NN_CKPT_VERSION);
-    uint32_t n_layers = head[2];
+    if (size < HEADER_BYTES)
+        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is truncated: %zu bytes, shorter "
+                       "than its %u-byte header; save it again", path, size, HEADER_BYTES);
+    uint64_t file_bytes;
+    memcpy(&file_bytes, d + PREFIX_BYTES, sizeof file_bytes);
+    if (size < file_bytes)
+        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is truncated: %zu bytes where its "
+                       "header announces %llu, perhaps from an interrupted copy; copy it again, "
+                       "or delete it and train again", path, size,
+                       (unsigned long long)file_bytes);
+    if (size > file_bytes)
+        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s has %zu bytes after its end (%llu "
+                       "announced by its header): it is corrupt or not a checkpoint; delete it "
+                       "and train again", path, size - (size_t)file_bytes,
+                       (unsigned long long)file_bytes);
+    /* size >= HEADER_BYTES > CRC_BYTES: the checksum's place exists. */
+    uint32_t stored, found = crc_update((uint32_t)crc32(0L, Z_NULL, 0), d, size - CRC_BYTES);
+    memcpy(&stored, d + size - CRC_BYTES, sizeof stored);
+    if (stored != found)
+        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is corrupted: checksum mismatch "
+                       "(expected CRC-32 0x%08x, as recorded in the file; found 0x%08x in its "
+                       "contents), so its bytes changed after it was saved; delete it and "
+                       "train again", path, (unsigned)stored, (unsigned)found);
+
+    /* From here on the bytes are the ones nn_model_save wrote; what can still
+     * fail is the model they are loaded into, or a file crafted by hand. */
+    uint32_t n_layers;
+    memcpy(&n_layers, d + PREFIX_BYTES + 8, sizeof n_layers);
     /* Compare the architecture before anything larger: a model of another
      * shape is the common mistake and deserves the clearest message. */
-    size_t need = HEADER_BYTES + (size_t)n_layers * LAYER_BYTES + COUNTS_BYTES;
+    size_t need = HEADER_BYTES + (size_t)n_layers * LAYER_BYTES + COUNTS_BYTES + CRC_BYTES;
     if (n_layers > 1000000u || size < need)
-        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is truncated or corrupt: its header "
-                       "announces %u layers but the file has only %zu bytes; save it again",
+        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is corrupt: its header announces %u "
+                       "layers but the file has only %zu bytes; delete it and train again",
                        path, (unsigned)n_layers, size);
     const unsigned char *p = d + HEADER_BYTES;
     /* Layer records are compared one by one; the widths of both models are
@@ -229,24 +315,19 @@ static nn_status validate(const nn_model *m, const char *path, const unsigned ch
     nn_free(kinds); nn_free(outs); nn_free(mkinds); nn_free(mouts);
     if (st != NN_OK) return st;
 
-    /* Same layers imply the same counts; a difference means the file was
-     * damaged in the middle, not that the user picked the wrong model. */
+    /* Same layers imply the same counts and the same size: nn_model_save
+     * cannot write a file that differs here. */
     uint64_t counts[2];
     memcpy(counts, p, sizeof counts);
     if (counts[0] != m->n_params || counts[1] != m->n_buffers)
         return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is corrupt: it holds %llu parameters "
-                       "and %llu buffers where its layers need %zu and %zu; save it again",
-                       path, (unsigned long long)counts[0], (unsigned long long)counts[1],
-                       m->n_params, m->n_buffers);
+                       "and %llu buffers where its layers need %zu and %zu; delete it and "
+                       "train again", path, (unsigned long long)counts[0],
+                       (unsigned long long)counts[1], m->n_params, m->n_buffers);
     size_t want = ckpt_size((size_t)n_layers, m->n_params, m->n_buffers);
-    if (size < want)
-        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is truncated: %zu bytes where %zu "
-                       "were expected, perhaps from an interrupted copy; save it again",
-                       path, size, want);
-    if (size > want)
-        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s has %zu bytes after its end (%zu "
-                       "expected in all): it is corrupt or not a checkpoint; save it again",
-                       path, size - want, want);
+    if (size != want)
+        return nn_fail(err, NN_ERR_FORMAT, "checkpoint %s is corrupt: %zu bytes where its "
+                       "layers need %zu; delete it and train again", path, size, want);
     return NN_OK;
 }
 
@@ -258,7 +339,8 @@ nn_status nn_model_load(nn_model *m, const char *path, nn_error *err)
     if (st != NN_OK) return st;
     st = validate(m, path, d, size, err);
     if (st == NN_OK) {
-        /* Only now, with every size checked, is the model written. */
+        /* Only now, with the checksum and every size checked, is the model
+         * written. */
         const unsigned char *p = d + HEADER_BYTES + (size_t)m->n_layers * LAYER_BYTES +
                                  COUNTS_BYTES;
         size_t pb = m->n_params * sizeof(float), bb = m->n_buffers * sizeof(float);

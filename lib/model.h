@@ -120,11 +120,14 @@ const char *nn_layer_kind_name(nn_layer_kind kind);
 /* Parameters of one layer (weights + biases, or gamma + beta). */
 size_t nn_layer_param_count(const nn_layer *l);
 
-/* Checkpoint: magic "GANSTEPS", a format version, the layer specs and shapes,
- * then params, buffers, Adam m, v and step. Saving writes to path.tmp and
- * renames, so a failed save never leaves half a file. Loading checks
- * everything first (missing, truncated, wrong magic, other version, other
- * shapes) and leaves the model untouched on any failure. */
+/* Checkpoint: magic "GANSTEPS", a format version (2), the byte order, the
+ * file's size, the layer specs and shapes, then params, buffers, Adam m, v
+ * and step, and last a CRC-32 of every byte before it (layout in
+ * checkpoint.c). Saving writes to path.tmp and renames, so a failed save
+ * never leaves half a file. Loading checks everything first (missing, empty,
+ * wrong magic, other version, truncated, checksum mismatch, other shapes)
+ * and leaves the model untouched on any failure: a file damaged after it was
+ * saved is refused as corrupted instead of resuming from wrong weights. */
 nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err);
 nn_status nn_model_load(nn_model *m, const char *path, nn_error *err);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "gradcheck.h"
 #include "layers.h"
@@ -573,56 +574,6 @@ static void path_in_tmp(char *buf, size_t cap, const char *name)
     snprintf(buf, cap, "%s/%s", tu_dir, name);
 }
 
-/* A model with every kind of state: batchnorm buffers and Adam moments. */
-static nn_model *trained_model(uint64_t seed)
-{
-    nn_model *m = nn_model_create(REF_IN, REF_SPECS, REF_N, 8, NULL);
-    nn_rng r;
-    nn_rng_seed(&r, seed, 0);
-    nn_model_init(m, &r, NN_INIT_HE_NORMAL);
-    nn_adam opt = nn_adam_gan_defaults();
-    opt.lr = 0.01f;
-    for (int s = 0; s < 3; s++) {
-        nn_model_forward(m, REF_X, REF_B, 1);
-        nn_model_zero_grad(m);
-        nn_model_backward(m, NULL, REF_R, REF_B, 1);
-        nn_model_adam_step(m, &opt);
-    }
-    return m;
-}
-
-static void test_checkpoint_round_trip(void **state)
-{
-    (void)state;
-    char path[512];
-    path_in_tmp(path, sizeof path, "model.ckpt");
-    nn_model *a = trained_model(1);
-    nn_error err;
-    assert_int_equal(nn_model_save(a, path, &err), NN_OK);
-    /* The temporary file was renamed away. */
-    char tmp[600];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    assert_int_equal(access(tmp, F_OK), -1);
-
-    nn_model *b = trained_model(2);
-    assert_true(memcmp(a->params, b->params, a->n_params * sizeof(float)) != 0);
-    assert_int_equal(nn_model_load(b, path, &err), NN_OK);
-    snapshot sa = snap(a);
-    assert_same_state(b, &sa);   /* bit-exact params, buffers, m, v, t */
-    assert_int_equal(b->adam_t, 3);
-    assert_not_all_zero(b->adam_v, b->n_params);
-    assert_not_all_zero(b->buffers, b->n_buffers);
-    /* And the loaded model computes what the saved one does. */
-    float ya[REF_B * REF_OUT];
-    memcpy(ya, nn_model_forward(a, REF_X, REF_B, 0), sizeof ya);
-    assert_memory_equal(nn_model_forward(b, REF_X, REF_B, 0), ya, sizeof ya);
-    /* Saving over an existing file replaces it. */
-    assert_int_equal(nn_model_save(b, path, &err), NN_OK);
-    snap_free(&sa);
-    nn_model_free(a);
-    nn_model_free(b);
-}
-
 static unsigned char *read_all(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -642,6 +593,89 @@ static void write_all(const char *path, const void *d, size_t n)
     assert_non_null(f);
     if (n) assert_int_equal(fwrite(d, 1, n, f), n);
     fclose(f);
+}
+
+/* A model with every kind of state: batchnorm buffers and Adam moments. */
+static nn_model *trained_model(uint64_t seed)
+{
+    nn_model *m = nn_model_create(REF_IN, REF_SPECS, REF_N, 8, NULL);
+    nn_rng r;
+    nn_rng_seed(&r, seed, 0);
+    nn_model_init(m, &r, NN_INIT_HE_NORMAL);
+    nn_adam opt = nn_adam_gan_defaults();
+    opt.lr = 0.01f;
+    for (int s = 0; s < 3; s++) {
+        nn_model_forward(m, REF_X, REF_B, 1);
+        nn_model_zero_grad(m);
+        nn_model_backward(m, NULL, REF_R, REF_B, 1);
+        nn_model_adam_step(m, &opt);
+    }
+    return m;
+}
+
+/* Where the blocks of a checkpoint of the REF_SPECS model start (the
+ * layout of lib/checkpoint.c): a 28-byte header (magic, version, byte order,
+ * file size, layer count), 16 bytes a layer, the two counts, then params;
+ * the CRC-32 is the last 4 bytes. */
+enum {
+    CKPT_SIZE_FIELD = 16,
+    CKPT_LAYERS = 28,
+    CKPT_COUNTS = CKPT_LAYERS + 16 * REF_N,
+    CKPT_PARAMS = CKPT_COUNTS + 16
+};
+
+static uint32_t crc_of(const unsigned char *d, size_t n)
+{
+    return (uint32_t)crc32(crc32(0L, Z_NULL, 0), d, (uInt)n);
+}
+
+static void test_checkpoint_round_trip(void **state)
+{
+    (void)state;
+    char path[512];
+    path_in_tmp(path, sizeof path, "model.ckpt");
+    nn_model *a = trained_model(1);
+    nn_error err;
+    assert_int_equal(nn_model_save(a, path, &err), NN_OK);
+    /* The temporary file was renamed away. */
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    assert_int_equal(access(tmp, F_OK), -1);
+    /* The header announces the file's size and the last 4 bytes are the
+     * CRC-32 of all the others. */
+    size_t n;
+    unsigned char *d = read_all(path, &n);
+    size_t want = CKPT_PARAMS + (3 * a->n_params + a->n_buffers) * sizeof(float) + 8 + 4;
+    assert_int_equal(n, want);
+    assert_memory_equal(d, "GANSTEPS", 8);
+    uint32_t version, stored;
+    uint64_t announced;
+    memcpy(&version, d + 8, 4);
+    memcpy(&announced, d + CKPT_SIZE_FIELD, 8);
+    memcpy(&stored, d + n - 4, 4);
+    assert_int_equal(version, 2);
+    assert_int_equal(announced, n);
+    assert_int_equal(stored, crc_of(d, n - 4));
+    assert_memory_equal(d + CKPT_PARAMS, a->params, a->n_params * sizeof(float));
+    free(d);
+
+    nn_model *b = trained_model(2);
+    assert_true(memcmp(a->params, b->params, a->n_params * sizeof(float)) != 0);
+    assert_int_equal(nn_model_load(b, path, &err), NN_OK);
+    snapshot sa = snap(a);
+    assert_same_state(b, &sa);   /* bit-exact params, buffers, m, v, t */
+    assert_int_equal(b->adam_t, 3);
+    assert_not_all_zero(b->adam_v, b->n_params);
+    assert_not_all_zero(b->buffers, b->n_buffers);
+    /* And the loaded model computes what the saved one does. */
+    float ya[REF_B * REF_OUT];
+    memcpy(ya, nn_model_forward(a, REF_X, REF_B, 0), sizeof ya);
+    assert_memory_equal(nn_model_forward(b, REF_X, REF_B, 0), ya, sizeof ya);
+    /* Saving over an existing file replaces it. */
+    assert_int_equal(nn_model_save(b, path, &err), NN_OK);
+    snap_free(&sa);
+    nn_model_free(a);
+    nn_model_free(b);
 }
 
 /* Loading `path` into m must fail with `code`, a message naming the path and
@@ -675,6 +709,9 @@ static void test_checkpoint_corrupt_files_rejected(void **state)
 
     path_in_tmp(bad, sizeof bad, "missing.ckpt");
     expect_rejected(m, bad, NN_ERR_IO, "cannot open");
+
+    /* A folder opens like a file but has no size to read. */
+    expect_rejected(m, tu_dir, NN_ERR_IO, "not a regular file");
 
     path_in_tmp(bad, sizeof bad, "empty.ckpt");
     write_all(bad, d, 0);
@@ -723,17 +760,96 @@ static void test_checkpoint_corrupt_files_rejected(void **state)
     memcpy(d + 12, &bom1, 4);
     expect_rejected(m, bad, NN_ERR_FORMAT, "byte order");
 
+    /* A count that disagrees with the layers is damage the checksum finds
+     * before the counts are compared. */
     path_in_tmp(bad, sizeof bad, "count.ckpt");
     uint64_t np;
-    size_t count_off = 20 + 16 * REF_N;
-    memcpy(&np, d + count_off, 8);
+    memcpy(&np, d + CKPT_COUNTS, 8);
     np += 1;
-    memcpy(d + count_off, &np, 8);
+    memcpy(d + CKPT_COUNTS, &np, 8);
     write_all(bad, d, n);
-    expect_rejected(m, bad, NN_ERR_FORMAT, "parameters");
+    expect_rejected(m, bad, NN_ERR_FORMAT, "checksum mismatch");
 
     /* Not one of the rejected loads touched m; the good file still loads. */
     assert_int_equal(nn_model_load(m, good, NULL), NN_OK);
+    free(d);
+    nn_model_free(m);
+    nn_model_free(a);
+}
+
+/* Writes d (n bytes) to path with `len` bytes at `off` inverted, and
+ * expects loading it to fail on the checksum: the message names the file,
+ * says it is corrupted, gives the CRC-32 recorded in the file and the one
+ * of the damaged contents, and says what to do; m stays as it was. */
+static void expect_checksum_refused(nn_model *m, const char *path, unsigned char *d, size_t n,
+                                    size_t off, size_t len)
+{
+    for (size_t i = 0; i < len; i++) d[off + i] ^= 0xffu;
+    write_all(path, d, n);
+    uint32_t stored;
+    memcpy(&stored, d + n - 4, 4);
+    uint32_t found = crc_of(d, n - 4);
+    for (size_t i = 0; i < len; i++) d[off + i] ^= 0xffu;
+    assert_true(stored != found);
+    char needle[200];
+    snprintf(needle, sizeof needle, "is corrupted: checksum mismatch (expected CRC-32 0x%08x, "
+             "as recorded in the file; found 0x%08x in its contents)", (unsigned)stored,
+             (unsigned)found);
+    expect_rejected(m, path, NN_ERR_FORMAT, needle);
+    expect_rejected(m, path, NN_ERR_FORMAT, "delete it and train again");
+}
+
+static void test_checkpoint_checksum(void **state)
+{
+    (void)state;
+    char good[512], bad[512];
+    path_in_tmp(good, sizeof good, "good.ckpt");
+    nn_model *a = trained_model(1);
+    assert_int_equal(nn_model_save(a, good, NULL), NN_OK);
+    size_t n;
+    unsigned char *d = read_all(good, &n);
+    nn_model *m = trained_model(5);
+
+    /* Four bytes inside the weights: every size still fits, only the
+     * checksum can tell. */
+    path_in_tmp(bad, sizeof bad, "weights.ckpt");
+    expect_checksum_refused(m, bad, d, n, CKPT_PARAMS + 7 * sizeof(float), 4);
+    /* One byte of the header's layer count, of a layer's width (which would
+     * otherwise read as another --arch), of Adam's step, and of the checksum
+     * itself. */
+    path_in_tmp(bad, sizeof bad, "n-layers.ckpt");
+    expect_checksum_refused(m, bad, d, n, CKPT_SIZE_FIELD + 8, 1);
+    path_in_tmp(bad, sizeof bad, "spec.ckpt");
+    expect_checksum_refused(m, bad, d, n, CKPT_LAYERS + 8, 1);
+    path_in_tmp(bad, sizeof bad, "step.ckpt");
+    expect_checksum_refused(m, bad, d, n, n - 12, 1);
+    path_in_tmp(bad, sizeof bad, "crc.ckpt");
+    expect_checksum_refused(m, bad, d, n, n - 1, 1);
+
+    /* Cut inside the weights: reported as truncated, with both sizes. */
+    path_in_tmp(bad, sizeof bad, "cut.ckpt");
+    size_t cut = CKPT_PARAMS + 10;
+    write_all(bad, d, cut);
+    char needle[200];
+    snprintf(needle, sizeof needle, "is truncated: %zu bytes where its header announces %zu",
+             cut, n);
+    expect_rejected(m, bad, NN_ERR_FORMAT, needle);
+
+    /* A file of format version 1 (no size, no checksum) gets the version
+     * message, not a checksum error. */
+    path_in_tmp(bad, sizeof bad, "v1.ckpt");
+    uint32_t v1 = 1, v2;
+    memcpy(&v2, d + 8, 4);
+    memcpy(d + 8, &v1, 4);
+    write_all(bad, d, n);
+    memcpy(d + 8, &v2, 4);
+    expect_rejected(m, bad, NN_ERR_FORMAT, "has format version 1; this program reads version 2");
+
+    /* The damaged copies left m alone; the intact file loads bit-exactly. */
+    assert_int_equal(nn_model_load(m, good, NULL), NN_OK);
+    snapshot sa = snap(a);
+    assert_same_state(m, &sa);
+    snap_free(&sa);
     free(d);
     nn_model_free(m);
     nn_model_free(a);
@@ -851,6 +967,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkpoint_round_trip, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_corrupt_files_rejected, tu_tmpdir_setup,
                                         tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_checksum, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_other_architecture, tu_tmpdir_setup,
                                         tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_save_failure, tu_tmpdir_setup, tu_tmpdir_teardown),

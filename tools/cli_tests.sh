@@ -16,6 +16,9 @@
 #     names the flag meant ("did you mean --epochs?"), a choice typo the
 #     choice; a name close to nothing gets no suggestion;
 #   - --help's flag texts all start in one column, ranges and choices too;
+#   - for a lesson with --resume: after a --fast run, each checkpoint it
+#     wrote with 4 bytes overwritten in the middle: --resume exits with status
+#     2 and exactly one line on stderr naming that checkpoint as corrupted;
 #   - a few lesson-specific cases from the table near the end.
 # Flags and ranges are read from --help itself, so a new flag or a new lesson
 # is covered without editing this file. Each check prints one line; the run
@@ -327,6 +330,42 @@ data_checks()
     done
 }
 
+# A checkpoint damaged after it was saved (a disk or copy error) must stop
+# --resume with one line naming it, not resume from wrong weights: one --fast
+# run writes the checkpoints, then each *.ckpt in turn gets 4 bytes of 0xff in
+# its middle (inside the weights) and is put back after its check.
+resume_checks()
+{
+    bin=$1
+    n=$((n + 1))
+    out="$scratch/out$n"
+    # shellcheck disable=SC2086
+    set -- $quick
+    if ! "$bin" --fast --no-pause --out "$out" "$@" </dev/null >"$scratch/std" 2>"$scratch/err"; then
+        result "$(basename "$bin")" "the run that writes the checkpoints failed: $(tail -n 1 "$scratch/err" | cut -c 1-120)" "$@"
+        rm -rf "$out"
+        return
+    fi
+    found=0
+    for ck in "$out"/*.ckpt; do
+        [ -f "$ck" ] || continue
+        found=1
+        cp "$ck" "$scratch/ckpt.good"
+        size=$(wc -c <"$ck")
+        printf '\377\377\377\377' | dd of="$ck" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+        note="$(basename "$ck") with 4 bytes overwritten"
+        expect_bad_input "$bin" "$ck" --fast --no-pause --out "$out" "$@" --resume
+        if [ -z "$why" ] && ! grep -q "corrupted" "$scratch/err"; then
+            why="the message does not say the checkpoint is corrupted: $(cut -c 1-120 "$scratch/err")"
+        fi
+        result "$(basename "$bin")" "$why" "$@" --resume
+        note=""
+        cp "$scratch/ckpt.good" "$ck"
+    done
+    [ "$found" -eq 1 ] || result "$(basename "$bin")" "a --fast run left no *.ckpt in its --out folder" "$@" --resume
+    rm -rf "$out"
+}
+
 # Lesson-specific cases no --help can describe: lesson number, the text the
 # message must contain, the arguments (words without spaces; @TMP is a scratch
 # folder). They run with --fast --no-pause in a new --out folder.
@@ -413,6 +452,9 @@ for bin in "$@"; do
     done
     if grep -q '^data	' "$scratch/flags"; then
         data_checks "$bin"
+    fi
+    if grep -q '^resume	switch' "$scratch/flags"; then
+        resume_checks "$bin"
     fi
 
     specific_cases >"$scratch/cases"
