@@ -136,8 +136,9 @@ static void test_model_init_he_slope(void **state)
 {
     (void)state;
     const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 400, 0}, {NN_LAYER_BATCHNORM, 0, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 250, 0}, {NN_LAYER_SIGMOID, 0, 0}};
+        {.kind = NN_LAYER_LINEAR, .out = 400}, {.kind = NN_LAYER_BATCHNORM},
+        {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 250}, {.kind = NN_LAYER_SIGMOID}};
     nn_error err;
     nn_model *m = nn_model_create(250, specs, 5, 4, &err);
     assert_non_null(m);

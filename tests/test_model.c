@@ -92,10 +92,17 @@ static const float REF_Y_EVAL[10] = {
 };
 
 static const nn_layer_spec REF_SPECS[] = {
-    {NN_LAYER_LINEAR, 6, 0},     {NN_LAYER_BATCHNORM, 0, 0.1f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-    {NN_LAYER_LINEAR, 5, 0},     {NN_LAYER_RELU, 0, 0},         {NN_LAYER_MBSTD, 0, 0},
-    {NN_LAYER_LINEAR, 3, 0},     {NN_LAYER_TANH, 0, 0},         {NN_LAYER_DROPOUT, 0, 0.0f},
-    {NN_LAYER_LINEAR, 2, 0},     {NN_LAYER_SIGMOID, 0, 0}};
+    {.kind = NN_LAYER_LINEAR, .out = 6},
+    {.kind = NN_LAYER_BATCHNORM, .arg = 0.1f},
+    {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+    {.kind = NN_LAYER_LINEAR, .out = 5},
+    {.kind = NN_LAYER_RELU},
+    {.kind = NN_LAYER_MBSTD},
+    {.kind = NN_LAYER_LINEAR, .out = 3},
+    {.kind = NN_LAYER_TANH},
+    {.kind = NN_LAYER_DROPOUT, .arg = 0.0f},
+    {.kind = NN_LAYER_LINEAR, .out = 2},
+    {.kind = NN_LAYER_SIGMOID}};
 enum { REF_N = 11, REF_IN = 4, REF_B = 5, REF_OUT = 2 };
 
 static nn_model *ref_model(void)
@@ -156,26 +163,35 @@ static void test_create_rejects_bad_specs(void **state)
 {
     (void)state;
     const bad_case cases[] = {
-        {"input width 0", 0, 4, 1, {{NN_LAYER_LINEAR, 3, 0}}, "input width 0", "positive"},
-        {"max_batch 0", 4, 0, 1, {{NN_LAYER_LINEAR, 3, 0}}, "max_batch 0", "positive"},
-        {"no layers", 4, 4, 0, {{NN_LAYER_LINEAR, 3, 0}}, "at least one layer", "0"},
-        {"linear width 0", 4, 4, 2, {{NN_LAYER_RELU, 0, 0}, {NN_LAYER_LINEAR, 0, 0}},
+        {"input width 0", 0, 4, 1, {{.kind = NN_LAYER_LINEAR, .out = 3}}, "input width 0",
+         "positive"},
+        {"max_batch 0", 4, 0, 1, {{.kind = NN_LAYER_LINEAR, .out = 3}}, "max_batch 0", "positive"},
+        {"no layers", 4, 4, 0, {{.kind = NN_LAYER_LINEAR, .out = 3}}, "at least one layer", "0"},
+        {"linear width 0", 4, 4, 2, {{.kind = NN_LAYER_RELU}, {.kind = NN_LAYER_LINEAR}},
          "layer 1 (linear)", "width 0"},
-        {"linear width -3", 4, 4, 1, {{NN_LAYER_LINEAR, -3, 0}}, "layer 0 (linear)", "-3"},
-        {"slope NaN", 4, 4, 2, {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_LEAKY_RELU, 0, NAN}},
+        {"linear width -3", 4, 4, 1, {{.kind = NN_LAYER_LINEAR, .out = -3}}, "layer 0 (linear)",
+         "-3"},
+        {"slope NaN", 4, 4, 2, {{.kind = NN_LAYER_LINEAR, .out = 3},
+                                {.kind = NN_LAYER_LEAKY_RELU, .arg = NAN}},
          "layer 1 (leaky_relu)", "nan"},
-        {"slope inf", 4, 4, 2, {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_LEAKY_RELU, 0, INFINITY}},
+        {"slope inf", 4, 4, 2, {{.kind = NN_LAYER_LINEAR, .out = 3},
+                                {.kind = NN_LAYER_LEAKY_RELU, .arg = INFINITY}},
          "layer 1 (leaky_relu)", "inf"},
         {"dropout 1", 4, 4, 3,
-         {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_RELU, 0, 0}, {NN_LAYER_DROPOUT, 0, 1.0f}},
+         {{.kind = NN_LAYER_LINEAR, .out = 3}, {.kind = NN_LAYER_RELU},
+          {.kind = NN_LAYER_DROPOUT, .arg = 1.0f}},
          "layer 2 (dropout)", "probability 1 "},
-        {"dropout -0.1", 4, 4, 1, {{NN_LAYER_DROPOUT, 0, -0.1f}}, "layer 0 (dropout)", "-0.1"},
-        {"dropout NaN", 4, 4, 1, {{NN_LAYER_DROPOUT, 0, NAN}}, "layer 0 (dropout)", "nan"},
-        {"batchnorm 1.5", 4, 4, 2, {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_BATCHNORM, 0, 1.5f}},
+        {"dropout -0.1", 4, 4, 1, {{.kind = NN_LAYER_DROPOUT, .arg = -0.1f}},
+         "layer 0 (dropout)", "-0.1"},
+        {"dropout NaN", 4, 4, 1, {{.kind = NN_LAYER_DROPOUT, .arg = NAN}}, "layer 0 (dropout)",
+         "nan"},
+        {"batchnorm 1.5", 4, 4, 2, {{.kind = NN_LAYER_LINEAR, .out = 3},
+                                    {.kind = NN_LAYER_BATCHNORM, .arg = 1.5f}},
          "layer 1 (batchnorm)", "momentum 1.5"},
-        {"batchnorm -0.1", 4, 4, 1, {{NN_LAYER_BATCHNORM, 0, -0.1f}}, "layer 0 (batchnorm)",
-         "-0.1"},
-        {"unknown kind", 4, 4, 2, {{NN_LAYER_LINEAR, 3, 0}, {(nn_layer_kind)42, 0, 0}},
+        {"batchnorm -0.1", 4, 4, 1, {{.kind = NN_LAYER_BATCHNORM, .arg = -0.1f}},
+         "layer 0 (batchnorm)", "-0.1"},
+        {"unknown kind", 4, 4, 2, {{.kind = NN_LAYER_LINEAR, .out = 3},
+                                   {.kind = (nn_layer_kind)42}},
          "layer 1", "kind 42"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -194,8 +210,10 @@ static void test_create_rejects_bad_specs(void **state)
     }
     /* Edge values that are valid: dropout 0, batchnorm momentum 0 and 1,
      * a negative slope. NULL err is allowed too. */
-    const nn_layer_spec ok[] = {{NN_LAYER_DROPOUT, 0, 0.0f}, {NN_LAYER_BATCHNORM, 0, 1.0f},
-                                {NN_LAYER_BATCHNORM, 0, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, -0.5f}};
+    const nn_layer_spec ok[] = {{.kind = NN_LAYER_DROPOUT, .arg = 0.0f},
+                                {.kind = NN_LAYER_BATCHNORM, .arg = 1.0f},
+                                {.kind = NN_LAYER_BATCHNORM, .arg = 0.0f},
+                                {.kind = NN_LAYER_LEAKY_RELU, .arg = -0.5f}};
     nn_model *m = nn_model_create(3, ok, 4, 2, NULL);
     assert_non_null(m);
     nn_model_free(m);
@@ -210,9 +228,11 @@ static void test_param_counts_classic_d_and_g(void **state)
     (void)state;
     /* Classic D: 784-300-100-1 with leaky ReLUs:
      * (784*300 + 300) + (300*100 + 100) + (100*1 + 1) = 265,701. */
-    const nn_layer_spec d[] = {{NN_LAYER_LINEAR, 300, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                               {NN_LAYER_LINEAR, 100, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                               {NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec d[] = {{.kind = NN_LAYER_LINEAR, .out = 300},
+                               {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                               {.kind = NN_LAYER_LINEAR, .out = 100},
+                               {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                               {.kind = NN_LAYER_LINEAR, .out = 1}};
     nn_error err;
     nn_model *m = nn_model_create(784, d, 5, 64, &err);
     assert_non_null(m);
@@ -234,10 +254,13 @@ static void test_param_counts_classic_d_and_g(void **state)
     /* G: 100-256-512-1024-784, batchnorm after each hidden linear:
      * 1,486,352 linear parameters + 2*(256+512+1024) gamma/beta. */
     const nn_layer_spec g[] = {
-        {NN_LAYER_LINEAR, 256, 0},  {NN_LAYER_BATCHNORM, 0, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 512, 0},  {NN_LAYER_BATCHNORM, 0, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 1024, 0}, {NN_LAYER_BATCHNORM, 0, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 784, 0},  {NN_LAYER_TANH, 0, 0}};
+        {.kind = NN_LAYER_LINEAR, .out = 256}, {.kind = NN_LAYER_BATCHNORM},
+        {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 512}, {.kind = NN_LAYER_BATCHNORM},
+        {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 1024}, {.kind = NN_LAYER_BATCHNORM},
+        {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 784}, {.kind = NN_LAYER_TANH}};
     m = nn_model_create(100, g, 11, 64, &err);
     assert_non_null(m);
     assert_int_equal(nn_model_param_count(m), 1486352 + 3584);
@@ -256,8 +279,9 @@ static void test_param_counts_classic_d_and_g(void **state)
 static void test_forward_equals_layer_functions(void **state)
 {
     (void)state;
-    const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                                   {NN_LAYER_LINEAR, 2, 0}, {NN_LAYER_SIGMOID, 0, 0}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_LINEAR, .out = 3},
+                                   {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                   {.kind = NN_LAYER_LINEAR, .out = 2}, {.kind = NN_LAYER_SIGMOID}};
     nn_model *m = nn_model_create(4, specs, 4, 6, NULL);
     assert_non_null(m);
     nn_rng r;
@@ -332,10 +356,12 @@ static void test_gradcheck_every_layer_kind(void **state)
      * it would cancel that layer's bias, whose true gradient is then 0 and
      * whose check would compare float noise (~1e-9) with itself. */
     const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 5, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f}, {NN_LAYER_BATCHNORM, 0, 0},
-        {NN_LAYER_LINEAR, 4, 0}, {NN_LAYER_RELU, 0, 0},      {NN_LAYER_MBSTD, 0, 0},
-        {NN_LAYER_DROPOUT, 0, 0.0f}, {NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_TANH, 0, 0},
-        {NN_LAYER_LINEAR, 2, 0}, {NN_LAYER_SIGMOID, 0, 0}};
+        {.kind = NN_LAYER_LINEAR, .out = 5}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_BATCHNORM},
+        {.kind = NN_LAYER_LINEAR, .out = 4}, {.kind = NN_LAYER_RELU}, {.kind = NN_LAYER_MBSTD},
+        {.kind = NN_LAYER_DROPOUT, .arg = 0.0f}, {.kind = NN_LAYER_LINEAR, .out = 3},
+        {.kind = NN_LAYER_TANH},
+        {.kind = NN_LAYER_LINEAR, .out = 2}, {.kind = NN_LAYER_SIGMOID}};
     nn_model *m = nn_model_create(3, specs, 11, 6, NULL);
     assert_non_null(m);
     /* The first seed (a fixed search, the same on every run) whose weights
@@ -465,7 +491,7 @@ static void test_eval_mode_backward(void **state)
 static void test_batchnorm_running_stats_by_hand(void **state)
 {
     (void)state;
-    const nn_layer_spec specs[] = {{NN_LAYER_BATCHNORM, 0, 0.5f}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_BATCHNORM, .arg = 0.5f}};
     nn_model *m = nn_model_create(2, specs, 1, 4, NULL);
     assert_non_null(m);
     nn_rng r;
@@ -495,7 +521,7 @@ static void test_batchnorm_running_stats_by_hand(void **state)
     assert_close(y[1], (5.0 - 3.75) / sqrt(0.25 + 1e-5), 1e-5);
     assert_rel_close(m->layers[0].running_mean, rm2, 2, 0.0);
     /* momentum 0 means torch's 0.1. */
-    const nn_layer_spec dflt[] = {{NN_LAYER_BATCHNORM, 0, 0.0f}};
+    const nn_layer_spec dflt[] = {{.kind = NN_LAYER_BATCHNORM}};
     nn_model *d = nn_model_create(2, dflt, 1, 4, NULL);
     nn_model_init(d, &r, NN_INIT_TORCH);
     nn_model_forward(d, x, 4, 1);
@@ -507,7 +533,7 @@ static void test_batchnorm_running_stats_by_hand(void **state)
 static void test_dropout_train_and_eval(void **state)
 {
     (void)state;
-    const nn_layer_spec specs[] = {{NN_LAYER_DROPOUT, 0, 0.5f}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_DROPOUT, .arg = 0.5f}};
     nn_model *m = nn_model_create(1000, specs, 1, 2, NULL);
     nn_rng r;
     nn_rng_seed(&r, 8, 0);
@@ -744,14 +770,18 @@ static void test_checkpoint_other_architecture(void **state)
     (void)state;
     char path[512];
     path_in_tmp(path, sizeof path, "d300.ckpt");
-    const nn_layer_spec s300[] = {{NN_LAYER_LINEAR, 300, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                                  {NN_LAYER_LINEAR, 1, 0}};
-    const nn_layer_spec s512[] = {{NN_LAYER_LINEAR, 512, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                                  {NN_LAYER_LINEAR, 1, 0}};
-    const nn_layer_spec relu[] = {{NN_LAYER_LINEAR, 300, 0}, {NN_LAYER_RELU, 0, 0},
-                                  {NN_LAYER_LINEAR, 1, 0}};
-    const nn_layer_spec deeper[] = {{NN_LAYER_LINEAR, 300, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                                    {NN_LAYER_LINEAR, 1, 0}, {NN_LAYER_SIGMOID, 0, 0}};
+    const nn_layer_spec s300[] = {{.kind = NN_LAYER_LINEAR, .out = 300},
+                                  {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                  {.kind = NN_LAYER_LINEAR, .out = 1}};
+    const nn_layer_spec s512[] = {{.kind = NN_LAYER_LINEAR, .out = 512},
+                                  {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                  {.kind = NN_LAYER_LINEAR, .out = 1}};
+    const nn_layer_spec relu[] = {{.kind = NN_LAYER_LINEAR, .out = 300}, {.kind = NN_LAYER_RELU},
+                                  {.kind = NN_LAYER_LINEAR, .out = 1}};
+    const nn_layer_spec deeper[] = {{.kind = NN_LAYER_LINEAR, .out = 300},
+                                    {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                    {.kind = NN_LAYER_LINEAR, .out = 1},
+                                    {.kind = NN_LAYER_SIGMOID}};
     nn_model *a = nn_model_create(784, s300, 3, 4, NULL);
     nn_rng r;
     nn_rng_seed(&r, 1, 0);
@@ -801,9 +831,11 @@ static void test_checkpoint_save_failure(void **state)
 /* Builds, initialises and runs a model with dropout from one seed. */
 static void run_seeded(uint64_t seed, float *out)
 {
-    const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 16, 0}, {NN_LAYER_BATCHNORM, 0, 0},
-                                   {NN_LAYER_LEAKY_RELU, 0, 0.2f}, {NN_LAYER_DROPOUT, 0, 0.5f},
-                                   {NN_LAYER_LINEAR, 3, 0}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_LINEAR, .out = 16},
+                                   {.kind = NN_LAYER_BATCHNORM},
+                                   {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                   {.kind = NN_LAYER_DROPOUT, .arg = 0.5f},
+                                   {.kind = NN_LAYER_LINEAR, .out = 3}};
     nn_model *m = nn_model_create(4, specs, 5, 8, NULL);
     nn_rng r;
     nn_rng_seed(&r, seed, 0);
