@@ -128,6 +128,26 @@ static void test_linear_critic_by_hand(void **state)
     free_critic(m, &gp);
 }
 
+/* A reshape is the identity: the same critic after one, the same penalty
+ * and the same weight gradient as in test_linear_critic_by_hand. */
+static void test_reshape_critic_by_hand(void **state)
+{
+    (void)state;
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_RESHAPE, .c = 2, .h = 1, .w = 1},
+                                   {.kind = NN_LAYER_LINEAR, .out = 1}};
+    nn_gradpen gp;
+    nn_model *m = zero_critic(specs, 2, 2, 4, &gp);
+    m->layers[1].w[0] = 3.0f;
+    m->layers[1].w[1] = 4.0f;
+    const float x[6] = {1, 2, -3, 0.5f, 0, 0};
+    float norm;
+    assert_close(nn_gradpen_add(&gp, m, x, 3, 2.0f, &norm), 32.0, 1e-5);
+    assert_close(norm, 5.0, 1e-6);
+    assert_close(m->layers[1].dw[0], 9.6, 1e-5);
+    assert_close(m->layers[1].dw[1], 12.8, 1e-5);
+    free_critic(m, &gp);
+}
+
 static void test_relu_critic_by_hand(void **state)
 {
     (void)state;
@@ -292,6 +312,21 @@ static void test_refuses_what_it_cannot_differentiate(void **state)
     const nn_layer_spec mbstd_d[] = {{.kind = NN_LAYER_LINEAR, .out = 3}, {.kind = NN_LAYER_MBSTD},
                                      {.kind = NN_LAYER_LINEAR, .out = 1}};
     expect_refused(mbstd_d, 3, "layer 1 is mbstd");
+    /* Convolutions are linear, but the penalty's second pass only knows the
+     * linear layer's product: they are refused by name, after a reshape,
+     * which is accepted. */
+    const nn_layer_spec conv_d[] = {{.kind = NN_LAYER_RESHAPE, .c = 1, .h = 1, .w = 2},
+                                    {.kind = NN_LAYER_CONV2D, .out = 2, .kernel = 1, .stride = 1},
+                                    {.kind = NN_LAYER_LINEAR, .out = 1}};
+    expect_refused(conv_d, 3, "layer 1 is conv2d");
+    const nn_layer_spec convt_d[] = {{.kind = NN_LAYER_RESHAPE, .c = 2, .h = 1, .w = 1},
+                                     {.kind = NN_LAYER_CONVT2D, .out = 1, .kernel = 2, .stride = 1},
+                                     {.kind = NN_LAYER_LINEAR, .out = 1}};
+    expect_refused(convt_d, 3, "layer 1 is conv_transpose2d");
+    const nn_layer_spec bn2_d[] = {{.kind = NN_LAYER_RESHAPE, .c = 2, .h = 1, .w = 1},
+                                   {.kind = NN_LAYER_BATCHNORM2D},
+                                   {.kind = NN_LAYER_LINEAR, .out = 1}};
+    expect_refused(bn2_d, 3, "layer 1 is batchnorm2d");
     /* A critic gives one score per row. */
     const nn_layer_spec two_out[] = {{.kind = NN_LAYER_LINEAR, .out = 2}};
     expect_refused(two_out, 1, "1 output");
@@ -305,6 +340,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vs_torch),
         cmocka_unit_test(test_linear_critic_by_hand),
+        cmocka_unit_test(test_reshape_critic_by_hand),
         cmocka_unit_test(test_relu_critic_by_hand),
         cmocka_unit_test(test_gradcheck_weights),
         cmocka_unit_test(test_zero_gradient_is_finite),
