@@ -7,6 +7,7 @@
 #   make watch        the table again each time you save an exercise
 #   make hint EX=3    the hint for exercise 3
 #   make bench        speed and memory of the GAN training step
+#   make bench-conv   the DCGAN's convolutions, forward and backward
 # Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons,
 # V=1 to see every compiler command.
 
@@ -444,17 +445,27 @@ $(BENCH_DIR)/mlp_gan: bench/mlp_gan.c $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) $< $(LINK_solutions) $(LDLIBS) -o $@
 
+# `make bench-conv`: the DCGAN's four convolutions, forward and backward, fast
+# and plain, at 1 and 2 threads (bench/conv_shapes.c).
+$(BENCH_DIR)/conv_shapes: bench/conv_shapes.c $(LIB) $(HOLES_solutions)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) $< $(LINK_solutions) $(LDLIBS) -o $@
+
 $(BENCH_DIR)/runstat: bench/runstat.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-.PHONY: run-bench
+.PHONY: run-bench bench-conv
 ifeq ($(SANITIZE),1)
-bench bench-compare:
+bench bench-compare bench-conv:
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=build/default $@
 else
 bench: $(BENCH_BIN)
 	@$(MAKE) --no-print-directory run-bench
+
+bench-conv: $(BENCH_DIR)/conv_shapes
+	@for t in 1 2; do $(BENCH_DIR)/conv_shapes --threads $$t || exit 1; done
+	@$(BENCH_DIR)/conv_shapes --threads 1 --kernel reference --reps 1 --rounds 1 --warmup 0
 
 bench-compare: $(BENCH_BIN)
 	@[ -f ../shared/reference/torch_ref.py ] && tools/deps.sh python3-torch; true

@@ -360,7 +360,8 @@ static int slice_parts(const geom *g, int batch, size_t scratch_len, long long m
     int parts = nn_get_threads();
     if (macs < CONV_SPLIT_MIN_MACS) parts = 1;
     if (parts > batch) parts = batch;
-    while (parts > 1 && images_fit(g, scratch_len / (size_t)parts / ALIGN_FLOATS * ALIGN_FLOATS) < 1)
+    while (parts > 1 &&
+           images_fit(g, scratch_len / (size_t)parts / ALIGN_FLOATS * ALIGN_FLOATS) < 1)
         parts--;
     return parts;
 }
@@ -397,10 +398,86 @@ static void layout_range(void *ctx, size_t lo, size_t hi)
         gather_small(j->tmp, j->small0, j->gc, j->g, r0 > K ? r0 - K : 0, r1 - K);
 }
 
+/* A weight gradient this small (a convolution from or to one channel) is
+ * cheaper summed by each thread over its own slice of images, into its own
+ * copy at the end of its scratch share, than laid out group by group: the
+ * hand-overs would cost more than the product. */
+#define SMALL_DW 16384
+
+typedef struct {
+    const geom *g;
+    int batch;
+    float *scratch;
+    size_t share;       /* scratch floats per slice, its partial dWm last */
+    const float *small, *big;
+} dw_slice_job;
+
+static size_t partial_floats(const geom *g)
+{
+    return round16((size_t)g->Cs * (size_t)g->K);
+}
+
+static void dw_slice_part(void *ctx, int part, int parts)
+{
+    const dw_slice_job *j = ctx;
+    const geom *g = j->g;
+    float *cols = j->scratch + (size_t)part * j->share;
+    float *dwp = cols + j->share - partial_floats(g);
+    memset(dwp, 0, (size_t)g->Cs * (size_t)g->K * sizeof *dwp);
+    int n0, count;
+    slice_bounds(j->batch, part, parts, &n0, &count);
+    if (count <= 0) return;
+    const int fit = images_fit(g, j->share - partial_floats(g));
+    assert(fit >= 1);
+    const int ng = (count + fit - 1) / fit;
+    for (int t = 0; t < ng; t++) {
+        int a, b;
+        group_bounds(n0, count, t, ng, &a, &b);
+        const int gc = b - a;
+        const size_t P = (size_t)gc * g->ohw;
+        const float *sm = j->small + (size_t)a * g->small;
+        im2col_rows(cols, j->big + (size_t)a * g->big, gc, g, 0, g->K);
+        if (gc > 1) {
+            float *tmp = cols + round16((size_t)g->K * P);
+            gather_small(tmp, sm, gc, g, 0, g->Cs);
+            sm = tmp;
+        }
+        nn_fast_matmul_serial(dwp, sm, cols, g->Cs, g->K, (int)P, 0, 1, 1);
+    }
+}
+
+/* The threads for dw_slice_part, or 1 when the group-by-group way is used. */
+static int dw_slice_parts(const geom *g, int batch, size_t scratch_len)
+{
+    if ((size_t)g->Cs * (size_t)g->K > SMALL_DW) return 1;
+    int parts = nn_get_threads();
+    if ((long long)batch * g->Cs * g->K * (long long)g->ohw < CONV_SPLIT_MIN_MACS) parts = 1;
+    if (parts > batch) parts = batch;
+    while (parts > 1) {
+        size_t share = scratch_len / (size_t)parts / ALIGN_FLOATS * ALIGN_FLOATS;
+        if (share > partial_floats(g) && images_fit(g, share - partial_floats(g)) >= 1) break;
+        parts--;
+    }
+    return parts;
+}
+
 /* dWm (Cs, K) += small . cols(big)^T over the whole batch. */
 static void weight_grad(float *dwm, const float *small, const float *big, const geom *g,
                         int batch, float *scratch, size_t scratch_len)
 {
+    const int sparts = dw_slice_parts(g, batch, scratch_len);
+    if (sparts > 1) {
+        dw_slice_job j = {g, batch, scratch,
+                          scratch_len / (size_t)sparts / ALIGN_FLOATS * ALIGN_FLOATS, small, big};
+        nn_pool_run(dw_slice_part, &j, sparts);
+        /* The slices' sums added in slice order: the same bits on every run. */
+        const size_t n = (size_t)g->Cs * (size_t)g->K;
+        for (int p = 0; p < sparts; p++) {
+            const float *dwp = scratch + (size_t)(p + 1) * j.share - partial_floats(g);
+            for (size_t e = 0; e < n; e++) dwm[e] += dwp[e];
+        }
+        return;
+    }
     const int fit = images_fit(g, scratch_len);
     assert(fit >= 1);
     const int ng = (batch + fit - 1) / fit;
@@ -436,7 +513,8 @@ static void lanes_add(double *part, const float *x, size_t n)
 
 static double lanes_total(const double *part)
 {
-    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+    return ((part[0] + part[1]) + (part[2] + part[3])) +
+           ((part[4] + part[5]) + (part[6] + part[7]));
 }
 
 typedef struct {
@@ -765,7 +843,8 @@ static void bn2_train_range(void *ctx, size_t lo, size_t hi)
         j->mean[c] = (float)mu;
         j->invstd[c] = is;
         if (j->running_mean)
-            j->running_mean[c] = (1.0f - j->momentum) * j->running_mean[c] + j->momentum * (float)mu;
+            j->running_mean[c] =
+                (1.0f - j->momentum) * j->running_mean[c] + j->momentum * (float)mu;
         if (j->running_var)
             j->running_var[c] =
                 (1.0f - j->momentum) * j->running_var[c] + j->momentum * (float)(var * unbias);

@@ -1,7 +1,8 @@
 /* Exercise 14: nn_conv2d_forward_reference, a convolution's forward pass in
  * plain loops. x (batch, c_in, in_h, in_w), w (c_out, c_in, k, k) as in
  * PyTorch, y (batch, c_out, oh, ow), oh = (in_h + 2 pad - k) / stride + 1:
- *   y[n][o][i][j] = b[o] + sum_c sum_p sum_q x[n][c][i*stride + p - pad][j*stride + q - pad] w[o][c][p][q]
+ *   y[n][o][i][j] = b[o] + sum_c sum_p sum_q
+ *                   x[n][c][i*stride + p - pad][j*stride + q - pad] w[o][c][p][q]
  * with x = 0 outside the image. Hand-worked, without a bias, against
  * torch.nn.functional.conv2d, and at awkward sizes; y always starts as
  * garbage (7): the layer must overwrite it. The usual slips (padding or
@@ -53,10 +54,12 @@ static void slip_conv(float *y, const float *x, const float *w, const float *b, 
                                 if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w) continue;
                                 int pp = slip & SLIP_FLIPPED ? s->k - 1 - p : p;
                                 int qq = slip & SLIP_FLIPPED ? s->k - 1 - q : q;
-                                size_t wi = slip & SLIP_W_SWAPPED
-                                                ? (((size_t)c * s->c_out + o) * s->k + pp) * s->k + qq
-                                                : (((size_t)o * s->c_in + c) * s->k + pp) * s->k + qq;
-                                acc += (double)x[((n * s->c_in + c) * s->h + iy) * s->w + ix] * w[wi];
+                                size_t oc = slip & SLIP_W_SWAPPED
+                                                ? (size_t)c * s->c_out + o
+                                                : (size_t)o * s->c_in + c;
+                                size_t wi = (oc * s->k + pp) * s->k + qq;
+                                acc += (double)x[((n * s->c_in + c) * s->h + iy) * s->w + ix] *
+                                       w[wi];
                             }
                     y[((n * s->c_out + o) * oh + i) * ow + j] = (float)acc;
                 }

@@ -780,7 +780,7 @@ static void test_torch_batchnorm2d(void **state)
  * 1x1 kernels, padding, a kernel as large as the padded image, padding
  * wider than the kernel (taps that only ever read padding), one and three
  * input channels, batches that do not split evenly, and sizes large enough
- * to be cut between two threads. */
+ * to be cut between two threads, both ways the weight gradient is summed. */
 static const cshape AWKWARD[] = {
     {0, 3, 3, 7, 5, 4, 3, 2, 1},   {0, 2, 1, 6, 6, 3, 2, 3, 0},   {0, 4, 3, 5, 5, 2, 1, 1, 0},
     {0, 2, 2, 4, 6, 3, 1, 2, 0},   {0, 5, 1, 9, 9, 4, 5, 2, 2},   {0, 13, 3, 8, 8, 5, 4, 2, 1},
@@ -789,6 +789,8 @@ static const cshape AWKWARD[] = {
     {1, 3, 3, 3, 2, 2, 4, 2, 1},   {1, 2, 1, 5, 3, 3, 3, 1, 0},   {1, 4, 2, 4, 4, 3, 1, 1, 0},
     {1, 2, 3, 3, 3, 2, 2, 3, 0},   {1, 13, 4, 7, 7, 3, 4, 2, 1},  {1, 2, 2, 3, 3, 2, 5, 2, 3},
     {1, 1, 3, 1, 1, 2, 4, 1, 0},   {1, 9, 32, 7, 7, 16, 4, 2, 1}, {1, 5, 8, 14, 14, 1, 4, 2, 1},
+    /* Weight gradients too large for per-thread copies: summed group by group. */
+    {0, 5, 64, 8, 8, 32, 4, 2, 1}, {1, 5, 32, 4, 4, 64, 4, 2, 1},
 };
 
 static void compare_fast_plain(const cshape *s, uint32_t seed)
