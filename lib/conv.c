@@ -20,6 +20,12 @@
  * over every image, so it goes the other way: a few images at a time, their
  * patches laid out by all threads, then one nn_matmul that cuts dWm between
  * them; every element of dWm is summed in the same order at any thread count.
+ * A small dWm (a layer from or to one channel) is summed by each thread over
+ * its slice into its own copy instead, the copies added in slice order.
+ * bench/README.md has the measurements behind each choice.
+ *
+ * The plain loops (the reference kernel) follow the definitions in conv.h
+ * term by term; the long sums (dw, db) are taken in double.
  */
 #include "conv.h"
 
