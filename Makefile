@@ -7,6 +7,7 @@
 #   make watch        the table again each time you save an exercise
 #   make hint EX=3    the hint for exercise 3
 #   make bench        speed and memory of the GAN training step
+#   make bench-conv   the DCGAN's convolutions, forward and backward
 # Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons,
 # V=1 to see every compiler command.
 
@@ -427,8 +428,8 @@ FUZZ_RUN     := -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048
 FUZZ_IDX     := $(FUZZ_DIR)/fuzz_idx
 FUZZ_CKPT    := $(FUZZ_DIR)/fuzz_checkpoint
 # What nn_model_load needs: the model and everything its layers call.
-FUZZ_CKPT_SRC := lib/checkpoint.c lib/model.c lib/layers.c lib/init.c lib/rng.c lib/optim.c \
-                 lib/ops.c lib/ops_fast.c lib/ops_pool.c lib/common.c
+# The checkpoint reader fills a model: the library and its holes' answers.
+FUZZ_CKPT_SRC := $(LIB_SRC) $(EX_NAMES:%=solutions/%.c)
 
 $(FUZZ_IDX): tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c lib/data.h lib/common.h
 	@mkdir -p $(FUZZ_DIR)
@@ -438,12 +439,12 @@ $(FUZZ_IDX): tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c lib/data.h lib/common.
 $(FUZZ_CKPT): tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) \
-	  -lz -lm -lpthread -o $@
+	  $(LDLIBS) -o $@
 
 $(FUZZ_DIR)/write_checkpoint_seeds: tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) -fsanitize=address,undefined -DFUZZ_CHECKPOINT_WRITE_SEEDS \
-	  tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) -lz -lm -lpthread -o $@
+	  tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(LDLIBS) -o $@
 
 .PHONY: fuzz-idx fuzz-checkpoint fuzz-seeds
 fuzz: fuzz-idx fuzz-checkpoint
@@ -473,17 +474,27 @@ $(BENCH_DIR)/mlp_gan: bench/mlp_gan.c $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) $< $(LINK_solutions) $(LDLIBS) -o $@
 
+# `make bench-conv`: the DCGAN's four convolutions, forward and backward, fast
+# and plain, at 1 and 2 threads (bench/conv_shapes.c).
+$(BENCH_DIR)/conv_shapes: bench/conv_shapes.c $(LIB) $(HOLES_solutions)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) $< $(LINK_solutions) $(LDLIBS) -o $@
+
 $(BENCH_DIR)/runstat: bench/runstat.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-.PHONY: run-bench
+.PHONY: run-bench bench-conv
 ifeq ($(SANITIZE),1)
-bench bench-compare:
+bench bench-compare bench-conv:
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=build/default $@
 else
 bench: $(BENCH_BIN)
 	@$(MAKE) --no-print-directory run-bench
+
+bench-conv: $(BENCH_DIR)/conv_shapes
+	@for t in 1 2; do $(BENCH_DIR)/conv_shapes --threads $$t || exit 1; done
+	@$(BENCH_DIR)/conv_shapes --threads 1 --kernel reference --reps 1 --rounds 1 --warmup 0
 
 bench-compare: $(BENCH_BIN)
 	@[ -f ../shared/reference/torch_ref.py ] && tools/deps.sh python3-torch; true

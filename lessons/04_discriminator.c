@@ -202,10 +202,10 @@ int main(int argc, char **argv)
     nn_layer_spec specs[2 * 20 + 1];
     int n_specs = 0;
     for (int i = 0; i < depth; i++) {
-        specs[n_specs++] = (nn_layer_spec){NN_LAYER_LINEAR, 256, 0.0f};
-        specs[n_specs++] = (nn_layer_spec){NN_LAYER_LEAKY_RELU, 0, arch.d_slope};
+        specs[n_specs++] = (nn_layer_spec){.kind = NN_LAYER_LINEAR, .out = 256};
+        specs[n_specs++] = (nn_layer_spec){.kind = NN_LAYER_LEAKY_RELU, .arg = arch.d_slope};
     }
-    specs[n_specs++] = (nn_layer_spec){NN_LAYER_LINEAR, 1, 0.0f};
+    specs[n_specs++] = (nn_layer_spec){.kind = NN_LAYER_LINEAR, .out = 1};
     nn_model *net[N_INITS];
     for (int k = 0; k < N_INITS; k++) {
         net[k] = nn_model_create(arch.data_dim, specs, n_specs, batch, &err);

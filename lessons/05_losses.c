@@ -38,9 +38,9 @@ static double normal_pdf(double x, double mu, double sigma)
 static nn_model *small_d(lesson *L, nn_rng *r)
 {
     static const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 32, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 32, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 1, 0.0f},
+        {.kind = NN_LAYER_LINEAR, .out = 32}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 32}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 1},
     };
     nn_error err = {NN_OK, ""};
     /* Twice HALF rows: real and fake go through D as one batch. */

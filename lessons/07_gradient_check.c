@@ -267,10 +267,10 @@ int main(int argc, char **argv)
     lesson_code(L, "layers");
     /* STEP: layers */
     const nn_layer_spec kinds[] = {
-        {NN_LAYER_LINEAR, 4, 0.0f},    {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_RELU, 0, 0.0f},      {NN_LAYER_SIGMOID, 0, 0.0f},
-        {NN_LAYER_TANH, 0, 0.0f},      {NN_LAYER_BATCHNORM, 0, 0.0f},
-        {NN_LAYER_DROPOUT, 0, 0.3f},   {NN_LAYER_MBSTD, 0, 0.0f},
+        {.kind = NN_LAYER_LINEAR, .out = 4}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_RELU}, {.kind = NN_LAYER_SIGMOID},
+        {.kind = NN_LAYER_TANH}, {.kind = NN_LAYER_BATCHNORM},
+        {.kind = NN_LAYER_DROPOUT, .arg = 0.3f}, {.kind = NN_LAYER_MBSTD},
     };
     const int n_kinds = (int)(sizeof kinds / sizeof kinds[0]), batch = 6, in = 5;
     float x[6 * 5];

@@ -7,7 +7,8 @@
  *   uint32   byte_order         0x01020304
  *   uint64   file_bytes         the size of the whole file, checksum included
  *   uint32   n_layers
- *   per layer: uint32 kind, int32 in, int32 out, float32 arg
+ *   per layer: uint32 kind, int32 in, int32 out, float32 arg,
+ *              int32 kernel, stride, pad, c, h, w (the image layers' fields)
  *   uint64   n_params, n_buffers
  *   float32  params[n_params], buffers[n_buffers], adam_m[n_params], adam_v[n_params]
  *   int64    adam_t
@@ -25,8 +26,9 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-/* Version 1 had neither file_bytes nor the checksum. */
-#define NN_CKPT_VERSION 2u
+/* Version 1 had neither file_bytes nor the checksum; version 2 had them but
+ * not the image layers' six fields in each layer record. */
+#define NN_CKPT_VERSION 3u
 #define NN_CKPT_BOM 0x01020304u
 static const char MAGIC[8] = {'G', 'A', 'N', 'S', 'T', 'E', 'P', 'S'};
 
@@ -34,7 +36,7 @@ static const char MAGIC[8] = {'G', 'A', 'N', 'S', 'T', 'E', 'P', 'S'};
  * byte order. The version sits at the same offset in every version. */
 #define PREFIX_BYTES (8u + 4u + 4u)
 #define HEADER_BYTES (PREFIX_BYTES + 8u + 4u)
-#define LAYER_BYTES 16u
+#define LAYER_BYTES 40u
 #define COUNTS_BYTES 16u
 #define CRC_BYTES 4u
 
@@ -119,9 +121,12 @@ nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err)
         const nn_layer *l = &m->layers[i];
         uint32_t kind = (uint32_t)l->spec.kind;
         int32_t shape[2] = {l->in, l->out};
+        int32_t image[6] = {l->spec.kernel, l->spec.stride, l->spec.pad,
+                            l->spec.c, l->spec.h, l->spec.w};
         put(&w, &kind, 4);
         put(&w, shape, 8);
         put(&w, &l->spec.arg, 4);
+        put(&w, image, sizeof image);
     }
     uint64_t counts[2] = {m->n_params, m->n_buffers};
     int64_t t = m->adam_t;
@@ -268,6 +273,7 @@ static nn_status validate(const nn_model *m, const char *path, const unsigned ch
     /* Layer records are compared one by one; the widths of both models are
      * described afterwards in the form users give them (784-300-1). */
     int file_in = 0, mismatch = (int)n_layers != m->n_layers, bad_layer = -1;
+    int32_t bad_image[6] = {0};
     uint32_t *kinds = nn_alloc(n_layers + 1u, sizeof *kinds);
     int *outs = nn_alloc(n_layers + 1u, sizeof *outs);
     uint32_t *mkinds = nn_alloc((size_t)m->n_layers, sizeof *mkinds);
@@ -278,15 +284,20 @@ static nn_status validate(const nn_model *m, const char *path, const unsigned ch
                        (unsigned)n_layers);
     }
     for (uint32_t i = 0; i < n_layers; i++, p += LAYER_BYTES) {
-        int32_t shape[2];
+        int32_t shape[2], image[6];
         memcpy(&kinds[i], p, 4);
         memcpy(shape, p + 4, 8);
+        memcpy(image, p + 16, sizeof image);
         outs[i] = shape[1];
         if (i == 0) file_in = shape[0];
-        if (!mismatch && (kinds[i] != (uint32_t)m->layers[i].spec.kind ||
-                          shape[0] != m->layers[i].in || shape[1] != m->layers[i].out)) {
+        if (mismatch) continue;
+        const nn_layer_spec *ms = &m->layers[i].spec;
+        const int32_t mimage[6] = {ms->kernel, ms->stride, ms->pad, ms->c, ms->h, ms->w};
+        if (kinds[i] != (uint32_t)ms->kind || shape[0] != m->layers[i].in ||
+            shape[1] != m->layers[i].out || memcmp(image, mimage, sizeof image) != 0) {
             mismatch = 1;
             bad_layer = (int)i;
+            memcpy(bad_image, image, sizeof image);
         }
     }
     nn_status st = NN_OK;
@@ -298,10 +309,23 @@ static nn_status validate(const nn_model *m, const char *path, const unsigned ch
         }
         describe_widths(was, sizeof was, file_in, (int)n_layers, outs, kinds);
         describe_widths(is, sizeof is, m->in, m->n_layers, mouts, mkinds);
+        const nn_layer *bl = bad_layer >= 0 ? &m->layers[bad_layer] : NULL;
         if (strcmp(was, is) != 0)
             st = nn_fail(err, NN_ERR_SHAPE, "checkpoint %s was saved from a model with %s "
                          "layers; this model is %s: use the same --arch as when it was saved",
                          path, was, is);
+        else if (bl && kinds[bad_layer] == (uint32_t)bl->spec.kind)
+            /* Same kind, other sizes: a convolution's channels, kernel,
+             * stride or padding, or a reshape's image. */
+            st = nn_fail(err, NN_ERR_SHAPE, "checkpoint %s has a %s layer at position %d of "
+                         "%d -> %d features (kernel %d, stride %d, pad %d, image %dx%dx%d) where "
+                         "this model's is %d -> %d (kernel %d, stride %d, pad %d, image "
+                         "%dx%dx%d): use the same --arch as when it was saved", path,
+                         nn_layer_kind_name(bl->spec.kind), bad_layer,
+                         bad_layer == 0 ? file_in : outs[bad_layer - 1], outs[bad_layer],
+                         bad_image[0], bad_image[1], bad_image[2], bad_image[3], bad_image[4],
+                         bad_image[5], bl->in, bl->out, bl->spec.kernel, bl->spec.stride,
+                         bl->spec.pad, bl->spec.c, bl->spec.h, bl->spec.w);
         else if (bad_layer >= 0)
             st = nn_fail(err, NN_ERR_SHAPE, "checkpoint %s has a %s layer at position %d where "
                          "this model has %s (widths %s in both): use the same --arch as when "

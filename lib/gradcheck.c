@@ -147,13 +147,14 @@ double nn_gradcheck_model(nn_model *m, float *x, int batch, nn_rng *rng, float h
     for (int i = 0; i < m->n_layers; i++) {
         nn_layer *l = &m->layers[i];
         if (!l->w) continue;
-        /* Linear: w (out, in), b (out); batchnorm: gamma (out), beta (out). */
-        size_t nw = l->spec.kind == NN_LAYER_LINEAR ? (size_t)l->out * (size_t)l->in
-                                                    : (size_t)l->out;
+        /* Weights (or gamma) first, then the biases (or beta) right after
+         * them in the block, to the end of the layer's parameters. */
+        size_t np = nn_layer_param_count(l);
+        size_t nw = l->b ? (size_t)(l->b - l->w) : np;
         vars[nv++] = (nn_gradcheck_var){i < N_NAMED ? W_NAMES[i] : "w", l->w, l->dw, nw};
         if (l->b)
             vars[nv++] = (nn_gradcheck_var){i < N_NAMED ? B_NAMES[i] : "b", l->b, l->db,
-                                            (size_t)l->out};
+                                            np - nw};
     }
     double rel = nn_gradcheck(model_loss, model_grad, &c, vars, nv, h, max_per_var, rep);
 

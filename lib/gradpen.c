@@ -7,11 +7,15 @@
 #include <string.h>
 
 #include "layers.h"
+#include "ops.h"
 
-/* The layers whose slopes are constant between kinks. */
+/* The layers whose slopes are constant between kinks (a reshape is the
+ * identity). Convolutions are linear too, but this penalty's second pass
+ * only knows the linear layer's product. */
 static int piecewise_linear(nn_layer_kind k)
 {
-    return k == NN_LAYER_LINEAR || k == NN_LAYER_RELU || k == NN_LAYER_LEAKY_RELU;
+    return k == NN_LAYER_LINEAR || k == NN_LAYER_RELU || k == NN_LAYER_LEAKY_RELU ||
+           k == NN_LAYER_RESHAPE;
 }
 
 nn_status nn_gradpen_init(nn_gradpen *gp, const nn_model *m, nn_error *err)
@@ -21,7 +25,8 @@ nn_status nn_gradpen_init(nn_gradpen *gp, const nn_model *m, nn_error *err)
         if (!piecewise_linear(m->layers[i].spec.kind))
             return nn_fail(err, NN_ERR_ARG,
                            "gradient penalty: layer %d is %s; only linear, relu and "
-                           "leaky_relu layers have a gradient that is a product of matrices",
+                           "leaky_relu layers (and reshapes) have a gradient that is a product "
+                           "of matrices",
                            i, nn_layer_kind_name(m->layers[i].spec.kind));
     if (m->n_layers < 1 || m->layers[m->n_layers - 1].spec.kind != NN_LAYER_LINEAR ||
         m->out != 1)
@@ -69,7 +74,9 @@ static void through_slopes(const nn_layer *l, float *dx, const float *dy, const 
                            size_t count)
 {
     memset(dx, 0, count * sizeof *dx);
-    if (l->spec.kind == NN_LAYER_RELU)
+    if (l->spec.kind == NN_LAYER_RESHAPE)
+        nn_axpy(dx, 1.0f, dy, count); /* the identity */
+    else if (l->spec.kind == NN_LAYER_RELU)
         nn_relu_backward(dx, dy, x, count);
     else
         nn_leaky_relu_backward(dx, dy, x, l->spec.arg, count);

@@ -56,6 +56,43 @@ void nn_init_torch_linear(nn_rng *r, float *w, float *b, int fan_in, int fan_out
     if (b) nn_rng_fill_uniform(r, b, (size_t)fan_out, -a, a);
 }
 
+/* The formulas above with the element count given apart from the fans: a
+ * convolution's weight has fan_in * fan_out / (k k) elements, not
+ * fan_in * fan_out. */
+void nn_init_conv(nn_rng *r, float *w, size_t n_w, float *b, int n_b, int fan_in, int fan_out,
+                  nn_init_kind kind, float slope)
+{
+    const float fi = (float)fan_in, fo = (float)fan_out;
+    for (int i = 0; i < n_b; i++) b[i] = 0.0f;
+    switch (kind) {
+    case NN_INIT_NORMAL_002:
+        nn_rng_fill_normal(r, w, n_w, 0.0f, 0.02f);
+        break;
+    case NN_INIT_TORCH: {
+        const float a = 1.0f / sqrtf(fi);
+        nn_rng_fill_uniform(r, w, n_w, -a, a);
+        nn_rng_fill_uniform(r, b, (size_t)n_b, -a, a);
+        break;
+    }
+    case NN_INIT_XAVIER_UNIFORM: {
+        const float a = sqrtf(6.0f / (fi + fo));
+        nn_rng_fill_uniform(r, w, n_w, -a, a);
+        break;
+    }
+    case NN_INIT_XAVIER_NORMAL:
+        nn_rng_fill_normal(r, w, n_w, 0.0f, sqrtf(2.0f / (fi + fo)));
+        break;
+    case NN_INIT_HE_NORMAL:
+        nn_rng_fill_normal(r, w, n_w, 0.0f, leaky_gain(slope) / sqrtf(fi));
+        break;
+    case NN_INIT_HE_UNIFORM: {
+        const float a = leaky_gain(slope) * sqrtf(3.0f / fi);
+        nn_rng_fill_uniform(r, w, n_w, -a, a);
+        break;
+    }
+    }
+}
+
 const char *nn_init_name(nn_init_kind k)
 {
     switch (k) {

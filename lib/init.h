@@ -41,4 +41,16 @@ const char *nn_init_name(nn_init_kind k);   /* "torch", "normal", "xavier", ... 
 void nn_init_linear(nn_rng *r, float *w, float *b, int in, int out, nn_init_kind kind,
                     float slope);
 
+/* One convolution's weights w (n_w floats) and biases b (n_b) by kind, with
+ * torch's fans for a weight of shape (d0, d1, k, k): fan_in = d1 k k,
+ * fan_out = d0 k k. So for torch.nn.Conv2d, w (c_out, c_in, k, k), fan_in is
+ * c_in k k; for torch.nn.ConvTranspose2d, w (c_in, c_out, k, k), torch takes
+ * c_out k k (its rule reads dimension 1 whatever the layer), and so does
+ * this. The formulas are nn_init_linear's: NN_INIT_TORCH draws w and b from
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform_ with a = sqrt(5), as
+ * torch's convolutions start), the other kinds set b to 0. nn_model_init
+ * calls it for every convolution, in order. */
+void nn_init_conv(nn_rng *r, float *w, size_t n_w, float *b, int n_b, int fan_in, int fan_out,
+                  nn_init_kind kind, float slope);
+
 #endif

@@ -3,18 +3,22 @@
  *
  * Memory, allocated once in nn_model_create:
  *   params / grads / adam_m / adam_v   n_params floats each, same layout:
- *       per layer, linear w (out, in) then b (out); batchnorm gamma then beta
+ *       per layer, linear or convolution w then b; batchnorm gamma then beta
  *   buffers                            batchnorm running_mean then running_var
- *   workspace                          per layer y, cache, mean, invstd
+ *   workspace                          per layer y, cache, mean, invstd; then
+ *                                      the convolutions' shared scratch
  *   grad_a, grad_b                     (max_batch, widest) each, ping-pong
  */
 #include "model.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
+#include "conv.h"
 #include "layers.h"
+#include "ops.h"
 #include "ops_fast.h"
 
 /* torch.nn.BatchNorm1d's defaults: momentum 0.1 (arg 0 selects it), eps 1e-5. */
@@ -42,18 +46,40 @@ const char *nn_layer_kind_name(nn_layer_kind kind)
     case NN_LAYER_BATCHNORM:  return "batchnorm";
     case NN_LAYER_DROPOUT:    return "dropout";
     case NN_LAYER_MBSTD:      return "mbstd";
+    case NN_LAYER_RESHAPE:    return "reshape";
+    case NN_LAYER_CONV2D:     return "conv2d";
+    case NN_LAYER_CONVT2D:    return "conv_transpose2d";
+    case NN_LAYER_BATCHNORM2D: return "batchnorm2d";
     }
     return "unknown";
 }
 
+/* Features a batchnorm normalises one by one: each feature of a row, or
+ * each channel of an image. */
+static int bn_channels(const nn_layer *l)
+{
+    return l->spec.kind == NN_LAYER_BATCHNORM2D ? l->in_c : l->out;
+}
+
+/* A convolution's weight count: out_c in_c k k, whichever way round. */
+static size_t conv_weights(const nn_layer *l)
+{
+    const size_t k = (size_t)l->spec.kernel;
+    return (size_t)l->out_c * (size_t)l->in_c * k * k;
+}
+
 size_t nn_layer_param_count(const nn_layer *l)
 {
-    /* linear: w (out, in) + b (out); batchnorm: gamma (out) + beta (out);
-     * activations, dropout and mbstd learn nothing. */
+    /* linear: w (out, in) + b (out); convolutions: w (out_c in_c k k) +
+     * b (out_c); batchnorms: gamma + beta per feature or channel;
+     * activations, dropout, mbstd and reshape learn nothing. */
     switch (l->spec.kind) {
-    case NN_LAYER_LINEAR:    return (size_t)l->out * (size_t)l->in + (size_t)l->out;
-    case NN_LAYER_BATCHNORM: return 2u * (size_t)l->out;
-    default:                 return 0;
+    case NN_LAYER_LINEAR:      return (size_t)l->out * (size_t)l->in + (size_t)l->out;
+    case NN_LAYER_CONV2D:
+    case NN_LAYER_CONVT2D:     return conv_weights(l) + (size_t)l->out_c;
+    case NN_LAYER_BATCHNORM:
+    case NN_LAYER_BATCHNORM2D: return 2u * (size_t)bn_channels(l);
+    default:                   return 0;
     }
 }
 
@@ -61,7 +87,8 @@ size_t nn_layer_param_count(const nn_layer *l)
  * trained, so it lives outside the params block the optimizer walks. */
 static size_t layer_buffer_count(const nn_layer *l)
 {
-    return l->spec.kind == NN_LAYER_BATCHNORM ? 2u * (size_t)l->out : 0;
+    nn_layer_kind k = l->spec.kind;
+    return k == NN_LAYER_BATCHNORM || k == NN_LAYER_BATCHNORM2D ? 2u * (size_t)bn_channels(l) : 0;
 }
 
 /* Floats of workspace one layer needs for max_batch rows: every layer keeps
@@ -69,23 +96,132 @@ static size_t layer_buffer_count(const nn_layer *l)
  * also keeps xhat and the batch statistics, dropout its mask. */
 static size_t layer_workspace(const nn_layer *l, int max_batch)
 {
+    /* A reshape's output is its input: nothing to keep. */
+    if (l->spec.kind == NN_LAYER_RESHAPE) return 0;
     size_t rows = (size_t)max_batch * (size_t)l->out;
     size_t n = ws_round(rows);                                   /* y */
-    if (l->spec.kind == NN_LAYER_BATCHNORM)
-        n += ws_round(rows) + 2u * ws_round((size_t)l->out);     /* xhat, mean, invstd */
+    if (l->spec.kind == NN_LAYER_BATCHNORM || l->spec.kind == NN_LAYER_BATCHNORM2D)
+        n += ws_round(rows) + 2u * ws_round((size_t)bn_channels(l)); /* xhat, mean, invstd */
     if (l->spec.kind == NN_LAYER_DROPOUT) n += ws_round(rows);   /* mask */
     return n;
 }
 
-/* Checks one spec and sets the layer's widths; fills err naming the layer.
- * `in` is the width the previous layer produces. Every message names the
+/* Scratch floats a convolution needs for max_batch images (conv.h). */
+static size_t layer_scratch(const nn_layer *l, int max_batch)
+{
+    const nn_layer_spec *s = &l->spec;
+    if (s->kind == NN_LAYER_CONV2D)
+        return nn_conv2d_scratch(max_batch, l->in_c, l->in_h, l->in_w, l->out_c, s->kernel,
+                                 s->stride, s->pad);
+    if (s->kind == NN_LAYER_CONVT2D)
+        return nn_conv_transpose2d_scratch(max_batch, l->in_c, l->in_h, l->in_w, l->out_c,
+                                           s->kernel, s->stride, s->pad);
+    return 0;
+}
+
+/* What both convolutions need: an image to convolve, channels to make, and
+ * a kernel, stride and pad that mean something. */
+static nn_status check_conv_fields(const nn_layer *l, const nn_layer_spec *s, int idx,
+                                   nn_error *err)
+{
+    const char *kn = nn_layer_kind_name(s->kind);
+    if (l->in_c <= 0)
+        return nn_fail(err, NN_ERR_ARG,
+                       "layer %d (%s): its input rows (%d features) have no image shape; put "
+                       "a reshape layer before it, such as {.kind = NN_LAYER_RESHAPE, .c = 1, "
+                       ".h = 28, .w = 28}", idx, kn, l->in);
+    if (s->out <= 0)
+        return nn_fail(err, NN_ERR_ARG,
+                       "layer %d (%s): %d output channels (.out) is not positive; give the "
+                       "number of channels it makes, such as 64", idx, kn, s->out);
+    if (s->kernel < 1)
+        return nn_fail(err, NN_ERR_ARG,
+                       "layer %d (%s): kernel %d is below 1; give .kernel, the side of the "
+                       "square kernel, such as 4", idx, kn, s->kernel);
+    if (s->stride < 1)
+        return nn_fail(err, NN_ERR_ARG,
+                       "layer %d (%s): stride %d is below 1; give .stride, 1 to visit every "
+                       "pixel or 2 to %s the image", idx, kn, s->stride,
+                       s->kind == NN_LAYER_CONV2D ? "halve" : "double");
+    if (s->pad < 0)
+        return nn_fail(err, NN_ERR_ARG,
+                       "layer %d (%s): pad %d is negative; give .pad >= 0, such as 1", idx, kn,
+                       s->pad);
+    /* The patch matrix has (channels k k) rows for either side's channels. */
+    const long long kk = (long long)s->kernel * s->kernel;
+    const long long rows = (l->in_c > s->out ? l->in_c : s->out) * kk;
+    if (rows > INT_MAX)
+        return nn_fail(err, NN_ERR_ARG,
+                       "layer %d (%s): %d channels times a %dx%d kernel is %lld weights per "
+                       "output, more than an int holds; use fewer channels or a smaller kernel",
+                       idx, kn, l->in_c > s->out ? l->in_c : s->out, s->kernel, s->kernel, rows);
+    return NN_OK;
+}
+
+/* The output image of a convolution (out_h, out_w set), or the reason there
+ * is none. */
+static nn_status conv_output(nn_layer *l, const nn_layer_spec *s, int idx, nn_error *err)
+{
+    const char *kn = nn_layer_kind_name(s->kind);
+    long long oh, ow;
+    if (s->kind == NN_LAYER_CONV2D) {
+        const long long ph = (long long)l->in_h + 2LL * s->pad;
+        const long long pw = (long long)l->in_w + 2LL * s->pad;
+        if (s->kernel > ph || s->kernel > pw)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (conv2d): kernel %d is larger than its %dx%d input padded "
+                           "to %lldx%lld (pad %d); use a kernel of at most %lld or pad more",
+                           idx, s->kernel, l->in_h, l->in_w, ph, pw, s->pad,
+                           ph < pw ? ph : pw);
+        oh = (ph - s->kernel) / s->stride + 1;
+        ow = (pw - s->kernel) / s->stride + 1;
+    } else {
+        /* The size in 64 bits first: exercise 15 computes it in an int. */
+        const long long th = ((long long)l->in_h - 1) * s->stride - 2LL * s->pad + s->kernel;
+        const long long tw = ((long long)l->in_w - 1) * s->stride - 2LL * s->pad + s->kernel;
+        if (th > INT_MAX || tw > INT_MAX)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (conv_transpose2d): a %dx%d input with kernel %d, stride "
+                           "%d, pad %d makes an image of %lldx%lld pixels, more than an int "
+                           "holds; use a smaller stride or kernel", idx, l->in_h, l->in_w,
+                           s->kernel, s->stride, s->pad, th, tw);
+        oh = nn_conv_transpose2d_out_size(l->in_h, s->kernel, s->stride, s->pad);
+        ow = nn_conv_transpose2d_out_size(l->in_w, s->kernel, s->stride, s->pad);
+        if (oh <= 0 || ow <= 0)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (conv_transpose2d): output size %lldx%lld (from "
+                           "nn_conv_transpose2d_out_size, exercise 15) for a %dx%d input, kernel "
+                           "%d, stride %d, pad %d is not positive; use a larger kernel or less "
+                           "padding", idx, oh, ow, l->in_h, l->in_w, s->kernel, s->stride,
+                           s->pad);
+    }
+    const long long width = (long long)s->out * oh * ow;
+    if (width > INT_MAX)
+        return nn_fail(err, NN_ERR_ARG,
+                       "layer %d (%s): %d channels of %lldx%lld pixels are %lld features, more "
+                       "than an int holds; use fewer channels or a larger stride", idx, kn,
+                       s->out, oh, ow, width);
+    l->out_c = s->out;
+    l->out_h = (int)oh;
+    l->out_w = (int)ow;
+    l->out = (int)width;
+    return NN_OK;
+}
+
+/* Checks one spec and sets the layer's widths and image shapes; fills err
+ * naming the layer. `in` is the width the previous layer produces and
+ * shape[3] its image shape (0s for plain features). Every message names the
  * layer's index and kind and the bad value, and says what to use instead,
  * because a spec table in a lesson is easy to get wrong by one line. */
-static nn_status check_spec(nn_layer *l, const nn_layer_spec *s, int idx, int in, nn_error *err)
+static nn_status check_spec(nn_layer *l, const nn_layer_spec *s, int idx, int in,
+                            const int shape[3], nn_error *err)
 {
     l->spec = *s;
     l->in = in;
     l->out = in;
+    l->in_c = l->out_c = shape[0];
+    l->in_h = l->out_h = shape[1];
+    l->in_w = l->out_w = shape[2];
     switch (s->kind) {
     case NN_LAYER_LINEAR:
         if (s->out <= 0)
@@ -93,6 +229,7 @@ static nn_status check_spec(nn_layer *l, const nn_layer_spec *s, int idx, int in
                            "layer %d (linear): output width %d is not positive; "
                            "give every linear layer at least one output feature", idx, s->out);
         l->out = s->out;
+        l->out_c = l->out_h = l->out_w = 0; /* a row of features from here on */
         break;
     case NN_LAYER_LEAKY_RELU:
         if (!isfinite(s->arg))
@@ -100,11 +237,18 @@ static nn_status check_spec(nn_layer *l, const nn_layer_spec *s, int idx, int in
                            "layer %d (leaky_relu): negative slope %g is not a finite number; "
                            "use a value such as 0.2", idx, (double)s->arg);
         break;
+    case NN_LAYER_BATCHNORM2D:
     case NN_LAYER_BATCHNORM:
+        if (s->kind == NN_LAYER_BATCHNORM2D && l->in_c <= 0)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (batchnorm2d): its input rows (%d features) have no image "
+                           "shape, so no channels to normalise; put it after a convolution or "
+                           "a reshape, or use NN_LAYER_BATCHNORM for plain features", idx, in);
         if (!(s->arg >= 0.0f && s->arg <= 1.0f)) /* also rejects NaN */
             return nn_fail(err, NN_ERR_ARG,
-                           "layer %d (batchnorm): momentum %g is outside [0, 1]; "
-                           "use 0 for torch's default 0.1", idx, (double)s->arg);
+                           "layer %d (%s): momentum %g is outside [0, 1]; "
+                           "use 0 for torch's default 0.1", idx, nn_layer_kind_name(s->kind),
+                           (double)s->arg);
         break;
     case NN_LAYER_DROPOUT:
         if (!(s->arg >= 0.0f && s->arg < 1.0f))
@@ -114,7 +258,32 @@ static nn_status check_spec(nn_layer *l, const nn_layer_spec *s, int idx, int in
         break;
     case NN_LAYER_MBSTD:
         l->out = in + 1;   /* the batch-std feature is appended to each row */
+        l->out_c = l->out_h = l->out_w = 0;
         break;
+    case NN_LAYER_RESHAPE: {
+        if (s->c < 1 || s->h < 1 || s->w < 1)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (reshape): image shape %dx%dx%d (.c x .h x .w) has a side "
+                           "below 1; give all three, such as .c = 1, .h = 28, .w = 28", idx,
+                           s->c, s->h, s->w);
+        const long long n = (long long)s->c * s->h * s->w;
+        if (n != in)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (reshape): %d x %d x %d = %lld features, but its input "
+                           "rows have %d; the shape must hold the whole row", idx, s->c, s->h,
+                           s->w, n, in);
+        l->out_c = s->c;
+        l->out_h = s->h;
+        l->out_w = s->w;
+        break;
+    }
+    case NN_LAYER_CONV2D:
+    case NN_LAYER_CONVT2D: {
+        nn_status st = check_conv_fields(l, s, idx, err);
+        if (st == NN_OK) st = conv_output(l, s, idx, err);
+        if (st != NN_OK) return st;
+        break;
+    }
     case NN_LAYER_RELU:
     case NN_LAYER_SIGMOID:
     case NN_LAYER_TANH:
@@ -159,23 +328,33 @@ nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int 
     m->in = in;
     m->max_batch = max_batch;
 
-    /* First pass: widths and block sizes, so each block is one allocation. */
-    size_t n_params = 0, n_buffers = 0, n_ws = 0;
-    int width = in, widest = in;
+    /* First pass: widths and block sizes, so each block is one allocation.
+     * The input rows have no image shape until a reshape gives them one. */
+    size_t n_params = 0, n_buffers = 0, n_ws = 0, n_scratch = 0;
+    int width = in, widest = in, shape[3] = {0, 0, 0};
     for (int i = 0; i < n_layers; i++) {
-        if (check_spec(&layers[i], &specs[i], i, width, err) != NN_OK) {
+        nn_layer *l = &layers[i];
+        if (check_spec(l, &specs[i], i, width, shape, err) != NN_OK) {
             nn_model_free(m);
             return NULL;
         }
-        width = layers[i].out;
+        width = l->out;
+        shape[0] = l->out_c;
+        shape[1] = l->out_h;
+        shape[2] = l->out_w;
         if (width > widest) widest = width;
-        n_params += nn_layer_param_count(&layers[i]);
-        n_buffers += layer_buffer_count(&layers[i]);
-        n_ws += layer_workspace(&layers[i], max_batch);
+        n_params += nn_layer_param_count(l);
+        n_buffers += layer_buffer_count(l);
+        n_ws += layer_workspace(l, max_batch);
+        /* Layers run one at a time: one scratch, as large as the largest. */
+        size_t sc = layer_scratch(l, max_batch);
+        if (sc > n_scratch) n_scratch = sc;
     }
     m->out = width;
     m->n_params = n_params;
     m->n_buffers = n_buffers;
+    m->scratch_len = ws_round(n_scratch);
+    n_ws += m->scratch_len;
 
     /* Backward holds at most two layer gradients at once (the one it reads
      * and the one it writes), so two buffers of the widest layer suffice
@@ -206,36 +385,41 @@ nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int 
     for (int i = 0; i < n_layers; i++) {
         nn_layer *l = &layers[i];
         size_t rows = (size_t)max_batch * (size_t)l->out;
-        if (l->spec.kind == NN_LAYER_LINEAR) {
-            l->w = p;  l->dw = g;
-            p += (size_t)l->out * (size_t)l->in;
-            g += (size_t)l->out * (size_t)l->in;
-            l->b = p;  l->db = g;
-            p += l->out;
-            g += l->out;
-        } else if (l->spec.kind == NN_LAYER_BATCHNORM) {
-            l->w = p;  l->dw = g;  p += l->out;  g += l->out;   /* gamma */
-            l->b = p;  l->db = g;  p += l->out;  g += l->out;   /* beta */
-            l->running_mean = buf;  buf += l->out;
-            l->running_var = buf;   buf += l->out;
+        const nn_layer_kind kind = l->spec.kind;
+        const int bn = bn_channels(l);
+        if (kind == NN_LAYER_LINEAR || kind == NN_LAYER_CONV2D || kind == NN_LAYER_CONVT2D) {
+            /* Weights, then one bias per output feature or channel. */
+            const size_t nw = kind == NN_LAYER_LINEAR ? (size_t)l->out * (size_t)l->in
+                                                      : conv_weights(l);
+            const size_t nb = kind == NN_LAYER_LINEAR ? (size_t)l->out : (size_t)l->out_c;
+            l->w = p;  l->dw = g;  p += nw;  g += nw;
+            l->b = p;  l->db = g;  p += nb;  g += nb;
+        } else if (kind == NN_LAYER_BATCHNORM || kind == NN_LAYER_BATCHNORM2D) {
+            l->w = p;  l->dw = g;  p += bn;  g += bn;   /* gamma */
+            l->b = p;  l->db = g;  p += bn;  g += bn;   /* beta */
+            l->running_mean = buf;  buf += bn;
+            l->running_var = buf;   buf += bn;
         }
+        if (kind == NN_LAYER_RESHAPE) continue; /* y is set by each forward */
         l->y = ws;
         ws += ws_round(rows);
-        if (l->spec.kind == NN_LAYER_BATCHNORM) {
+        if (kind == NN_LAYER_BATCHNORM || kind == NN_LAYER_BATCHNORM2D) {
             l->cache = ws;   ws += ws_round(rows);
-            l->mean = ws;    ws += ws_round((size_t)l->out);
-            l->invstd = ws;  ws += ws_round((size_t)l->out);
-        } else if (l->spec.kind == NN_LAYER_DROPOUT) {
+            l->mean = ws;    ws += ws_round((size_t)bn);
+            l->invstd = ws;  ws += ws_round((size_t)bn);
+        } else if (kind == NN_LAYER_DROPOUT) {
             l->cache = ws;   ws += ws_round(rows);
         }
     }
+    m->scratch = m->scratch_len ? ws : NULL;
+    ws += m->scratch_len;
     assert((size_t)(p - m->params) == n_params && (size_t)(ws - m->workspace) == n_ws);
 
     /* Running variance starts at 1, as in torch; a usable dropout stream
      * exists even before nn_model_init reseeds it. */
     for (int i = 0; i < n_layers; i++)
         if (layers[i].running_var)
-            for (int j = 0; j < layers[i].out; j++) layers[i].running_var[j] = 1.0f;
+            for (int j = 0; j < bn_channels(&layers[i]); j++) layers[i].running_var[j] = 1.0f;
     nn_rng_seed(&m->rng, 0, 0);
     return m;
 }
@@ -255,15 +439,17 @@ void nn_model_free(nn_model *m)
     nn_free(m);
 }
 
-/* The negative slope of the activation a linear layer feeds, looking past
- * batchnorm and dropout (which keep the width and come before it in
+/* The negative slope of the activation a linear or convolution layer feeds,
+ * looking past batchnorm, dropout and reshape (which come between them in
  * linear -> batchnorm -> leaky_relu); 0 (a ReLU's gain) when there is none. */
 static float following_slope(const nn_model *m, int i)
 {
     for (int j = i + 1; j < m->n_layers; j++) {
         nn_layer_kind k = m->layers[j].spec.kind;
         if (k == NN_LAYER_LEAKY_RELU) return m->layers[j].spec.arg;
-        if (k != NN_LAYER_BATCHNORM && k != NN_LAYER_DROPOUT) break;
+        if (k != NN_LAYER_BATCHNORM && k != NN_LAYER_BATCHNORM2D && k != NN_LAYER_DROPOUT &&
+            k != NN_LAYER_RESHAPE)
+            break;
     }
     return 0.0f;
 }
@@ -273,18 +459,28 @@ void nn_model_init(nn_model *m, nn_rng *r, nn_init_kind kind)
     memset(m->params, 0, m->n_params * sizeof(float));
     for (int i = 0; i < m->n_layers; i++) {
         nn_layer *l = &m->layers[i];
-        if (l->spec.kind == NN_LAYER_BATCHNORM) {
-            for (int j = 0; j < l->out; j++) {
+        const nn_layer_kind lk = l->spec.kind;
+        if (lk == NN_LAYER_BATCHNORM || lk == NN_LAYER_BATCHNORM2D) {
+            for (int j = 0; j < bn_channels(l); j++) {
                 l->w[j] = 1.0f;
                 l->running_mean[j] = 0.0f;
                 l->running_var[j] = 1.0f;
             }
             continue;
         }
-        if (l->spec.kind != NN_LAYER_LINEAR) continue;
         /* Layers are initialised in order, each drawing from r in turn, so a
          * seed fixes every weight of the model. */
-        nn_init_linear(r, l->w, l->b, l->in, l->out, kind, following_slope(m, i));
+        if (lk == NN_LAYER_LINEAR) {
+            nn_init_linear(r, l->w, l->b, l->in, l->out, kind, following_slope(m, i));
+        } else if (lk == NN_LAYER_CONV2D || lk == NN_LAYER_CONVT2D) {
+            /* torch's fans: dimension 1 of the weight times k k is fan_in, so
+             * c_in k k for a conv2d, c_out k k for a conv_transpose2d. */
+            const int kk = l->spec.kernel * l->spec.kernel;
+            const int d0 = lk == NN_LAYER_CONV2D ? l->out_c : l->in_c;
+            const int d1 = lk == NN_LAYER_CONV2D ? l->in_c : l->out_c;
+            nn_init_conv(r, l->w, conv_weights(l), l->b, l->out_c, d1 * kk, d0 * kk, kind,
+                         following_slope(m, i));
+        }
     }
     nn_model_zero_grad(m);
     memset(m->adam_m, 0, m->n_params * sizeof(float));
@@ -320,6 +516,28 @@ void nn_model_zero_grad(nn_model *m)
 static float bn_momentum(const nn_layer *l)
 {
     return l->spec.arg == 0.0f ? BN_DEFAULT_MOMENTUM : l->spec.arg;
+}
+
+/* Numbers per channel and row a batchnorm normalises alike: 1 for plain
+ * features, the h w pixels of a channel for images. */
+static int bn_hw(const nn_layer *l)
+{
+    return l->spec.kind == NN_LAYER_BATCHNORM2D ? l->in_h * l->in_w : 1;
+}
+
+/* Backward after an eval forward (a gradient through a frozen net in eval
+ * mode) needs the running statistics' xhat and invstd, which the eval
+ * kernels do not keep. Element (b, c, s) of the rows, channel c. */
+static void bn_eval_cache(nn_layer *l, const float *x, int batch)
+{
+    const int C = bn_channels(l), hw = bn_hw(l);
+    for (int c = 0; c < C; c++) l->invstd[c] = 1.0f / sqrtf(l->running_var[c] + BN_EPS);
+    for (int b = 0; b < batch; b++)
+        for (int c = 0; c < C; c++)
+            for (int e = 0; e < hw; e++) {
+                size_t k = ((size_t)b * (size_t)C + (size_t)c) * (size_t)hw + (size_t)e;
+                l->cache[k] = (x[k] - l->running_mean[c]) * l->invstd[c];
+            }
 }
 
 /* An activation layer's forward (dy NULL) or backward over [lo, hi) of its
@@ -403,17 +621,35 @@ const float *nn_model_forward(nn_model *m, const float *x, int batch, int train)
             } else {
                 nn_batchnorm_forward_eval(l->y, x, l->w, l->b, l->running_mean, l->running_var,
                                           BN_EPS, batch, l->out);
-                /* Backward after an eval forward (a gradient through a frozen
-                 * net in eval mode) needs the running statistics' xhat and
-                 * invstd, which the eval kernel does not keep. */
-                for (int j = 0; j < l->out; j++)
-                    l->invstd[j] = 1.0f / sqrtf(l->running_var[j] + BN_EPS);
-                for (int b = 0; b < batch; b++)
-                    for (int j = 0; j < l->out; j++) {
-                        size_t k = (size_t)b * (size_t)l->out + (size_t)j;
-                        l->cache[k] = (x[k] - l->running_mean[j]) * l->invstd[j];
-                    }
+                bn_eval_cache(l, x, batch);
             }
+            break;
+        case NN_LAYER_BATCHNORM2D:
+            if (train) {
+                nn_batchnorm2d_forward_train(l->y, l->cache, l->mean, l->invstd,
+                                             l->running_mean, l->running_var, x, l->w, l->b,
+                                             bn_momentum(l), BN_EPS, batch, l->in_c, bn_hw(l));
+            } else {
+                nn_batchnorm2d_forward_eval(l->y, x, l->w, l->b, l->running_mean,
+                                            l->running_var, BN_EPS, batch, l->in_c, bn_hw(l));
+                bn_eval_cache(l, x, batch);
+            }
+            break;
+        case NN_LAYER_RESHAPE:
+            /* The same numbers seen as images: the output is the input
+             * itself, so y points at it (nothing ever writes through a
+             * reshape's y, the caller's const input included). The layers
+             * after it and backward read it there without a copy. */
+            l->y = (float *)x;
+            break;
+        case NN_LAYER_CONV2D:
+            nn_conv2d_forward(l->y, x, l->w, l->b, batch, l->in_c, l->in_h, l->in_w, l->out_c,
+                              l->spec.kernel, l->spec.stride, l->spec.pad, m->scratch);
+            break;
+        case NN_LAYER_CONVT2D:
+            nn_conv_transpose2d_forward(l->y, x, l->w, l->b, batch, l->in_c, l->in_h, l->in_w,
+                                        l->out_c, l->spec.kernel, l->spec.stride, l->spec.pad,
+                                        m->scratch);
             break;
         case NN_LAYER_DROPOUT:
             nn_dropout_forward(l->y, l->cache, x, l->spec.arg, &m->rng, train, n);
@@ -427,18 +663,21 @@ const float *nn_model_forward(nn_model *m, const float *x, int batch, int train)
     return x;
 }
 
-/* Batchnorm backward in eval mode: the statistics are constants, so
+/* Batchnorm backward in eval mode (either kind): the statistics are
+ * constants, so, over the elements of channel c,
  *   dx += dy * gamma * invstd,  dgamma += sum dy * xhat,  dbeta += sum dy.  */
 static void batchnorm_backward_eval(float *dx, float *dgamma, float *dbeta, const float *dy,
                                     const nn_layer *l, int batch)
 {
+    const int C = bn_channels(l), hw = bn_hw(l);
     for (int b = 0; b < batch; b++)
-        for (int j = 0; j < l->out; j++) {
-            size_t k = (size_t)b * (size_t)l->out + (size_t)j;
-            if (dx) dx[k] += dy[k] * l->w[j] * l->invstd[j];
-            if (dgamma) dgamma[j] += dy[k] * l->cache[k];
-            if (dbeta) dbeta[j] += dy[k];
-        }
+        for (int c = 0; c < C; c++)
+            for (int e = 0; e < hw; e++) {
+                size_t k = ((size_t)b * (size_t)C + (size_t)c) * (size_t)hw + (size_t)e;
+                if (dx) dx[k] += dy[k] * l->w[c] * l->invstd[c];
+                if (dgamma) dgamma[c] += dy[k] * l->cache[k];
+                if (dbeta) dbeta[c] += dy[k];
+            }
 }
 
 void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int param_grads)
@@ -463,6 +702,12 @@ void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int p
          * the workspace, or the caller's x (which must still be valid). */
         const float *x = i > 0 ? m->layers[i - 1].y : m->input;
         size_t n = (size_t)batch * (size_t)l->in;
+        if (l->spec.kind == NN_LAYER_RESHAPE) {
+            /* The identity: the gradient passes on as it is, in the buffer
+             * it is already in; at the bottom it is added into dx. */
+            if (i == stop && dx) nn_axpy(dx, 1.0f, g, n);
+            continue;
+        }
         /* The layer's input gradient goes to the caller's dx at the bottom
          * (added, as promised), NULL where nobody needs it, otherwise into
          * the ping-pong buffer that g is not in, zeroed because layers add. */
@@ -498,6 +743,24 @@ void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int p
         case NN_LAYER_MBSTD:
             if (gx) nn_mbstd_backward(gx, g, x, batch, l->in);
             break;
+        case NN_LAYER_BATCHNORM2D:
+            if (m->train)
+                nn_batchnorm2d_backward(gx, dw, db, g, l->cache, l->invstd, l->w, batch, l->in_c,
+                                        bn_hw(l));
+            else
+                batchnorm_backward_eval(gx, dw, db, g, l, batch);
+            break;
+        case NN_LAYER_CONV2D:
+            nn_conv2d_backward(gx, dw, db, g, x, l->w, batch, l->in_c, l->in_h, l->in_w, l->out_c,
+                               l->spec.kernel, l->spec.stride, l->spec.pad, m->scratch);
+            break;
+        case NN_LAYER_CONVT2D:
+            nn_conv_transpose2d_backward(gx, dw, db, g, x, l->w, batch, l->in_c, l->in_h,
+                                         l->in_w, l->out_c, l->spec.kernel, l->spec.stride,
+                                         l->spec.pad, m->scratch);
+            break;
+        case NN_LAYER_RESHAPE:
+            break; /* handled above */
         }
         g = gx;
     }
@@ -537,9 +800,14 @@ void nn_model_copy_params(nn_model *dst, const nn_model *src)
 {
     assert(dst->n_layers == src->n_layers && dst->n_params == src->n_params &&
            dst->n_buffers == src->n_buffers);
-    for (int i = 0; i < src->n_layers; i++)
-        assert(dst->layers[i].spec.kind == src->layers[i].spec.kind &&
-               dst->layers[i].in == src->layers[i].in && dst->layers[i].out == src->layers[i].out);
+    for (int i = 0; i < src->n_layers; i++) {
+        const nn_layer *d = &dst->layers[i], *s = &src->layers[i];
+        assert(d->spec.kind == s->spec.kind && d->in == s->in && d->out == s->out &&
+               d->in_c == s->in_c && d->out_c == s->out_c && d->out_h == s->out_h &&
+               d->spec.kernel == s->spec.kernel);
+        (void)d;
+        (void)s;
+    }
     if (dst == src) return;
     memcpy(dst->params, src->params, src->n_params * sizeof(float));
     if (src->n_buffers) memcpy(dst->buffers, src->buffers, src->n_buffers * sizeof(float));

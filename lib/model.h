@@ -30,31 +30,54 @@ typedef enum {
     NN_LAYER_TANH,
     NN_LAYER_BATCHNORM,   /* arg = momentum (0 means torch's 0.1); eps 1e-5 */
     NN_LAYER_DROPOUT,     /* arg = drop probability */
-    NN_LAYER_MBSTD        /* minibatch standard deviation (Karras et al. 2018):
+    NN_LAYER_MBSTD,       /* minibatch standard deviation (Karras et al. 2018):
                              appends one feature, the mean over features of the
                              std over the batch, to every row; out = in + 1 */
+    /* Image layers (conv.h). A row is then one image, NCHW: c channels of h
+     * rows of w pixels, c*h*w features. */
+    NN_LAYER_RESHAPE,     /* c, h, w: the image shape of every row from here on;
+                             c*h*w must be the width. Changes no number. */
+    NN_LAYER_CONV2D,      /* torch.nn.Conv2d: out = output channels, kernel,
+                             stride, pad; needs an image shape (a RESHAPE first) */
+    NN_LAYER_CONVT2D,     /* torch.nn.ConvTranspose2d: the same fields; output
+                             size from nn_conv_transpose2d_out_size */
+    NN_LAYER_BATCHNORM2D  /* torch.nn.BatchNorm2d: per channel, statistics over
+                             the batch and the pixels; arg = momentum as BATCHNORM */
 } nn_layer_kind;
 
-/* One layer as the user writes it. `out` matters only for LINEAR; the other
- * kinds keep the width (MBSTD adds one). */
+/* One layer as the user writes it, with designated initializers so that the
+ * fields a kind does not use stay 0:
+ *   {.kind = NN_LAYER_LINEAR, .out = 300}
+ *   {.kind = NN_LAYER_CONV2D, .out = 64, .kernel = 4, .stride = 2, .pad = 1}
+ * `out` is the width of a LINEAR layer and the output channels of a
+ * convolution; the other kinds keep the width (MBSTD adds one). A layer after
+ * a convolution sees its rows as they are: a LINEAR layer reads them flat. */
 typedef struct {
     nn_layer_kind kind;
     int out;
     float arg;
+    int kernel, stride, pad;  /* CONV2D, CONVT2D: square kernel, stride >= 1, pad >= 0 */
+    int c, h, w;              /* RESHAPE: the image shape */
 } nn_layer_spec;
 
 typedef struct {
     nn_layer_spec spec;
     int in, out;            /* features in and out */
+    /* The image shape of the input and output rows; 0, 0, 0 where a row is
+     * just features (before the first RESHAPE, after a LINEAR or MBSTD). */
+    int in_c, in_h, in_w;
+    int out_c, out_h, out_w;
     /* Views into the model's blocks, NULL where the layer has none. */
-    float *w, *dw;          /* linear: (out, in); batchnorm: gamma (out) */
-    float *b, *db;          /* linear: (out); batchnorm: beta (out) */
-    float *running_mean;    /* batchnorm: (out), in the buffers block */
-    float *running_var;     /* batchnorm: (out) */
+    float *w, *dw;          /* linear: (out, in); conv2d: (out_c, in_c, k, k);
+                               conv_transpose2d: (in_c, out_c, k, k);
+                               batchnorm: gamma (out); batchnorm2d: gamma (channels) */
+    float *b, *db;          /* linear: (out); convolutions: (out_c); batchnorms: beta */
+    float *running_mean;    /* batchnorms: (out or channels), in the buffers block */
+    float *running_var;     /* batchnorms: likewise */
     /* Views into the workspace. */
-    float *y;               /* output, (max_batch, out) */
+    float *y;               /* output, (max_batch, out); a RESHAPE's is its input */
     float *cache;           /* batchnorm xhat or dropout mask, (max_batch, out) */
-    float *mean, *invstd;   /* batchnorm batch statistics, (out) */
+    float *mean, *invstd;   /* batchnorm batch statistics, (out or channels) */
 } nn_layer;
 
 typedef struct {
@@ -73,6 +96,8 @@ typedef struct {
     float *buffers;
 
     float *workspace;       /* all activations and caches, one block */
+    float *scratch;         /* the convolutions' patches: the end of the workspace, */
+    size_t scratch_len;     /* floats, shared by every conv layer (one runs at a time) */
     float *grad_a, *grad_b; /* ping-pong gradient buffers, (max_batch, widest) */
 
     const float *input;     /* the last forward's input, (batch, in), caller's */
@@ -83,15 +108,19 @@ typedef struct {
 
 /* Builds a model for `in` input features and up to max_batch rows. Returns
  * NULL with err filled when a spec is invalid (non-positive width, slope or
- * probability out of range) or memory runs out. Parameters start at zero:
- * call nn_model_init. */
+ * probability out of range; an image layer without an image shape, a kernel
+ * larger than the padded image, a stride or kernel below 1, a negative pad, a
+ * non-positive output size, sizes too large for an int) or memory runs out;
+ * the message names the layer, its kind and the sizes. Parameters start at
+ * zero: call nn_model_init. */
 nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int max_batch,
                           nn_error *err);
 void nn_model_free(nn_model *m); /* accepts NULL */
 
-/* Initialises every linear layer's weights by `kind` (biases 0, or torch's
- * default for NN_INIT_TORCH); batchnorm gamma 1, beta 0, running stats 0/1;
- * Adam state and step count reset; dropout stream seeded from r. */
+/* Initialises every linear and convolution layer's weights by `kind` (biases
+ * 0, or torch's default for NN_INIT_TORCH; a convolution's fans are torch's,
+ * see nn_init_conv); batchnorm gamma 1, beta 0, running stats 0/1; Adam state
+ * and step count reset; dropout stream seeded from r. */
 void nn_model_init(nn_model *m, nn_rng *r, nn_init_kind kind);
 
 size_t nn_model_param_count(const nn_model *m);
@@ -115,9 +144,10 @@ void nn_model_adam_step(nn_model *m, const nn_adam *opt);
  * which must have the same layers. For unrolled GANs and weight averaging. */
 void nn_model_copy_params(nn_model *dst, const nn_model *src);
 
-/* "linear", "leaky_relu", ... */
+/* "linear", "leaky_relu", ..., "conv2d", "conv_transpose2d" */
 const char *nn_layer_kind_name(nn_layer_kind kind);
-/* Parameters of one layer (weights + biases, or gamma + beta). */
+/* Parameters of one layer (weights + biases, or gamma + beta), as torch
+ * counts them. */
 size_t nn_layer_param_count(const nn_layer *l);
 
 /* Checkpoint: magic "GANSTEPS", a format version (2), the byte order, the

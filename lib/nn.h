@@ -2,7 +2,7 @@
  *
  * Each module's header says, next to every prototype, the maths it computes
  * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
- * layers, loss, optim, init, model, gradpen, gradcheck, then data, image, plot, metrics.
+ * layers, conv, loss, optim, init, model, gradpen, gradcheck, then data, image, plot, metrics.
  */
 #ifndef NN_H
 #define NN_H
@@ -12,6 +12,7 @@
 #include "rng.h"
 #include "ops.h"
 #include "layers.h"
+#include "conv.h"
 #include "loss.h"
 #include "optim.h"
 #include "init.h"

@@ -129,6 +129,19 @@ void nn_fast_matmul(float *C, const float *A, const float *B, int m, int n, int 
     nn_pool_run(gemm_part, &job, parts);
 }
 
+void nn_fast_matmul_serial(float *C, const float *A, const float *B, int m, int n, int k,
+                           int transA, int transB, int accumulate)
+{
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+        /* An empty sum, as in nn_matmul: a BLAS rejects a leading dimension of 0. */
+        if (!accumulate) memset(C, 0, (size_t)m * (size_t)n * sizeof *C);
+        return;
+    }
+    gemm_block(C, A, B, m, n, k, transA, transB, accumulate ? 1.0f : 0.0f, transA ? m : k,
+               transB ? k : n, n);
+}
+
 int nn_fast_set_threads(int n)
 {
 #ifdef NN_HAVE_OPENBLAS

@@ -13,6 +13,10 @@
 /* Same contract as nn_matmul (ops.h); m, n, k > 0. */
 void nn_fast_matmul(float *C, const float *A, const float *B, int m, int n, int k,
                     int transA, int transB, int accumulate);
+/* The same product on the calling thread alone, for work the caller has
+ * already cut between the threads (the convolutions cut theirs by images). */
+void nn_fast_matmul_serial(float *C, const float *A, const float *B, int m, int n, int k,
+                           int transA, int transB, int accumulate);
 /* Threads the fast path may use from now on (>= 1); returns how many it got. */
 int nn_fast_set_threads(int n);
 

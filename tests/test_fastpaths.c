@@ -204,8 +204,8 @@ static void test_norm2_partial_sums(void **state)
 static nn_model *activation_model(void)
 {
     const nn_layer_spec spec[] = {
-        {NN_LAYER_LEAKY_RELU, 0, 0.2f}, {NN_LAYER_DROPOUT, 0, 0.3f},
-        {NN_LAYER_TANH, 0, 0}, {NN_LAYER_RELU, 0, 0}, {NN_LAYER_SIGMOID, 0, 0},
+        {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f}, {.kind = NN_LAYER_DROPOUT, .arg = 0.3f},
+        {.kind = NN_LAYER_TANH}, {.kind = NN_LAYER_RELU}, {.kind = NN_LAYER_SIGMOID},
     };
     nn_error err = {0};
     nn_model *m = nn_model_create(784, spec, 5, 64, &err);
@@ -255,7 +255,7 @@ static void test_activations_same_bits_at_1_and_2_threads(void **state)
 static void test_adam_same_bits_at_1_and_2_threads(void **state)
 {
     (void)state;
-    const nn_layer_spec spec[] = {{NN_LAYER_LINEAR, 1500, 0}};
+    const nn_layer_spec spec[] = {{.kind = NN_LAYER_LINEAR, .out = 1500}};
     nn_error err = {0};
     nn_model *m[2];
     nn_adam opt = nn_adam_gan_defaults();

@@ -256,12 +256,12 @@ static void test_gradcheck_model_every_layer_kind(void **state)
      * batch mean, so a bias right before it has a true gradient of exactly
      * 0 and its relative error would compare rounding noise with noise. */
     const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 6, 0.0f},  {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_BATCHNORM, 0, 0.0f}, {NN_LAYER_LINEAR, 5, 0.0f},
-        {NN_LAYER_TANH, 0, 0.0f},    {NN_LAYER_MBSTD, 0, 0.0f},
-        {NN_LAYER_DROPOUT, 0, 0.0f}, {NN_LAYER_LINEAR, 4, 0.0f},
-        {NN_LAYER_RELU, 0, 0.0f},    {NN_LAYER_LINEAR, 2, 0.0f},
-        {NN_LAYER_SIGMOID, 0, 0.0f},
+        {.kind = NN_LAYER_LINEAR, .out = 6}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_BATCHNORM}, {.kind = NN_LAYER_LINEAR, .out = 5},
+        {.kind = NN_LAYER_TANH}, {.kind = NN_LAYER_MBSTD},
+        {.kind = NN_LAYER_DROPOUT, .arg = 0.0f}, {.kind = NN_LAYER_LINEAR, .out = 4},
+        {.kind = NN_LAYER_RELU}, {.kind = NN_LAYER_LINEAR, .out = 2},
+        {.kind = NN_LAYER_SIGMOID},
     };
     const int batch = 5, in = 4;
     nn_model *m = make_model(specs, (int)(sizeof specs / sizeof specs[0]), in, batch);
@@ -303,8 +303,8 @@ static void test_gradcheck_model_with_dropout(void **state)
     /* The dropout stream is rewound before every forward, so even p > 0
      * gives a fixed function to differentiate. */
     const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 8, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_DROPOUT, 0, 0.5f}, {NN_LAYER_LINEAR, 3, 0.0f},
+        {.kind = NN_LAYER_LINEAR, .out = 8}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_DROPOUT, .arg = 0.5f}, {.kind = NN_LAYER_LINEAR, .out = 3},
     };
     nn_model *m = make_model(specs, 4, 3, 4);
     float x[12];
@@ -322,7 +322,8 @@ static void test_gradcheck_model_max_per_var(void **state)
 {
     (void)state;
     const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 16, 0.0f}, {NN_LAYER_LEAKY_RELU, 0, 0.2f}, {NN_LAYER_LINEAR, 1, 0.0f},
+        {.kind = NN_LAYER_LINEAR, .out = 16}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 1},
     };
     nn_model *m = make_model(specs, 3, 10, 3);
     float x[30];

@@ -49,9 +49,11 @@ static const float REF_DPARAMS[49] = {
 #define REF_P 0.732696354f
 #define REF_MEAN_NORM 0.760132551f
 
-static const nn_layer_spec REF_SPECS[] = {{NN_LAYER_LINEAR, 5, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                                          {NN_LAYER_LINEAR, 4, 0}, {NN_LAYER_RELU, 0, 0},
-                                          {NN_LAYER_LINEAR, 1, 0}};
+static const nn_layer_spec REF_SPECS[] = {{.kind = NN_LAYER_LINEAR, .out = 5},
+                                          {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                          {.kind = NN_LAYER_LINEAR, .out = 4},
+                                          {.kind = NN_LAYER_RELU},
+                                          {.kind = NN_LAYER_LINEAR, .out = 1}};
 
 static void test_vs_torch(void **state)
 {
@@ -110,7 +112,7 @@ static void test_linear_critic_by_hand(void **state)
     /* D(x) = 3 x0 + 4 x1 + 0.5: grad_x D = (3, 4) everywhere, norm 5, so
      * P = lambda (5 - 1)^2 = 16 lambda, and
      * dP/dw = 2 lambda (5 - 1) w / 5 = lambda (4.8, 6.4); the bias gets 0. */
-    const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_LINEAR, .out = 1}};
     nn_gradpen gp;
     nn_model *m = zero_critic(specs, 1, 2, 4, &gp);
     m->layers[0].w[0] = 3.0f;
@@ -126,6 +128,26 @@ static void test_linear_critic_by_hand(void **state)
     free_critic(m, &gp);
 }
 
+/* A reshape is the identity: the same critic after one, the same penalty
+ * and the same weight gradient as in test_linear_critic_by_hand. */
+static void test_reshape_critic_by_hand(void **state)
+{
+    (void)state;
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_RESHAPE, .c = 2, .h = 1, .w = 1},
+                                   {.kind = NN_LAYER_LINEAR, .out = 1}};
+    nn_gradpen gp;
+    nn_model *m = zero_critic(specs, 2, 2, 4, &gp);
+    m->layers[1].w[0] = 3.0f;
+    m->layers[1].w[1] = 4.0f;
+    const float x[6] = {1, 2, -3, 0.5f, 0, 0};
+    float norm;
+    assert_close(nn_gradpen_add(&gp, m, x, 3, 2.0f, &norm), 32.0, 1e-5);
+    assert_close(norm, 5.0, 1e-6);
+    assert_close(m->layers[1].dw[0], 9.6, 1e-5);
+    assert_close(m->layers[1].dw[1], 12.8, 1e-5);
+    free_critic(m, &gp);
+}
+
 static void test_relu_critic_by_hand(void **state)
 {
     (void)state;
@@ -136,8 +158,8 @@ static void test_relu_critic_by_hand(void **state)
      *   dP/dW01 = 0 (W01 is 0),
      *   dP/dv0 = 2 lambda (norm - 1) = 2 lambda,
      * and the off unit's weights and v1 get nothing. */
-    const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 2, 0}, {NN_LAYER_RELU, 0, 0},
-                                   {NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_LINEAR, .out = 2}, {.kind = NN_LAYER_RELU},
+                                   {.kind = NN_LAYER_LINEAR, .out = 1}};
     nn_gradpen gp;
     nn_model *m = zero_critic(specs, 3, 2, 1, &gp);
     nn_layer *l0 = &m->layers[0], *l2 = &m->layers[2];
@@ -198,9 +220,10 @@ static float kink_margin(const nn_model *m, int n)
 static void test_gradcheck_weights(void **state)
 {
     (void)state;
-    const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 8, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                                   {NN_LAYER_LINEAR, 6, 0}, {NN_LAYER_RELU, 0, 0},
-                                   {NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_LINEAR, .out = 8},
+                                   {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                   {.kind = NN_LAYER_LINEAR, .out = 6}, {.kind = NN_LAYER_RELU},
+                                   {.kind = NN_LAYER_LINEAR, .out = 1}};
     nn_model *m = nn_model_create(4, specs, 5, 5, NULL);
     assert_non_null(m);
     nn_gradpen gp;
@@ -247,8 +270,9 @@ static void test_gradcheck_weights(void **state)
 static void test_zero_gradient_is_finite(void **state)
 {
     (void)state;
-    const nn_layer_spec specs[] = {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-                                   {NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec specs[] = {{.kind = NN_LAYER_LINEAR, .out = 3},
+                                   {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+                                   {.kind = NN_LAYER_LINEAR, .out = 1}};
     nn_gradpen gp;
     nn_model *m = zero_critic(specs, 3, 2, 2, &gp);
     const float x[4] = {1, 2, 3, 4};
@@ -279,19 +303,35 @@ static void test_refuses_what_it_cannot_differentiate(void **state)
     (void)state;
     /* Curved activations and batch-coupled layers have second derivatives
      * this method leaves out; the message names the layer. */
-    const nn_layer_spec tanh_d[] = {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_TANH, 0, 0},
-                                    {NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec tanh_d[] = {{.kind = NN_LAYER_LINEAR, .out = 3}, {.kind = NN_LAYER_TANH},
+                                    {.kind = NN_LAYER_LINEAR, .out = 1}};
     expect_refused(tanh_d, 3, "layer 1 is tanh");
-    const nn_layer_spec bn_d[] = {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_BATCHNORM, 0, 0},
-                                  {NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec bn_d[] = {{.kind = NN_LAYER_LINEAR, .out = 3}, {.kind = NN_LAYER_BATCHNORM},
+                                  {.kind = NN_LAYER_LINEAR, .out = 1}};
     expect_refused(bn_d, 3, "layer 1 is batchnorm");
-    const nn_layer_spec mbstd_d[] = {{NN_LAYER_LINEAR, 3, 0}, {NN_LAYER_MBSTD, 0, 0},
-                                     {NN_LAYER_LINEAR, 1, 0}};
+    const nn_layer_spec mbstd_d[] = {{.kind = NN_LAYER_LINEAR, .out = 3}, {.kind = NN_LAYER_MBSTD},
+                                     {.kind = NN_LAYER_LINEAR, .out = 1}};
     expect_refused(mbstd_d, 3, "layer 1 is mbstd");
+    /* Convolutions are linear, but the penalty's second pass only knows the
+     * linear layer's product: they are refused by name, after a reshape,
+     * which is accepted. */
+    const nn_layer_spec conv_d[] = {{.kind = NN_LAYER_RESHAPE, .c = 1, .h = 1, .w = 2},
+                                    {.kind = NN_LAYER_CONV2D, .out = 2, .kernel = 1, .stride = 1},
+                                    {.kind = NN_LAYER_LINEAR, .out = 1}};
+    expect_refused(conv_d, 3, "layer 1 is conv2d");
+    const nn_layer_spec convt_d[] = {{.kind = NN_LAYER_RESHAPE, .c = 2, .h = 1, .w = 1},
+                                     {.kind = NN_LAYER_CONVT2D, .out = 1, .kernel = 2, .stride = 1},
+                                     {.kind = NN_LAYER_LINEAR, .out = 1}};
+    expect_refused(convt_d, 3, "layer 1 is conv_transpose2d");
+    const nn_layer_spec bn2_d[] = {{.kind = NN_LAYER_RESHAPE, .c = 2, .h = 1, .w = 1},
+                                   {.kind = NN_LAYER_BATCHNORM2D},
+                                   {.kind = NN_LAYER_LINEAR, .out = 1}};
+    expect_refused(bn2_d, 3, "layer 1 is batchnorm2d");
     /* A critic gives one score per row. */
-    const nn_layer_spec two_out[] = {{NN_LAYER_LINEAR, 2, 0}};
+    const nn_layer_spec two_out[] = {{.kind = NN_LAYER_LINEAR, .out = 2}};
     expect_refused(two_out, 1, "1 output");
-    const nn_layer_spec relu_last[] = {{NN_LAYER_LINEAR, 1, 0}, {NN_LAYER_RELU, 0, 0}};
+    const nn_layer_spec relu_last[] = {{.kind = NN_LAYER_LINEAR, .out = 1},
+                                       {.kind = NN_LAYER_RELU}};
     expect_refused(relu_last, 2, "end in a linear layer");
 }
 
@@ -300,6 +340,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vs_torch),
         cmocka_unit_test(test_linear_critic_by_hand),
+        cmocka_unit_test(test_reshape_critic_by_hand),
         cmocka_unit_test(test_relu_critic_by_hand),
         cmocka_unit_test(test_gradcheck_weights),
         cmocka_unit_test(test_zero_gradient_is_finite),

@@ -117,6 +117,50 @@ static void test_torch_linear_default(void **state)
     assert_close(sd, a / sqrt(3.0), 0.15 * a / sqrt(3.0));
 }
 
+/* nn_init_conv: the same formulas with a convolution's fans. A weight
+ * (64, 32, 5, 5) as torch sees it: fan_in = 32 * 25 = 800, fan_out =
+ * 64 * 25 = 1600, and 51,200 weights (not fan_in * fan_out). */
+static void test_init_conv(void **state)
+{
+    (void)state;
+    enum { FI = 800, FO = 1600, NW = 64 * 32 * 25, NB = 64 };
+    static float cw[NW + 1];
+    float cb[NB + 1];
+    nn_rng r;
+    nn_rng_seed(&r, 9, 0);
+    double mean, sd, mx;
+    /* Every kind, with the standard deviation it promises; the element
+     * past the weights is never written. */
+    const struct {
+        nn_init_kind kind;
+        double sd;
+    } kinds[] = {{NN_INIT_NORMAL_002, 0.02},
+                 {NN_INIT_XAVIER_UNIFORM, sqrt(2.0 / (FI + FO))},
+                 {NN_INIT_XAVIER_NORMAL, sqrt(2.0 / (FI + FO))},
+                 {NN_INIT_HE_NORMAL, sqrt(2.0 / (1.0 + 0.04) / FI)},
+                 {NN_INIT_HE_UNIFORM, sqrt(2.0 / (1.0 + 0.04) / FI)},
+                 {NN_INIT_TORCH, 1.0 / sqrt(FI) / sqrt(3.0)}};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        cw[NW] = 7.0f;
+        cb[NB] = 7.0f;
+        for (int i = 0; i < NB; i++) cb[i] = 1.0f;
+        nn_init_conv(&r, cw, NW, cb, NB, FI, FO, kinds[k].kind, 0.2f);
+        stats(cw, NW, &mean, &sd, &mx);
+        if (fabs(sd - kinds[k].sd) > 0.02 * kinds[k].sd)
+            print_error("%s: sd %g, expected %g\n", nn_init_name(kinds[k].kind), sd, kinds[k].sd);
+        assert_close(sd, kinds[k].sd, 0.02 * kinds[k].sd);
+        assert_close(mean, 0.0, 0.02 * kinds[k].sd);
+        assert_true(cw[NW] == 7.0f && cb[NB] == 7.0f);
+        if (kinds[k].kind == NN_INIT_TORCH) {
+            /* torch's convolutions draw the bias too, from the same bound. */
+            stats(cb, NB, &mean, &sd, &mx);
+            assert_true(mx <= 1.0 / sqrt(FI) && mx > 0.5 / sqrt(FI));
+        } else {
+            for (int i = 0; i < NB; i++) assert_true(cb[i] == 0.0f);
+        }
+    }
+}
+
 static void test_init_names(void **state)
 {
     (void)state;
@@ -136,8 +180,9 @@ static void test_model_init_he_slope(void **state)
 {
     (void)state;
     const nn_layer_spec specs[] = {
-        {NN_LAYER_LINEAR, 400, 0}, {NN_LAYER_BATCHNORM, 0, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-        {NN_LAYER_LINEAR, 250, 0}, {NN_LAYER_SIGMOID, 0, 0}};
+        {.kind = NN_LAYER_LINEAR, .out = 400}, {.kind = NN_LAYER_BATCHNORM},
+        {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+        {.kind = NN_LAYER_LINEAR, .out = 250}, {.kind = NN_LAYER_SIGMOID}};
     nn_error err;
     nn_model *m = nn_model_create(250, specs, 5, 4, &err);
     assert_non_null(m);
@@ -172,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_he_normal),
         cmocka_unit_test(test_he_uniform),
         cmocka_unit_test(test_torch_linear_default),
+        cmocka_unit_test(test_init_conv),
         cmocka_unit_test(test_init_names),
         cmocka_unit_test(test_model_init_he_slope),
     };

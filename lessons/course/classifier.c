@@ -7,9 +7,9 @@
 nn_model *classifier_create(int max_batch, nn_error *err)
 {
     const nn_layer_spec spec[] = {
-        {NN_LAYER_LINEAR, 256, 0.0f},
-        {NN_LAYER_RELU, 0, 0.0f},
-        {NN_LAYER_LINEAR, CLASSIFIER_CLASSES, 0.0f},
+        {.kind = NN_LAYER_LINEAR, .out = 256},
+        {.kind = NN_LAYER_RELU},
+        {.kind = NN_LAYER_LINEAR, .out = CLASSIFIER_CLASSES},
     };
     return nn_model_create(784, spec, 3, max_batch, err);
 }
