@@ -1,6 +1,7 @@
 /* mlp_gan.c - speed and memory of one GAN training step (make bench).
  *
- * The classic MLP GAN of ../shared/reference/torch_ref.py, built with the
+ * The classic MLP GAN of ../shared/reference/torch_ref.py (or, with --model
+ * dcgan, its DCGAN: lib/dcgan.h's default), built with the
  * library's model API: D 784-300-100-1 with LeakyReLU 0.2, G 100-300-784 with
  * tanh, BCE-with-logits, Adam lr 2e-4 beta1 0.5, batch 64, on random images
  * shaped like Fashion-MNIST in [-1, 1]. One step is what the PyTorch script
@@ -46,6 +47,7 @@ static double peak_rss_mb(void)
 /* The GAN and its pool of "real" batches, allocated once before timing. */
 typedef struct {
     nn_gan *gan;
+    int dcgan;      /* 0: the MLP GAN, 1: the DCGAN */
     int batch;
     float *real;    /* (POOL * batch, IMAGE) random images in [-1, 1] */
     long step;
@@ -57,21 +59,30 @@ static void die(const char *what)
     exit(1);
 }
 
-static void gan_setup(gan *g, int batch)
+static void gan_setup(gan *g, int batch, int dcgan)
 {
-    /* torch_ref.py's MLPs and recipe, as an nn_gan: the step timed is the
+    /* torch_ref.py's networks and recipe, as an nn_gan: the step timed is the
      * one every lesson trains with (exercise 9's solution). */
-    nn_gan_arch a = {
-        .latent_dim = LATENT, .data_dim = IMAGE, .g_hidden = {300}, .n_g_hidden = 1,
-        .g_slope = 0.2f, .g_tanh = 1, .d_hidden = {300, 100}, .n_d_hidden = 2,
-        .d_slope = 0.2f, .pack = 1,
-    };
     nn_gan_config c = nn_gan_config_default();
     c.batch = batch;
     nn_error err = {0};
     memset(g, 0, sizeof *g);
     g->batch = batch;
-    g->gan = nn_gan_create(&a, &c, NN_INIT_TORCH, 42, &err);
+    g->dcgan = dcgan;
+    if (dcgan) {
+        nn_dcgan_arch a = nn_dcgan_arch_default();
+        nn_model *G = nn_dcgan_generator(&a, batch, &err);
+        nn_model *D = G ? nn_dcgan_discriminator(&a, batch, &err) : NULL;
+        if (!D) die(err.msg);
+        g->gan = nn_gan_create_from(G, D, &c, NN_INIT_TORCH, 42, &err);
+    } else {
+        nn_gan_arch a = {
+            .latent_dim = LATENT, .data_dim = IMAGE, .g_hidden = {300}, .n_g_hidden = 1,
+            .g_slope = 0.2f, .g_tanh = 1, .d_hidden = {300, 100}, .n_d_hidden = 2,
+            .d_slope = 0.2f, .pack = 1,
+        };
+        g->gan = nn_gan_create(&a, &c, NN_INIT_TORCH, 42, &err);
+    }
     if (!g->gan) die(err.msg);
     g->real = nn_alloc(POOL * (size_t)batch * IMAGE, sizeof(float));
     if (!g->real) die("out of memory");
@@ -171,7 +182,7 @@ static int int_arg(const char *flag, const char *v, int lo, int hi)
 int main(int argc, char **argv)
 {
     int threads = nn_get_threads(), steps = 300, rounds = 3, batch = 64, warmup = 10;
-    int kernel = NN_KERNEL_FAST;
+    int kernel = NN_KERNEL_FAST, dcgan = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--threads")) threads = int_arg(a, v, 1, 64), i++;
@@ -179,11 +190,13 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--warmup")) warmup = int_arg(a, v, 0, 1000000), i++;
         else if (!strcmp(a, "--rounds")) rounds = int_arg(a, v, 1, 100), i++;
         else if (!strcmp(a, "--batch")) batch = int_arg(a, v, 1, 4096), i++;
+        else if (!strcmp(a, "--model") && v && (!strcmp(v, "mlp") || !strcmp(v, "dcgan")))
+            dcgan = !strcmp(v, "dcgan"), i++;
         else if (!strcmp(a, "--kernel") && v && (!strcmp(v, "fast") || !strcmp(v, "reference")))
             kernel = strcmp(v, "fast") ? NN_KERNEL_REFERENCE : NN_KERNEL_FAST, i++;
         else {
-            fprintf(stderr, "usage: mlp_gan [--threads T] [--steps N] [--rounds R] "
-                            "[--warmup W] [--batch B] [--kernel fast|reference]\n");
+            fprintf(stderr, "usage: mlp_gan [--model mlp|dcgan] [--threads T] [--steps N] "
+                            "[--rounds R] [--warmup W] [--batch B] [--kernel fast|reference]\n");
             return 2;
         }
     }
@@ -191,7 +204,7 @@ int main(int argc, char **argv)
     nn_set_kernel(kernel);
 
     gan g;
-    gan_setup(&g, batch);
+    gan_setup(&g, batch, dcgan);
     /* Ten warm-up steps by default, as torch_ref.py does: first-touch page
      * faults and the BLAS's thread start-up stay out of the timing. */
     float loss = 0.0f;
@@ -207,9 +220,17 @@ int main(int argc, char **argv)
     }
     if (!(loss == loss)) die("the loss became NaN");
     double sps = steps / best;
+    double rss = peak_rss_mb();
+    if (dcgan) {
+        /* The DCGAN line: steps/s and memory; its work is mostly
+         * convolutions, which the matmul count below does not measure. */
+        gan_free(&g);
+        printf("dcgan_gan batch=%d threads=%d steps_per_s=%.1f peak_rss_mb=%.1f%s\n", batch,
+               threads, sps, rss, kernel == NN_KERNEL_REFERENCE ? " kernel=reference" : "");
+        return 0;
+    }
     double flops = step_flops(&g);
     double gflops = flops * sps * 1e-9;
-    double rss = peak_rss_mb();
     gan_free(&g);
 
     double peak = gemm_peak();

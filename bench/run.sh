@@ -9,13 +9,15 @@
 #              the ratio of the best steps/s of each
 # BENCH_STEPS (default 300) sets the timed steps per round of gansteps,
 # BENCH_TORCH_STEPS (default 200) those of each PyTorch run: PyTorch with two
-# threads can be very slow on a busy machine. Run from the repository root.
+# threads can be very slow on a busy machine. BENCH_DCGAN_STEPS (default 30)
+# the DCGAN's, gansteps' and PyTorch's alike. Run from the repository root.
 set -u
 dir=$1
 lesson=$2
 mode=${3:-}
 steps=${BENCH_STEPS:-300}
 tsteps=${BENCH_TORCH_STEPS:-200}
+dsteps=${BENCH_DCGAN_STEPS:-30}
 
 # "a b" -> the larger of two decimal numbers
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
@@ -31,7 +33,15 @@ for t in 1 2; do
 done
 echo "$out" | grep -A1 '^step_gflop'
 
-echo "== the same step on the reference loops (1 thread, 5 steps)"
+echo "== DCGAN training step (fast path; best of 3 rounds of $dsteps steps)"
+dbest=0
+for t in 1 2; do
+    out=$("$dir/mlp_gan" --model dcgan --threads "$t" --steps "$dsteps" --warmup 3) || exit 1
+    echo "$out" | grep '^dcgan_gan'
+    dbest=$(max "$dbest" "$(field "$(echo "$out" | grep '^dcgan_gan')" steps_per_s)")
+done
+
+echo "== the MLP step on the reference loops (1 thread, 5 steps)"
 "$dir/mlp_gan" --threads 1 --kernel reference --warmup 1 --steps 5 --rounds 1 | grep '^mlp_gan'
 
 echo "== lesson 06, default settings"
@@ -67,3 +77,14 @@ for t in 1 2; do
     tbest=$(max "$tbest" "$tb")
 done
 awk -v g="$best" -v p="$tbest" 'BEGIN { printf "ratio gansteps/pytorch = %.1fx (best %.1f against best %.1f steps/s)\n", g / p, g, p }'
+dtbest=0
+for t in 1 2; do
+    line=$(THREADS=$t /usr/bin/python3 "$ref" dcgan "$dsteps" 64 2>&1 | grep '^dcgan ') || {
+        echo "pytorch failed: THREADS=$t /usr/bin/python3 $ref dcgan $dsteps 64"
+        exit 1
+    }
+    tb=$(echo "$line" | sed -n 's/.*steps\/s=\([0-9.]*\).*/\1/p')
+    echo "pytorch dcgan batch=64 threads=$t steps_per_s=$tb"
+    dtbest=$(max "$dtbest" "$tb")
+done
+awk -v g="$dbest" -v p="$dtbest" 'BEGIN { printf "dcgan ratio gansteps/pytorch = %.1fx (best %.1f against best %.1f steps/s)\n", g / p, g, p }'

@@ -19,6 +19,7 @@
 #include "model.h"
 #include "gradpen.h"
 #include "gan.h"
+#include "dcgan.h"
 #include "gradcheck.h"
 #include "data.h"
 #include "image.h"

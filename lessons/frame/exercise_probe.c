@@ -10,21 +10,23 @@
 #include "nn.h"
 
 #define BIT(k) (1u << (k))
-static const char *const functions[14] = {
+static const char *const functions[16] = {
     "", "nn_sample_latent", "nn_gan_build_generator", "nn_linear_forward",
     "nn_gan_build_discriminator", "nn_sigmoidf", "nn_init_linear", "nn_gan_d_loss",
     "nn_gan_g_loss_nonsat", "nn_gan_step", "nn_bytes_to_float", "nn_linear_backward",
-    "nn_leaky_relu_backward", "nn_central_difference"};
-static const char *const files[14] = {
+    "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
+    "nn_conv_transpose2d_out_size"};
+static const char *const files[16] = {
     "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
     "exercises/03_linear_forward.c", "exercises/04_build_discriminator.c",
     "exercises/05_sigmoid.c", "exercises/06_init_linear.c", "exercises/07_d_loss.c",
     "exercises/08_g_loss.c", "exercises/09_train_step.c", "exercises/10_bytes_to_float.c",
     "exercises/11_linear_backward.c", "exercises/12_leaky_relu_backward.c",
-    "exercises/13_grad_check.c"};
+    "exercises/13_grad_check.c", "exercises/14_conv2d_forward.c",
+    "exercises/15_convt_out_size.c"};
 
-const char *lesson_exercise_function(int n) { return n >= 1 && n <= 13 ? functions[n] : "?"; }
-const char *lesson_exercise_file(int n) { return n >= 1 && n <= 13 ? files[n] : "?"; }
+const char *lesson_exercise_function(int n) { return n >= 1 && n <= 15 ? functions[n] : "?"; }
+const char *lesson_exercise_file(int n) { return n >= 1 && n <= 15 ? files[n] : "?"; }
 
 static int near(double a, double b) { return fabs(a - b) <= 1e-5 * (1.0 + fabs(b)); }
 
@@ -179,13 +181,29 @@ static int probe(int n, char *why, size_t cap)
                  "relative error of (1, 2) against (1, 3) %g (expected 0.2)", d, e);
         return near(d, 6.0) && near(e, 0.2);
     }
+    case 14: { /* the 3 x 3 image 1..9 by a 2 x 2 kernel of ones: the sums of each 2 x 2 */
+        const float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, w[4] = {1, 1, 1, 1}, b[1] = {0};
+        float y[4] = {0};
+        nn_conv2d_forward_reference(y, x, w, b, 1, 1, 3, 3, 1, 2, 1, 0);
+        snprintf(why, cap, "a 3 x 3 image 1..9 by a 2 x 2 kernel of ones gives %g %g %g %g; "
+                 "expected 12 16 24 28", (double)y[0], (double)y[1], (double)y[2],
+                 (double)y[3]);
+        return y[0] == 12 && y[1] == 16 && y[2] == 24 && y[3] == 28;
+    }
+    case 15: {
+        int a = nn_conv_transpose2d_out_size(7, 4, 2, 1);
+        int b = nn_conv_transpose2d_out_size(3, 3, 1, 0);
+        snprintf(why, cap, "7 by kernel 4, stride 2, padding 1 gives %d (expected 14); 3 by "
+                 "kernel 3, stride 1 gives %d (expected 5)", a, b);
+        return a == 14 && b == 5;
+    }
     }
     return 1;
 }
 
 int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
 {
-    for (int n = 1; n <= 13; n++)
+    for (int n = 1; n <= 15; n++)
         if ((mask & BIT(n)) && !probe(n, why, cap)) return n;
     return 0;
 }

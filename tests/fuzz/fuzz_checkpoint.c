@@ -29,9 +29,13 @@
  * leaky ReLU carry an arg; the batchnorm brings buffers. */
 #define TINY_IN 2
 static const nn_layer_spec TINY[] = {
-    {NN_LAYER_LINEAR, 3, 0},  {NN_LAYER_BATCHNORM, 0, 0}, {NN_LAYER_LEAKY_RELU, 0, 0.2f},
-    {NN_LAYER_DROPOUT, 0, 0.5f}, {NN_LAYER_MBSTD, 0, 0},  {NN_LAYER_LINEAR, 1, 0},
-    {NN_LAYER_SIGMOID, 0, 0},
+    {.kind = NN_LAYER_LINEAR, .out = 3},
+    {.kind = NN_LAYER_BATCHNORM},
+    {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
+    {.kind = NN_LAYER_DROPOUT, .arg = 0.5f},
+    {.kind = NN_LAYER_MBSTD},
+    {.kind = NN_LAYER_LINEAR, .out = 1},
+    {.kind = NN_LAYER_SIGMOID},
 };
 #define TINY_N ((int)(sizeof TINY / sizeof TINY[0]))
 
@@ -39,7 +43,7 @@ static const nn_layer_spec TINY[] = {
  * the size field, the end of the fixed header and of each layer record. */
 #define SIZE_FIELD 16u
 #define HEADER_BYTES 28u
-#define LAYER_BYTES 16u
+#define LAYER_BYTES 40u
 #define COUNTS_BYTES 16u
 
 /* A few Adam steps on one batch, so that no saved block is all zeros. */
@@ -187,7 +191,10 @@ int main(int argc, char **argv)
     /* Another architecture reaches the messages about a model of the wrong
      * shape, which the tiny model's own checkpoint never does. */
     static const nn_layer_spec other[] = {
-        {NN_LAYER_LINEAR, 4, 0}, {NN_LAYER_RELU, 0, 0}, {NN_LAYER_LINEAR, 1, 0}};
+        {.kind = NN_LAYER_LINEAR, .out = 4},
+        {.kind = NN_LAYER_RELU},
+        {.kind = NN_LAYER_LINEAR, .out = 1},
+    };
     return save(argv[1], "tiny.ckpt", TINY_IN, TINY, TINY_N) |
            save(argv[1], "other-arch.ckpt", 3, other, 3);
 }

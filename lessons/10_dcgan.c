@@ -1,0 +1,536 @@
+/* 10_dcgan.c - lesson 10: convolutions, and a DCGAN on Fashion-MNIST.
+ *
+ * The course questions it answers: why convolutions (parameters and
+ * locality, in numbers, against lesson 06's MLP); what a transposed
+ * convolution does to a feature map, and the checkerboard it can leave; the
+ * DCGAN guidelines as switches; training it (losses, D(x), D(G(z)), sample
+ * grids, checkpoints, resume, export); and whether it beats the MLP, judged
+ * by the lesson classifier: classes covered and the Frechet distance of its
+ * features.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classifier.h"
+#include "lesson.h"
+#include "mlpgan.h"
+#include "nn.h"
+#include "trainrun.h"
+
+/* A default run: 3 epochs, within 5 minutes on the 2-core course machine
+ * with the MLP and the classifier taken from lessons 06 and 09 (bench/ and
+ * this lesson's summary.tsv have the timings). */
+#define DEFAULT_EPOCHS 3
+#define FAST_IMAGES 1024
+#define GRID_N 100          /* fixed latent vectors drawn after every epoch */
+#define PREVIEW_N 3
+#define JUDGE_N 2000        /* samples each generator gives the judge */
+/* Steps of lesson 06's default MLP when it is trained here: one epoch, less
+ * than lesson 06's own run (it says so). */
+#define MLP_STEPS 937
+
+static const char *batchnorm = "both";
+static const char *g_act = "relu";
+static int epochs = DEFAULT_EPOCHS;
+static float lr = 2e-4f;
+static float beta1 = 0.5f;
+static int batch = 64;
+static int resume = 0;
+static const char *save_samples = NULL;
+static int n_export = 1000;
+static const char *mlp_ckpt = NULL;
+static const char *data_dir = NULL;
+static int threads = 0;
+static const lesson_flag flags[] = {
+    {"batchnorm", LESSON_CHOICE, &batchnorm, "where batchnorm goes (the guideline: both)", 0, 0,
+     "both|g|d|none"},
+    {"g-act", LESSON_CHOICE, &g_act, "G's activation (the guideline: relu)", 0, 0,
+     "relu|leaky"},
+    {"epochs", LESSON_INT, &epochs, "passes over the training set", 1, 1000, NULL},
+    {"lr", LESSON_FLOAT, &lr, "Adam's learning rate for G and D", 1e-7, 1.0, NULL},
+    {"beta1", LESSON_FLOAT, &beta1, "Adam's beta1 (the guideline: 0.5)", 0.0, 0.999, NULL},
+    {"batch", LESSON_INT, &batch, "images per batch", 2, 1024, NULL},
+    {"resume", LESSON_SWITCH, &resume, "train --epochs more from the checkpoint in the output "
+     "folder", 0, 0, NULL},
+    {"save-samples", LESSON_STRING, &save_samples, "write --samples generated images to FILE "
+     "(IDX, like Fashion-MNIST)", 0, 0, NULL},
+    {"samples", LESSON_INT, &n_export, "images --save-samples writes", 1, 100000, NULL},
+    {"mlp-ckpt", LESSON_STRING, &mlp_ckpt, "a G.ckpt of lesson 06's default MLP to compare "
+     "with (default: lesson 06's own, when it has run)", 0, 0, NULL},
+    {"data", LESSON_STRING, &data_dir, "folder of an MNIST-format data set (default: "
+     "Fashion-MNIST)", 0, 0, NULL},
+    {"threads", LESSON_INT, &threads, "threads for the products; 0: GANSTEPS_THREADS if set, "
+     "else 2", 0, 64, NULL},
+};
+
+static float *alloc_or_fail(lesson *L, size_t n)
+{
+    float *p = nn_alloc(n, sizeof(float));
+    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
+    return p;
+}
+
+/* One line per layer: kind, output shape, parameters. */
+static void print_shapes(FILE *f, const nn_model *m, const char *name)
+{
+    fprintf(f, "%s\n  %2s  %-16s %-14s %10s\n", name, "#", "layer", "output", "params");
+    for (int i = 0; i < m->n_layers; i++) {
+        const nn_layer *l = &m->layers[i];
+        char shape[32];
+        if (l->out_c > 0)
+            snprintf(shape, sizeof shape, "%d x %d x %d", l->out_c, l->out_h, l->out_w);
+        else
+            snprintf(shape, sizeof shape, "%d", l->out);
+        fprintf(f, "  %2d  %-16s %-14s %10zu\n", i, nn_layer_kind_name(l->spec.kind), shape,
+                nn_layer_param_count(l));
+    }
+    fprintf(f, "  %-35s %10zu\n", "total", nn_model_param_count(m));
+}
+
+/* The lesson classifier's hidden features (256 after the ReLU) of x (n, 784):
+ * the space the Frechet distance is measured in. */
+static void features(nn_model *net, const float *x, int n, float *out)
+{
+    int hid = net->layers[1].out;
+    for (int i = 0; i < n; i += net->max_batch) {
+        int k = n - i < net->max_batch ? n - i : net->max_batch;
+        nn_model_forward(net, x + (size_t)i * 784, k, 0);
+        memcpy(out + (size_t)i * hid, net->layers[1].y, (size_t)k * hid * sizeof(float));
+    }
+}
+
+/* The judge: lesson 09's classifier when it has run, else this lesson's
+ * own from an earlier run, else trained now (3 epochs) and saved. */
+static void get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set)
+{
+    nn_error err;
+    char dir09[600];
+    snprintf(dir09, sizeof dir09, "%s", L->out);
+    char *slash = strrchr(dir09, '/');
+    snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
+             "09_mode_collapse/classifier.ckpt");
+    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
+    if (!L->fast && nn_model_load(net, dir09, &err) == NN_OK) {
+        lesson_print(L, "classifier loaded from %s (lesson 09)\n", dir09);
+        return;
+    }
+    if (nn_model_load(net, own, &err) == NN_OK) {
+        lesson_print(L, "classifier loaded from %s\n", own);
+        return;
+    }
+    int ep = L->fast ? 1 : 3;
+    float loss;
+    double t0 = lesson_seconds();
+    lesson_check(L, classifier_train(net, train_set, ep, 128, 1e-3f, L->seed, &loss, &err), &err);
+    lesson_check(L, nn_model_save(net, own, &err), &err);
+    lesson_print(L, "classifier trained here (%d epochs, %.1f s, last loss %.3f), saved to %s\n",
+                 ep, lesson_seconds() - t0, (double)loss, own);
+}
+
+/* Images of a transposed convolution of one-channel maps by an all-ones
+ * kernel: how many kernel stamps land on each output pixel. */
+static void stamps(float *y, const float *x, int side, int k, int stride, int pad)
+{
+    float w[64], b = 0.0f;
+    for (int i = 0; i < k * k; i++) w[i] = 1.0f;
+    nn_conv_transpose2d_forward(y, x, w, &b, 1, 1, side, side, 1, k, stride, pad, NULL);
+}
+
+static void print_map(lesson *L, const float *y, int side)
+{
+    for (int i = 0; i < side; i++) {
+        lesson_print(L, "   ");
+        for (int j = 0; j < side; j++) lesson_print(L, " %g", (double)y[i * side + j]);
+        lesson_print(L, "\n");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        10, "dcgan", "Convolutions and DCGAN",
+        "Why convolutions suit images (parameters and locality, in numbers), what a "
+        "transposed convolution does, the DCGAN guidelines as switches, a DCGAN trained on "
+        "Fashion-MNIST, and a comparison with lesson 06's MLP by the lesson classifier.",
+        10};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    nn_error err = {NN_OK, ""};
+    double t_start = lesson_seconds();
+    if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
+    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
+    if (threads > 0) nn_set_threads(threads);
+    char arch_name[48];
+    snprintf(arch_name, sizeof arch_name, "dcgan-%s-%s", batchnorm, g_act);
+    long epochs_done = 0, steps_done = 0;
+    if (resume) trainrun_load_state(L, arch_name, &epochs_done, &steps_done);
+    if (save_samples) {
+        FILE *probe = fopen(save_samples, "ab");
+        if (!probe)
+            lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples: cannot write %s; check that its "
+                        "folder exists and is writable", save_samples);
+        fclose(probe);
+    }
+
+    /* ------------------------------------------------------------ why */
+    lesson_step(L, "Why convolutions");
+    nn_dcgan_arch a = nn_dcgan_arch_default();
+    a.g_batchnorm = !strcmp(batchnorm, "both") || !strcmp(batchnorm, "g");
+    a.d_batchnorm = !strcmp(batchnorm, "both") || !strcmp(batchnorm, "d");
+    a.g_slope = strcmp(g_act, "relu") == 0 ? 0.0f : 0.2f;
+    nn_gan_arch mlp = mlpgan_arch_default();
+    lesson_code(L, "build");
+    /* STEP: build */
+    nn_model *G = nn_dcgan_generator(&a, batch, &err);
+    nn_model *D = G ? nn_dcgan_discriminator(&a, batch, &err) : NULL;
+    if (!D) {
+        nn_model_free(G);
+        lesson_check(L, err.code, &err);
+    }
+    FILE *f = lesson_capture_begin(L);
+    print_shapes(f, G, "generator G");
+    print_shapes(f, D, "discriminator D");
+    lesson_capture_end(L);
+    /* END STEP */
+    size_t pg = nn_model_param_count(G), pd = nn_model_param_count(D);
+    size_t mg = nn_gan_arch_param_count(&mlp, 0), md = nn_gan_arch_param_count(&mlp, 1);
+    const nn_layer *c1 = &D->layers[1];
+    int taps = c1->in_c * c1->spec.kernel * c1->spec.kernel;
+    lesson_say(L,
+               "Lesson 06's MLP has %zu parameters in G and %zu in D; this DCGAN has %zu and "
+               "%zu. The counts are of the same order, but they are spent differently. Each "
+               "unit of the MLP's first D layer reads all %d pixels; each unit of D's first "
+               "convolution reads a %d x %d patch (%d numbers), and the same %d weights are "
+               "used at all %d x %d positions: a sleeve or a heel is recognised by one "
+               "filter wherever it is. D's first layer has %zu parameters against the MLP's "
+               "%zu.",
+               mg, md, pg, pd, mlp.data_dim, c1->spec.kernel, c1->spec.kernel, taps, taps,
+               c1->out_h, c1->out_w, nn_layer_param_count(c1),
+               (size_t)mlp.data_dim * (size_t)mlp.d_hidden[0] + (size_t)mlp.d_hidden[0]);
+    lesson_key(L, "g_params_dcgan", "%zu", pg);
+    lesson_key(L, "d_params_dcgan", "%zu", pd);
+    lesson_key(L, "g_params_mlp", "%zu", mg);
+    lesson_key(L, "d_params_mlp", "%zu", md);
+
+    /* ------------------------------------------------------------ transposed */
+    lesson_step(L, "What a transposed convolution does");
+    lesson_say(L,
+               "G grows its feature maps with transposed convolutions: each input pixel "
+               "stamps the kernel onto the output, stride pixels apart, and overlapping "
+               "stamps add up. Below, an all-ones 4 x 4 kernel with stride 2 and padding 1 "
+               "(G's layers), first from a 2 x 2 map with a single 1, then from a map of "
+               "ones: the numbers are how many stamps land on each output pixel. With a "
+               "kernel of 3 (not a multiple of the stride) the counts alternate: the "
+               "checkerboard a transposed convolution can leave in images (Odena et al. "
+               "2016).");
+    lesson_code(L, "stamps");
+    /* STEP: stamps */
+    float one[4] = {1, 0, 0, 0}, ones[49], y4[16], y14[196], y13[169];
+    for (int i = 0; i < 49; i++) ones[i] = 1.0f;
+    stamps(y4, one, 2, 4, 2, 1);    /* 2 x 2 -> 4 x 4: one pixel's stamp */
+    stamps(y14, ones, 7, 4, 2, 1);  /* 7 x 7 -> 14 x 14 */
+    stamps(y13, ones, 7, 3, 2, 1);  /* 7 x 7 -> 13 x 13 */
+    /* END STEP */
+    lesson_print(L, "one pixel, kernel 4, stride 2 (2 x 2 -> %d x %d):\n",
+                 nn_conv_transpose2d_out_size(2, 4, 2, 1), nn_conv_transpose2d_out_size(2, 4, 2, 1));
+    print_map(L, y4, 4);
+    int lo4 = 99, hi4 = 0, lo3 = 99, hi3 = 0;
+    for (int i = 1; i < 13; i++)
+        for (int j = 1; j < 13; j++) {
+            int v = (int)y14[i * 14 + j];
+            lo4 = v < lo4 ? v : lo4;
+            hi4 = v > hi4 ? v : hi4;
+        }
+    for (int i = 1; i < 12; i++)
+        for (int j = 1; j < 12; j++) {
+            int v = (int)y13[i * 13 + j];
+            lo3 = v < lo3 ? v : lo3;
+            hi3 = v > hi3 ? v : hi3;
+        }
+    lesson_print(L, "a map of ones, away from the border: kernel 4 gives %d to %d stamps per "
+                 "pixel, kernel 3 gives %d to %d\n", lo4, hi4, lo3, hi3);
+    {
+        /* Both maps as one figure, scaled to the same grey levels. */
+        float pic[2 * 196];
+        memcpy(pic, y14, sizeof y14);
+        for (int i = 0; i < 196; i++) pic[196 + i] = 0.0f;
+        for (int i = 0; i < 13; i++)
+            for (int j = 0; j < 13; j++) pic[196 + i * 14 + j] = y13[i * 13 + j];
+        nn_grid_opts o = nn_grid_defaults(0.0f, 4.0f);
+        o.cols = 2;
+        o.scale = 12;
+        lesson_check(L, nn_image_write_grid(lesson_path(L, "convt_stamps.png"), pic, 2, 1, 14,
+                                            14, &o, &err), &err);
+        lesson_figure(L, "convt_stamps.png", "stamps per pixel: kernel 4 (even), kernel 3 "
+                      "(checkerboard), stride 2, a map of ones");
+    }
+    lesson_key(L, "convt_k4_spread", "%d", hi4 - lo4);
+    lesson_key(L, "convt_k3_spread", "%d", hi3 - lo3);
+
+    /* ------------------------------------------------------------ data, exercise 14 */
+    lesson_step(L, "The guidelines, and your convolution");
+    lesson_say(L,
+               "Radford et al.'s guidelines, as this run sets them: strided convolutions "
+               "instead of pooling (there is no pooling layer: D halves the sides with "
+               "stride 2, G doubles them with transposed convolutions); batchnorm %s "
+               "(the guideline: both nets, never on G's output or D's input; --batchnorm); "
+               "%s in G (the guideline: ReLU; --g-act) and leaky ReLU 0.2 in D; tanh on "
+               "G's output; Adam lr %g with beta1 %g (the guideline: 2e-4, 0.5). The "
+               "library's fast convolution lays patches out as a matrix for one product "
+               "(im2col); exercise 14's plain loops (nn_conv2d_forward_reference) are the "
+               "definition, checked against it here on a batch of real images through "
+               "D's first layer.",
+               !strcmp(batchnorm, "both") ? "in both nets"
+               : !strcmp(batchnorm, "none") ? "nowhere" : !strcmp(batchnorm, "g") ? "in G only"
+                                                                                : "in D only",
+               a.g_slope > 0.0f ? "leaky ReLU" : "ReLU", (double)lr, (double)beta1);
+    nn_dataset ds;
+    lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
+    if (ds.c * ds.h * ds.w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this DCGAN draws "
+                    "1 x 28 x 28 grey images", ds.c, ds.h, ds.w);
+    int n_train = ds.n;
+    if (L->fast && ds.n > FAST_IMAGES) ds.n = FAST_IMAGES;
+    long steps_per_epoch = ds.n / batch;
+    if (steps_per_epoch < 1)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds.n);
+    int *order = malloc((size_t)ds.n * sizeof(int));
+    float *real = alloc_or_fail(L, (size_t)batch * 784);
+    if (!order) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for the order");
+    for (int i = 0; i < ds.n; i++) order[i] = i;
+    nn_dataset_gather(real, &ds, order, batch, NN_RANGE_PM1);
+    {
+        int oc = c1->out_c, oh = c1->out_h, k = c1->spec.kernel;
+        float *fast = alloc_or_fail(L, (size_t)batch * oc * oh * oh);
+        float *yours = alloc_or_fail(L, (size_t)batch * oc * oh * oh);
+        nn_rng r;
+        nn_rng_seed(&r, L->seed, 9);
+        nn_init_normal(&r, c1->w, (size_t)oc * k * k, 0.0f, 0.2f);
+        lesson_code(L, "yours");
+        /* STEP: yours */
+        nn_conv2d_forward(fast, real, c1->w, c1->b, batch, 1, 28, 28, oc, k, 2, 1, NULL);
+        nn_conv2d_forward_reference(yours, real, c1->w, c1->b, batch, 1, 28, 28, oc, k, 2, 1);
+        double rel = nn_rel_error(yours, fast, (size_t)batch * oc * oh * oh);
+        /* END STEP */
+        lesson_print(L, "plain loops against the fast path, %d images x %d maps of %d x %d: "
+                     "relative error %.2e\n", batch, oc, oh, oh, rel);
+        lesson_key(L, "conv_reference_rel_error", "%.3g", rel);
+        if (!(rel < 1e-5))
+            lesson_say(L, "They disagree: exercise 14 is not right yet (make check EX=14).");
+        nn_free(fast);
+        nn_free(yours);
+    }
+
+    /* ------------------------------------------------------------ train */
+    nn_gan_config cfg = nn_gan_config_default();
+    cfg.lr_g = cfg.lr_d = lr;
+    cfg.beta1 = beta1;
+    cfg.batch = batch;
+    nn_gan *t = nn_gan_create_from(G, D, &cfg, NN_INIT_NORMAL_002, L->seed, &err);
+    if (!t) lesson_check(L, err.code, &err);
+    if (resume) {
+        lesson_check(L, nn_model_load(t->G, lesson_path(L, "G.ckpt"), &err), &err);
+        lesson_check(L, nn_model_load(t->D, lesson_path(L, "D.ckpt"), &err), &err);
+        nn_rng_seed(&t->rng, L->seed, 16 + (uint64_t)epochs_done);
+        lesson_print(L, "resumed from %s: epochs done %ld, steps done %ld\n", L->out,
+                     epochs_done, steps_done);
+    }
+    long total = steps_per_epoch * epochs;
+    trainrun_log lg = {0, alloc_or_fail(L, (size_t)total), alloc_or_fail(L, (size_t)total),
+                       alloc_or_fail(L, (size_t)total), alloc_or_fail(L, (size_t)total)};
+    float *zfix = alloc_or_fail(L, (size_t)GRID_N * a.latent_dim);
+    nn_rng zr;
+    nn_rng_seed(&zr, L->seed, 7);
+    nn_sample_latent(zfix, GRID_N, a.latent_dim, &zr);
+    nn_rng data_rng;
+    nn_rng_seed(&data_rng, L->seed, 32 + (uint64_t)epochs_done);
+
+    lesson_step(L, "Training");
+    lesson_say(L,
+               "The same step as every GAN of the course (nn_gan_step, exercise 9): D on a "
+               "real batch, then on fresh fakes, each with its own batch statistics, as "
+               "D(real) and D(fake.detach()) in PyTorch; then G through D, frozen. %d epoch%s "
+               "of %ld steps; after each epoch G draws the same %d latent vectors. A NaN "
+               "or exploding loss stops the run and says what to try.%s",
+               epochs, epochs > 1 ? "s" : "", steps_per_epoch, GRID_N,
+               L->fast ? " (--fast: the first 1024 images only.)" : "");
+    lesson_code(L, "train");
+    double t0 = lesson_seconds();
+    nn_gan_stats st;
+    /* STEP: train */
+    for (int e = 0; e < epochs; e++) {
+        long epoch_no = epochs_done + e + 1;
+        char label[32];
+        snprintf(label, sizeof label, "epoch %ld", epoch_no);
+        lesson_progress pr;
+        lesson_progress_start(L, &pr, label, steps_per_epoch);
+        nn_rng_shuffle(&data_rng, order, ds.n);
+        for (long s = 0; s < steps_per_epoch; s++) {
+            nn_dataset_gather(real, &ds, order + s * batch, batch, NN_RANGE_PM1);
+            nn_gan_step(t, real, &st);
+            lg.d_loss[lg.n] = st.d_loss;
+            lg.g_loss[lg.n] = st.g_loss;
+            lg.d_real[lg.n] = st.d_real;
+            lg.d_fake[lg.n] = st.d_fake;
+            lg.n++;
+            const char *bad = trainrun_diverged(&st);
+            if (bad) {
+                lesson_progress_done(&pr);
+                trainrun_write_log(L, &lg, steps_done);
+                lesson_fail(L, LESSON_EXIT_INTERNAL,
+                            "step %ld (epoch %ld): %s, training diverged. Try a lower --lr "
+                            "(now %g), --beta1 0.5 or --batchnorm both; every step up to "
+                            "here is in %s", steps_done + lg.n, epoch_no, bad, (double)lr,
+                            lesson_path(L, "train_log.tsv"));
+            }
+            lesson_progress_tick(&pr, s + 1, "d_loss %.3f g_loss %.3f D(x) %.2f D(G(z)) %.2f",
+                                 st.d_loss, st.g_loss, st.d_real, st.d_fake);
+        }
+        lesson_progress_done(&pr);
+        char png[48], caption[48];
+        snprintf(png, sizeof png, "samples_epoch_%03ld.png", epoch_no);
+        trainrun_sample_grid(L, t->G, zfix, GRID_N, png, PREVIEW_N);
+        snprintf(caption, sizeof caption, "fixed noise after epoch %ld", epoch_no);
+        lesson_figure(L, png, caption);
+    }
+    /* END STEP */
+    double train_s = lesson_seconds() - t0;
+    epochs_done += epochs;
+    steps_done += lg.n;
+    lesson_key(L, "epochs", "%ld", epochs_done);
+    lesson_key(L, "steps", "%ld", steps_done);
+    lesson_key(L, "train_s", "%.1f", train_s);
+    lesson_key(L, "steps_per_s", "%.1f", (double)lg.n / (train_s > 0.0 ? train_s : 1.0));
+    lesson_key(L, "d_loss_end", "%.4f", trainrun_tail_mean(lg.d_loss, lg.n));
+    lesson_key(L, "g_loss_end", "%.4f", trainrun_tail_mean(lg.g_loss, lg.n));
+    lesson_key(L, "d_real_end", "%.4f", trainrun_tail_mean(lg.d_real, lg.n));
+    lesson_key(L, "d_fake_end", "%.4f", trainrun_tail_mean(lg.d_fake, lg.n));
+    trainrun_write_log(L, &lg, steps_done - lg.n);
+    trainrun_plot_pair(L, "losses", "discriminator and generator loss", "loss", lg.d_loss,
+                       "D loss", lg.g_loss, "G loss", lg.n, steps_done - lg.n);
+    trainrun_plot_pair(L, "d_outputs", "D(x) on real and D(G(z)) on fake images",
+                       "mean probability", lg.d_real, "D(x)", lg.d_fake, "D(G(z))", lg.n,
+                       steps_done - lg.n);
+    lesson_check(L, nn_model_save(t->G, lesson_path(L, "G.ckpt"), &err), &err);
+    lesson_check(L, nn_model_save(t->D, lesson_path(L, "D.ckpt"), &err), &err);
+    trainrun_save_state(L, arch_name, epochs_done, steps_done);
+    lesson_print(L, "checkpoint: %s/G.ckpt, %s/D.ckpt (continue with --resume)\n", L->out,
+                 L->out);
+    if (save_samples) {
+        float *x = alloc_or_fail(L, (size_t)n_export * 784);
+        float *z = alloc_or_fail(L, (size_t)n_export * a.latent_dim);
+        nn_rng_seed(&zr, L->seed, 8);
+        nn_sample_latent(z, n_export, a.latent_dim, &zr);
+        gan_sample_images(x, t->G, z, n_export);
+        lesson_check(L, trainrun_write_idx(save_samples, x, n_export, 28, 28, &err), &err);
+        lesson_print(L, "%d samples -> %s\n", n_export, save_samples);
+        nn_free(x);
+        nn_free(z);
+    }
+
+    /* ------------------------------------------------------------ judge */
+    lesson_step(L, "DCGAN against the MLP, judged");
+    nn_dataset test;
+    lesson_check(L, nn_dataset_load_mnist(&test, data_dir, NN_SPLIT_TEST, &err), &err);
+    nn_model *net = classifier_create(256, &err);
+    if (!net) lesson_check(L, err.code, &err);
+    ds.n = n_train;
+    /* A smoke test trains its judge on the small test split. */
+    get_classifier(L, net, L->fast ? &test : &ds);
+    float acc = classifier_accuracy(net, &test);
+    lesson_key(L, "classifier_test_accuracy", "%.4f", (double)acc);
+    lesson_say(L,
+               "The lesson classifier (an MLP with %.1f%% of the test set right) labels %d "
+               "samples of each generator, and its hidden layer gives the features in which "
+               "the Frechet distance compares each generator's samples with %d real test "
+               "images: the distance between two Gaussians fitted to the features, 0 for "
+               "the same distribution. The MLP is lesson 06's default: its checkpoint when "
+               "lesson 06 has run, else trained here for %d steps (lesson 06 trains 8 "
+               "epochs).",
+               100.0 * (double)acc, L->fast ? 256 : JUDGE_N, L->fast ? 256 : JUDGE_N,
+               L->fast ? 5 : MLP_STEPS);
+    nn_gan *m = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, L->fast ? 5 : MLP_STEPS, &ds);
+    int nj = L->fast ? 256 : JUDGE_N;
+    float *z = alloc_or_fail(L, (size_t)nj * a.latent_dim);
+    float *img[3] = {alloc_or_fail(L, (size_t)nj * 784), alloc_or_fail(L, (size_t)nj * 784),
+                     alloc_or_fail(L, (size_t)nj * 784)};
+    float *feat[3];
+    int hid = net->layers[1].out;
+    for (int i = 0; i < 3; i++) feat[i] = alloc_or_fail(L, (size_t)nj * hid);
+    int *idx = malloc((size_t)nj * sizeof(int));
+    int *labels = malloc((size_t)nj * sizeof(int));
+    if (!idx || !labels) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
+    lesson_code(L, "judge");
+    /* STEP: judge */
+    for (int i = 0; i < nj; i++) idx[i] = i;               /* the first test images */
+    nn_dataset_gather(img[0], &test, idx, nj, NN_RANGE_PM1);
+    nn_rng_seed(&zr, L->seed, 11);
+    nn_sample_latent(z, nj, a.latent_dim, &zr);            /* the same z for both */
+    gan_sample_images(img[1], t->G, z, nj);
+    gan_sample_images(img[2], m->G, z, nj);
+    double fd[3];
+    for (int i = 0; i < 3; i++) features(net, img[i], nj, feat[i]);
+    for (int i = 1; i < 3; i++)
+        lesson_check(L, nn_frechet_distance(&fd[i], feat[0], nj, feat[i], nj, hid, &err), &err);
+    int counts[CLASSIFIER_CLASSES], present = 0;
+    classifier_predict(net, img[1], nj, labels);
+    nn_class_histogram(counts, labels, nj, CLASSIFIER_CLASSES);
+    for (int c = 0; c < CLASSIFIER_CLASSES; c++) present += counts[c] * 50 >= nj; /* >= 2% */
+    /* END STEP */
+    lesson_print(L, "Frechet distance to the test images: DCGAN %.2f, MLP %.2f\n", fd[1], fd[2]);
+    lesson_print(L, "classes among the DCGAN's samples (at least 2%% each): %d of %d\n",
+                 present, CLASSIFIER_CLASSES);
+    lesson_key(L, "fd_dcgan", "%.3f", fd[1]);
+    lesson_key(L, "fd_mlp", "%.3f", fd[2]);
+    lesson_key(L, "classes_covered", "%d", present);
+    {
+        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
+        o.cols = 10;
+        o.scale = 2;
+        lesson_check(L, nn_image_write_grid(lesson_path(L, "dcgan_samples.png"), img[1], 100, 1,
+                                            28, 28, &o, &err), &err);
+        lesson_check(L, nn_image_write_grid(lesson_path(L, "mlp_samples.png"), img[2], 100, 1,
+                                            28, 28, &o, &err), &err);
+        lesson_figure(L, "dcgan_samples.png", "DCGAN, 100 samples");
+        lesson_figure(L, "mlp_samples.png", "lesson 06's MLP, the same 100 latent vectors");
+        FILE *pf = lesson_capture_begin(L);
+        nn_image_preview(pf, img[1], 3, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
+        nn_image_preview(pf, img[2], 3, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
+        lesson_capture_end(L);
+    }
+    if (L->fast)
+        lesson_say(L, "A --fast run trains for %ld steps on %d images and judges %d samples: "
+                   "far too little to say which generator is better. Run without --fast.",
+                   lg.n, ds.n < FAST_IMAGES ? ds.n : FAST_IMAGES, nj);
+    else if (fd[1] < fd[2])
+        lesson_say(L, "The DCGAN's samples are closer to the real images than the MLP's, by "
+                   "this measure: %.2f against %.2f, with %d of 10 classes present in its "
+                   "samples.", fd[1], fd[2], present);
+    else
+        lesson_say(L, "This run's DCGAN is not closer to the real images than the MLP "
+                   "(%.2f against %.2f): more --epochs, or another --seed, before "
+                   "concluding.", fd[1], fd[2]);
+    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
+
+    for (int i = 0; i < 3; i++) {
+        nn_free(img[i]);
+        nn_free(feat[i]);
+    }
+    free(idx);
+    free(labels);
+    nn_free(z);
+    nn_gan_free(m);
+    nn_model_free(net);
+    nn_dataset_free(&test);
+    nn_free(lg.d_loss);
+    nn_free(lg.g_loss);
+    nn_free(lg.d_real);
+    nn_free(lg.d_fake);
+    nn_free(zfix);
+    nn_free(real);
+    free(order);
+    nn_gan_free(t);
+    nn_dataset_free(&ds);
+    return lesson_end(L);
+}
