@@ -36,6 +36,7 @@ static const char *g_act = "relu";
 static int epochs = DEFAULT_EPOCHS;
 static float lr = 2e-4f;
 static float beta1 = 0.5f;
+static float real_label = 1.0f;
 static int batch = 64;
 static int resume = 0;
 static const char *save_samples = NULL;
@@ -51,6 +52,8 @@ static const lesson_flag flags[] = {
     {"epochs", LESSON_INT, &epochs, "passes over the training set", 1, 1000, NULL},
     {"lr", LESSON_FLOAT, &lr, "Adam's learning rate for G and D", 1e-7, 1.0, NULL},
     {"beta1", LESSON_FLOAT, &beta1, "Adam's beta1 (the guideline: 0.5)", 0.0, 0.999, NULL},
+    {"real-label", LESSON_FLOAT, &real_label, "D's target for real images (0.9: one-sided "
+     "label smoothing)", 0.5, 1.0, NULL},
     {"batch", LESSON_INT, &batch, "images per batch", 2, 1024, NULL},
     {"resume", LESSON_SWITCH, &resume, "train --epochs more from the checkpoint in the output "
      "folder", 0, 0, NULL},
@@ -327,6 +330,7 @@ int main(int argc, char **argv)
     cfg.lr_g = cfg.lr_d = lr;
     cfg.beta1 = beta1;
     cfg.batch = batch;
+    cfg.real_label = real_label;
     nn_gan *t = nn_gan_create_from(G, D, &cfg, NN_INIT_NORMAL_002, L->seed, &err);
     if (!t) lesson_check(L, err.code, &err);
     if (resume) {
