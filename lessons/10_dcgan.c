@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "classifier.h"
 #include "lesson.h"
@@ -115,11 +116,15 @@ static void get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set
     snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
              "09_mode_collapse/classifier.ckpt");
     const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
-    if (!L->fast && nn_model_load(net, dir09, &err) == NN_OK) {
+    /* A checkpoint that is there but does not load (damaged, another
+     * format) is reported, not silently trained over. */
+    if (!L->fast && access(dir09, F_OK) == 0) {
+        lesson_check(L, nn_model_load(net, dir09, &err), &err);
         lesson_print(L, "classifier loaded from %s (lesson 09)\n", dir09);
         return;
     }
-    if (nn_model_load(net, own, &err) == NN_OK) {
+    if (access(own, F_OK) == 0) {
+        lesson_check(L, nn_model_load(net, own, &err), &err);
         lesson_print(L, "classifier loaded from %s\n", own);
         return;
     }
