@@ -9,7 +9,7 @@
 #              the ratio of the best steps/s of each
 # BENCH_STEPS (default 300) sets the timed steps per round of gansteps,
 # BENCH_TORCH_STEPS (default 200) those of each PyTorch run: PyTorch with two
-# threads can be very slow on a busy machine. BENCH_DCGAN_STEPS (default 30)
+# threads can be very slow on a busy machine. BENCH_DCGAN_STEPS (default 40)
 # the DCGAN's, gansteps' and PyTorch's alike. Run from the repository root.
 set -u
 dir=$1
@@ -17,7 +17,7 @@ lesson=$2
 mode=${3:-}
 steps=${BENCH_STEPS:-300}
 tsteps=${BENCH_TORCH_STEPS:-200}
-dsteps=${BENCH_DCGAN_STEPS:-30}
+dsteps=${BENCH_DCGAN_STEPS:-40}
 
 # "a b" -> the larger of two decimal numbers
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
@@ -36,7 +36,7 @@ echo "$out" | grep -A1 '^step_gflop'
 echo "== DCGAN training step (fast path; best of 3 rounds of $dsteps steps)"
 dbest=0
 for t in 1 2; do
-    out=$("$dir/mlp_gan" --model dcgan --threads "$t" --steps "$dsteps" --warmup 3) || exit 1
+    out=$("$dir/mlp_gan" --model dcgan --threads "$t" --steps "$dsteps" --warmup 5) || exit 1
     echo "$out" | grep '^dcgan_gan'
     dbest=$(max "$dbest" "$(field "$(echo "$out" | grep '^dcgan_gan')" steps_per_s)")
 done

@@ -24,7 +24,8 @@ float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
 {
     /* TODO: D judges g->fake again, frozen; G's loss (nn_gan_g_objective);
      * the gradient back through D into g->dfake only, then through G; Adam
-     * on G. Fill st->g_grad_norm; return G's loss. */
+     * on G. Fill st->g_grad_norm (when g->cfg.grad_norms, else -1); return G's
+     * loss. */
     (void)g;
     (void)D;
     st->g_grad_norm = 0.0f;

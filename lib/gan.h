@@ -104,6 +104,8 @@ typedef struct {
     float real_label;      /* 1, or < 1: one-sided label smoothing (nonsat, minimax) */
     float gp_lambda;       /* > 0: WGAN-GP's gradient penalty with this weight */
     int unroll;            /* 0, or k: G is scored against the D of k more updates */
+    int grad_norms;        /* 1: the stats carry both gradients' L2 norms (a pass over
+                            * every parameter of each network); 0: they read -1 */
 } nn_gan_config;
 
 /* The DCGAN recipe: non-saturating, Adam 2e-4 with betas (0.5, 0.999),
@@ -137,8 +139,9 @@ typedef struct {
     float g_loss;          /* the G update's loss */
     float d_real;          /* mean sigmoid(D(x)) on the last real batch */
     float d_fake;          /* mean sigmoid(D(G(z))) on the last fake batch, before G's update */
-    float d_grad_norm;     /* L2 norm of D's parameter gradient, last update */
-    float g_grad_norm;     /* L2 norm of G's parameter gradient */
+    float d_grad_norm;     /* L2 norm of D's parameter gradient, last update; -1 unless
+                            * cfg.grad_norms */
+    float g_grad_norm;     /* L2 norm of G's parameter gradient; likewise */
 } nn_gan_stats;
 
 /* Builds G and D from arch through nn_gan_build_generator and

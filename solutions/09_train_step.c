@@ -42,7 +42,8 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
     st->d_fake = (float)(df / b);
 
     if (g->cfg.gp_lambda > 0.0f) loss += nn_gan_penalty(g, D, real);
-    st->d_grad_norm = nn_norm2(D->grads, D->n_params);
+    /* Only when asked: it reads every parameter's gradient once more. */
+    st->d_grad_norm = g->cfg.grad_norms ? nn_norm2(D->grads, D->n_params) : -1.0f;
 
     nn_model_adam_step(D, &g->opt_d);
     return loss;
@@ -62,7 +63,7 @@ float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
     /* ... and on through G, whose activations are those of these fakes. */
     nn_model_zero_grad(g->G);
     nn_model_backward(g->G, NULL, g->dfake, n, 1);
-    st->g_grad_norm = nn_norm2(g->G->grads, g->G->n_params);
+    st->g_grad_norm = g->cfg.grad_norms ? nn_norm2(g->G->grads, g->G->n_params) : -1.0f;
     nn_model_adam_step(g->G, &g->opt_g);
     return loss;
 }

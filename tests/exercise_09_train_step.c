@@ -109,7 +109,7 @@ static nn_gan *make_gan(nn_gan_objective obj, int d_steps, float label, float gp
                      .d_slope = 0.2f, .pack = 1};
     nn_gan_config c = {.objective = obj, .lr_g = 0.01f, .lr_d = 0.02f, .beta1 = 0.5f,
                        .beta2 = 0.999f, .batch = B, .d_steps = d_steps, .real_label = label,
-                       .gp_lambda = gp, .unroll = unroll};
+                       .gp_lambda = gp, .unroll = unroll, .grad_norms = 1};
     nn_error err = {NN_OK, ""};
     nn_gan *g = nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, &err);
     ex_expect(g != NULL, "nn_gan_create failed: %s (exercises 2, 4 and 6 build it)", err.msg);
