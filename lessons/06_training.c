@@ -119,14 +119,7 @@ int main(int argc, char **argv)
     long epochs_done = 0, steps_done = 0;
     if (resume) trainrun_load_state(L, arch_name, &epochs_done, &steps_done);
     /* A sample file that cannot be written is found now, not after training. */
-    if (save_samples) {
-        FILE *probe = fopen(save_samples, "ab");
-        if (!probe)
-            lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples: cannot write %s; check that its "
-                        "folder exists and is writable", save_samples);
-        fclose(probe);
-    }
-    int side = gan_image_side(arch.data_dim);
+    if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
 
     /* ------------------------------------------------------------ data */
     lesson_step(L, "The data, in batches");
@@ -207,22 +200,7 @@ int main(int argc, char **argv)
     float *real = nn_alloc((size_t)rows * (size_t)arch.data_dim, sizeof(float));
     if (!order || !real) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for batches");
     for (int i = 0; i < ds.n; i++) order[i] = i;
-    if (resume) {
-        nn_status ls = nn_model_load(t->G, lesson_path(L, "G.ckpt"), &err);
-        if (ls == NN_OK) ls = nn_model_load(t->D, lesson_path(L, "D.ckpt"), &err);
-        if (ls != NN_OK) {
-            nn_gan_free(t);
-            nn_free(order);
-            nn_free(real);
-            nn_dataset_free(&ds);
-            lesson_check(L, ls, &err);
-        }
-        /* A fresh stream for the latent vectors, so the resumed run does not
-         * replay the noise of the first one. */
-        nn_rng_seed(&t->rng, L->seed, 16 + (uint64_t)epochs_done);
-        lesson_print(L, "resumed from %s: epochs done %ld, steps done %ld\n", L->out, epochs_done,
-                     steps_done);
-    }
+    if (resume) trainrun_resume(L, t, epochs_done, steps_done);
 
     /* ------------------------------------------------------------ one step */
     lesson_step(L, "One training step");
@@ -312,12 +290,7 @@ int main(int argc, char **argv)
             /* This step's real rows, bytes -> [-1, 1] (exercise 10). */
             nn_dataset_gather(real, &ds, order + s * rows, rows, NN_RANGE_PM1);
             nn_gan_step(t, real, &st);
-            /* One entry per step: the curves plotted after training. */
-            lg.d_loss[lg.n] = st.d_loss;
-            lg.g_loss[lg.n] = st.g_loss;
-            lg.d_real[lg.n] = st.d_real;
-            lg.d_fake[lg.n] = st.d_fake;
-            lg.n++;
+            trainrun_record(&lg, &st); /* one entry per step: the curves after training */
             /* Stop at the first broken number: every later step would build
              * on it, and the log up to here shows how it came about. */
             const char *bad = trainrun_diverged(&st);
@@ -450,21 +423,8 @@ int main(int argc, char **argv)
     lesson_code(L, "save");
     /* STEP: save */
     trainrun_sample_grid(L, t->G, zfix, GRID_N, "samples.png", 3 * PREVIEW_N);
-    lesson_check(L, nn_model_save(t->G, lesson_path(L, "G.ckpt"), &err), &err);
-    lesson_check(L, nn_model_save(t->D, lesson_path(L, "D.ckpt"), &err), &err);
-    trainrun_save_state(L, arch_name, epochs_done, steps_done);
-    if (save_samples) {
-        float *x = nn_alloc((size_t)n_export * (size_t)arch.data_dim, sizeof(float));
-        float *z = nn_alloc((size_t)n_export * (size_t)arch.latent_dim, sizeof(float));
-        if (!x || !z) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d samples", n_export);
-        nn_rng_seed(&zr, L->seed, 8);
-        nn_sample_latent(z, n_export, arch.latent_dim, &zr);
-        gan_sample_images(x, t->G, z, n_export);
-        lesson_check(L, trainrun_write_idx(save_samples, x, n_export, side, side, &err), &err);
-        lesson_print(L, "%d samples -> %s\n", n_export, save_samples);
-        nn_free(x);
-        nn_free(z);
-    }
+    trainrun_save(L, t, arch_name, epochs_done, steps_done);  /* G.ckpt, D.ckpt, state */
+    if (save_samples) trainrun_export(L, t->G, save_samples, n_export);
     /* END STEP */
     lesson_figure(L, "samples.png", "samples of fixed noise after the last epoch");
     lesson_print(L, "checkpoint: %s/G.ckpt, %s/D.ckpt (continue with --resume)\n", L->out,

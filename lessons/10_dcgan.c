@@ -173,13 +173,7 @@ int main(int argc, char **argv)
     snprintf(arch_name, sizeof arch_name, "dcgan-%s-%s", batchnorm, g_act);
     long epochs_done = 0, steps_done = 0;
     if (resume) trainrun_load_state(L, arch_name, &epochs_done, &steps_done);
-    if (save_samples) {
-        FILE *probe = fopen(save_samples, "ab");
-        if (!probe)
-            lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples: cannot write %s; check that its "
-                        "folder exists and is writable", save_samples);
-        fclose(probe);
-    }
+    if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
 
     /* ------------------------------------------------------------ why */
     lesson_step(L, "Why convolutions");
@@ -338,13 +332,7 @@ int main(int argc, char **argv)
     cfg.real_label = real_label;
     nn_gan *t = nn_gan_create_from(G, D, &cfg, NN_INIT_NORMAL_002, L->seed, &err);
     if (!t) lesson_check(L, err.code, &err);
-    if (resume) {
-        lesson_check(L, nn_model_load(t->G, lesson_path(L, "G.ckpt"), &err), &err);
-        lesson_check(L, nn_model_load(t->D, lesson_path(L, "D.ckpt"), &err), &err);
-        nn_rng_seed(&t->rng, L->seed, 16 + (uint64_t)epochs_done);
-        lesson_print(L, "resumed from %s: epochs done %ld, steps done %ld\n", L->out,
-                     epochs_done, steps_done);
-    }
+    if (resume) trainrun_resume(L, t, epochs_done, steps_done);
     long total = steps_per_epoch * epochs;
     trainrun_log lg = {0, alloc_or_fail(L, (size_t)total), alloc_or_fail(L, (size_t)total),
                        alloc_or_fail(L, (size_t)total), alloc_or_fail(L, (size_t)total)};
@@ -378,11 +366,7 @@ int main(int argc, char **argv)
         for (long s = 0; s < steps_per_epoch; s++) {
             nn_dataset_gather(real, &ds, order + s * batch, batch, NN_RANGE_PM1);
             nn_gan_step(t, real, &st);
-            lg.d_loss[lg.n] = st.d_loss;
-            lg.g_loss[lg.n] = st.g_loss;
-            lg.d_real[lg.n] = st.d_real;
-            lg.d_fake[lg.n] = st.d_fake;
-            lg.n++;
+            trainrun_record(&lg, &st);
             const char *bad = trainrun_diverged(&st);
             if (bad) {
                 lesson_progress_done(&pr);
@@ -421,22 +405,10 @@ int main(int argc, char **argv)
     trainrun_plot_pair(L, "d_outputs", "D(x) on real and D(G(z)) on fake images",
                        "mean probability", lg.d_real, "D(x)", lg.d_fake, "D(G(z))", lg.n,
                        steps_done - lg.n);
-    lesson_check(L, nn_model_save(t->G, lesson_path(L, "G.ckpt"), &err), &err);
-    lesson_check(L, nn_model_save(t->D, lesson_path(L, "D.ckpt"), &err), &err);
-    trainrun_save_state(L, arch_name, epochs_done, steps_done);
+    trainrun_save(L, t, arch_name, epochs_done, steps_done);
     lesson_print(L, "checkpoint: %s/G.ckpt, %s/D.ckpt (continue with --resume)\n", L->out,
                  L->out);
-    if (save_samples) {
-        float *x = alloc_or_fail(L, (size_t)n_export * 784);
-        float *z = alloc_or_fail(L, (size_t)n_export * a.latent_dim);
-        nn_rng_seed(&zr, L->seed, 8);
-        nn_sample_latent(z, n_export, a.latent_dim, &zr);
-        gan_sample_images(x, t->G, z, n_export);
-        lesson_check(L, trainrun_write_idx(save_samples, x, n_export, 28, 28, &err), &err);
-        lesson_print(L, "%d samples -> %s\n", n_export, save_samples);
-        nn_free(x);
-        nn_free(z);
-    }
+    if (save_samples) trainrun_export(L, t->G, save_samples, n_export);
 
     /* ------------------------------------------------------------ judge */
     lesson_step(L, "DCGAN against the MLP, judged");

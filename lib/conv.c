@@ -614,6 +614,18 @@ void nn_conv2d_backward(float *dx, float *dw, float *db, const float *dy, const 
     nn_free(owned);
 }
 
+/* db[o] += the sum of dy's channel o over every image and pixel, in double
+ * and added once: the bias gradient of both convolutions' plain loops. */
+static void bias_grad_reference(float *db, const float *dy, int batch, int c_out, int hw)
+{
+    for (int o = 0; o < c_out; o++) {
+        double s = 0.0;
+        for (int n = 0; n < batch; n++)
+            for (int e = 0; e < hw; e++) s += dy[((size_t)n * c_out + o) * hw + e];
+        db[o] += (float)s;
+    }
+}
+
 /* The plain loops: the definition. db and dw are long sums (over every image
  * and pixel), each taken in double and added once; dx gathers a few terms
  * per pixel, added as they come. */
@@ -623,13 +635,7 @@ void nn_conv2d_backward_reference(float *dx, float *dw, float *db, const float *
 {
     const int oh = nn_conv2d_out_size(in_h, k, stride, pad);
     const int ow = nn_conv2d_out_size(in_w, k, stride, pad);
-    if (db)
-        for (int o = 0; o < c_out; o++) {
-            double s = 0.0;
-            for (int n = 0; n < batch; n++)
-                for (int e = 0; e < oh * ow; e++) s += dy[((size_t)n * c_out + o) * oh * ow + e];
-            db[o] += (float)s;
-        }
+    if (db) bias_grad_reference(db, dy, batch, c_out, oh * ow);
     if (dw)
         for (int o = 0; o < c_out; o++)
             for (int c = 0; c < c_in; c++)
@@ -725,6 +731,13 @@ void nn_conv_transpose2d_backward(float *dx, float *dw, float *db, const float *
     nn_free(owned);
 }
 
+/* The transposed convolution is the convolution's adjoint, so its plain
+ * loops are the convolution's backward ones, read the other way: a
+ * convolution from the big (c_out, oh, ow) map to the small (c_in, in_h, in_w)
+ * one, with the same weights (c_in, c_out, k, k), sends its gradient from
+ * small to big exactly as this layer stamps its input onto its output, and
+ * its weight gradient pairs the two maps as this layer's does. The sums run in
+ * the same order as stamping pixel by pixel would. */
 void nn_conv_transpose2d_forward_reference(float *y, const float *x, const float *w,
                                            const float *b, int batch, int c_in, int in_h,
                                            int in_w, int c_out, int k, int stride, int pad)
@@ -734,23 +747,10 @@ void nn_conv_transpose2d_forward_reference(float *y, const float *x, const float
     if (oh <= 0 || ow <= 0) return;
     for (int n = 0; n < batch; n++)
         for (int o = 0; o < c_out; o++)
-            for (int s = 0; s < oh * ow; s++)
-                y[((size_t)n * c_out + o) * oh * ow + s] = b ? b[o] : 0.0f;
-    /* Each input pixel stamps its kernel onto the output. */
-    for (int n = 0; n < batch; n++)
-        for (int c = 0; c < c_in; c++)
-            for (int i = 0; i < in_h; i++)
-                for (int j = 0; j < in_w; j++) {
-                    const float v = x[(((size_t)n * c_in + c) * in_h + i) * in_w + j];
-                    for (int o = 0; o < c_out; o++)
-                        for (int p = 0; p < k; p++)
-                            for (int q = 0; q < k; q++) {
-                                const int oy = i * stride + p - pad, ox = j * stride + q - pad;
-                                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
-                                y[(((size_t)n * c_out + o) * oh + oy) * ow + ox] +=
-                                    v * w[(((size_t)c * c_out + o) * k + p) * k + q];
-                            }
-                }
+            for (int e = 0; e < oh * ow; e++)
+                y[((size_t)n * c_out + o) * oh * ow + e] = b ? b[o] : 0.0f;
+    nn_conv2d_backward_reference(y, NULL, NULL, x, NULL, w, batch, c_out, oh, ow, c_in, k,
+                                 stride, pad);
 }
 
 void nn_conv_transpose2d_backward_reference(float *dx, float *dw, float *db, const float *dy,
@@ -761,29 +761,10 @@ void nn_conv_transpose2d_backward_reference(float *dx, float *dw, float *db, con
     const int oh = nn_conv_transpose2d_out_size(in_h, k, stride, pad);
     const int ow = nn_conv_transpose2d_out_size(in_w, k, stride, pad);
     if (oh <= 0 || ow <= 0) return;
-    if (db)
-        for (int o = 0; o < c_out; o++) {
-            double s = 0.0;
-            for (int n = 0; n < batch; n++)
-                for (int e = 0; e < oh * ow; e++) s += dy[((size_t)n * c_out + o) * oh * ow + e];
-            db[o] += (float)s;
-        }
+    if (db) bias_grad_reference(db, dy, batch, c_out, oh * ow);
     if (dw)
-        for (int c = 0; c < c_in; c++)
-            for (int o = 0; o < c_out; o++)
-                for (int p = 0; p < k; p++)
-                    for (int q = 0; q < k; q++) {
-                        double s = 0.0;
-                        for (int n = 0; n < batch; n++)
-                            for (int i = 0; i < in_h; i++)
-                                for (int j = 0; j < in_w; j++) {
-                                    const int oy = i * stride + p - pad, ox = j * stride + q - pad;
-                                    if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
-                                    s += (double)x[(((size_t)n * c_in + c) * in_h + i) * in_w + j] *
-                                         dy[(((size_t)n * c_out + o) * oh + oy) * ow + ox];
-                                }
-                        dw[(((size_t)c * c_out + o) * k + p) * k + q] += (float)s;
-                    }
+        nn_conv2d_backward_reference(NULL, dw, NULL, x, dy, w, batch, c_out, oh, ow, c_in, k,
+                                     stride, pad);
     if (dx)
         for (int n = 0; n < batch; n++)
             for (int c = 0; c < c_in; c++)

@@ -222,3 +222,55 @@ nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char 
     return t;
 }
 
+void trainrun_record(trainrun_log *lg, const nn_gan_stats *st)
+{
+    lg->d_loss[lg->n] = st->d_loss;
+    lg->g_loss[lg->n] = st->g_loss;
+    lg->d_real[lg->n] = st->d_real;
+    lg->d_fake[lg->n] = st->d_fake;
+    lg->n++;
+}
+
+void trainrun_check_writable(lesson *L, const char *flag, const char *path)
+{
+    FILE *probe = fopen(path, "ab");
+    if (!probe)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--%s: cannot write %s; check that its folder exists "
+                    "and is writable", flag, path);
+    fclose(probe);
+}
+
+void trainrun_save(lesson *L, const nn_gan *t, const char *arch, long epochs, long steps)
+{
+    nn_error err = {NN_OK, ""};
+    lesson_check(L, nn_model_save(t->G, lesson_path(L, "G.ckpt"), &err), &err);
+    lesson_check(L, nn_model_save(t->D, lesson_path(L, "D.ckpt"), &err), &err);
+    trainrun_save_state(L, arch, epochs, steps);
+}
+
+void trainrun_resume(lesson *L, nn_gan *t, long epochs_done, long steps_done)
+{
+    nn_error err = {NN_OK, ""};
+    lesson_check(L, nn_model_load(t->G, lesson_path(L, "G.ckpt"), &err), &err);
+    lesson_check(L, nn_model_load(t->D, lesson_path(L, "D.ckpt"), &err), &err);
+    nn_rng_seed(&t->rng, L->seed, 16 + (uint64_t)epochs_done);
+    lesson_print(L, "resumed from %s: epochs done %ld, steps done %ld\n", L->out, epochs_done,
+                 steps_done);
+}
+
+void trainrun_export(lesson *L, nn_model *G, const char *path, int n)
+{
+    int side = gan_image_side(G->out);
+    float *x = nn_alloc((size_t)n * (size_t)G->out, sizeof(float));
+    float *z = nn_alloc((size_t)n * (size_t)G->in, sizeof(float));
+    if (!x || !z) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d samples", n);
+    nn_rng r;
+    nn_rng_seed(&r, L->seed, 8);
+    nn_sample_latent(z, n, G->in, &r);
+    gan_sample_images(x, G, z, n);
+    nn_error err = {NN_OK, ""};
+    lesson_check(L, trainrun_write_idx(path, x, n, side, side, &err), &err);
+    lesson_print(L, "%d samples -> %s\n", n, path);
+    nn_free(x);
+    nn_free(z);
+}

@@ -51,6 +51,25 @@ void trainrun_sample_grid(lesson *L, nn_model *G, const float *z, int n, const c
 /* The per-step log as train_log.tsv (step numbers from first_step + 1). */
 void trainrun_write_log(lesson *L, const trainrun_log *lg, long first_step);
 
+/* Appends one step's statistics to the log (sized for every step). */
+void trainrun_record(trainrun_log *lg, const nn_gan_stats *st);
+
+/* Fails the lesson now, with one line naming the flag, when path cannot be
+ * written: a sample file is found unwritable before training, not after. */
+void trainrun_check_writable(lesson *L, const char *flag, const char *path);
+
+/* G.ckpt, D.ckpt and train_state.tsv in the lesson folder, for --resume. */
+void trainrun_save(lesson *L, const nn_gan *t, const char *arch, long epochs, long steps);
+
+/* Loads G.ckpt and D.ckpt into t (a damaged or mismatched file fails the
+ * lesson with one line) and gives the latent vectors a fresh stream, so the
+ * resumed run does not replay the first run's noise. */
+void trainrun_resume(lesson *L, nn_gan *t, long epochs_done, long steps_done);
+
+/* n samples of G (eval mode) from latent stream 8 of the lesson's seed, as
+ * an IDX3 file at path (square grey images). */
+void trainrun_export(lesson *L, nn_model *G, const char *path, int n);
+
 /* n images x (n, h*w) in [-1, 1] as an IDX3 file of bytes. */
 nn_status trainrun_write_idx(const char *path, const float *x, int n, int h, int w,
                              nn_error *err);
