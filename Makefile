@@ -462,13 +462,13 @@ fuzz-seeds: $(FUZZ_DIR)/write_checkpoint_seeds
 
 # ---------------------------------------------------------------- benchmark
 # `make bench`: the MLP GAN step (bench/mlp_gan.c) at 1 and 2 threads with the
-# machine's GEMM peak, the reference loops for comparison, and lesson 06's
-# default run (wall time, peak RSS). `make bench-compare` adds PyTorch
+# machine's GEMM peak, the reference loops for comparison, lesson 06's
+# default run and one epoch of lesson 10's (wall time, peak RSS). `make bench-compare` adds PyTorch
 # (../shared/reference/torch_ref.py) and the ratio. Always an optimised build
 # without sanitizers: timings under ASan mean nothing.
 BENCH_DIR     := $(BUILD)/bench
 BENCH_BIN     := $(BENCH_DIR)/mlp_gan $(BENCH_DIR)/runstat
-BENCH_LESSON  := $(filter $(LESSON_DIR)/solutions/06_%,$(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%))
+BENCH_LESSON  = $(filter $(LESSON_DIR)/solutions/$(1)_%,$(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%))
 
 $(BENCH_DIR)/mlp_gan: bench/mlp_gan.c $(LIB) $(HOLES_solutions)
 	@mkdir -p $(dir $@)
@@ -504,10 +504,12 @@ endif
 # The lesson is built here, not as a prerequisite, so a lesson that does not
 # build yet is reported and skipped instead of stopping the benchmark.
 run-bench: $(BENCH_BIN)
-	@L='$(BENCH_LESSON)'; \
-	if [ -n "$$L" ] && ! $(MAKE) --no-print-directory USE=solutions $$L \
-	    >$(BENCH_DIR)/lesson06_build.log 2>&1; then L=build-failed; fi; \
-	bench/run.sh $(BENCH_DIR) "$$L" $(BENCH_MODE)
+	@L6='$(call BENCH_LESSON,06)'; L10='$(call BENCH_LESSON,10)'; \
+	if [ -n "$$L6" ] && ! $(MAKE) --no-print-directory USE=solutions $$L6 \
+	    >$(BENCH_DIR)/lesson06_build.log 2>&1; then L6=build-failed; fi; \
+	if [ -n "$$L10" ] && ! $(MAKE) --no-print-directory USE=solutions $$L10 \
+	    >$(BENCH_DIR)/lesson10_build.log 2>&1; then L10=build-failed; fi; \
+	bench/run.sh $(BENCH_DIR) "$$L6" "$$L10" $(BENCH_MODE)
 
 clean:
 	rm -rf build

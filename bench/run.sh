@@ -1,10 +1,11 @@
 #!/bin/sh
 # bench/run.sh - what `make bench` and `make bench-compare` run.
 #
-# Usage: bench/run.sh BENCH_DIR LESSON06 [compare]
+# Usage: bench/run.sh BENCH_DIR LESSON06 LESSON10 [compare]
 #   BENCH_DIR  where mlp_gan and runstat were built
 #   LESSON06   the lesson 06 binary; "" when the lesson does not exist yet,
 #              "build-failed" when it does not build
+#   LESSON10   the lesson 10 binary, likewise
 #   compare    also time ../shared/reference/torch_ref.py (PyTorch) and print
 #              the ratio of the best steps/s of each
 # BENCH_STEPS (default 300) sets the timed steps per round of gansteps,
@@ -13,8 +14,9 @@
 # the DCGAN's, gansteps' and PyTorch's alike. Run from the repository root.
 set -u
 dir=$1
-lesson=$2
-mode=${3:-}
+lesson06=$2
+lesson10=$3
+mode=${4:-}
 steps=${BENCH_STEPS:-300}
 tsteps=${BENCH_TORCH_STEPS:-200}
 dsteps=${BENCH_DCGAN_STEPS:-40}
@@ -44,16 +46,28 @@ done
 echo "== the MLP step on the reference loops (1 thread, 5 steps)"
 "$dir/mlp_gan" --threads 1 --kernel reference --warmup 1 --steps 5 --rounds 1 | grep '^mlp_gan'
 
+# run_lesson NAME BINARY ARGS...: wall time and peak RSS of one lesson run,
+# its output in BENCH_DIR/NAME.log and its files in BENCH_DIR/NAME_out.
+run_lesson() {
+    name=$1 bin=$2
+    shift 2
+    case "$bin" in
+    "") echo "$name skipped: its source does not exist yet" ;;
+    build-failed) echo "$name skipped: it does not build yet (see $dir/${name}_build.log)" ;;
+    *)
+        rm -rf "$dir/${name}_out"
+        RUNSTAT_LOG="$dir/$name.log" "$dir/runstat" "$name" "$bin" --no-pause \
+            --out "$dir/${name}_out" "$@" || echo "$name failed: see $dir/$name.log"
+        ;;
+    esac
+}
 echo "== lesson 06, default settings"
-case "$lesson" in
-"") echo "lesson06 skipped: lessons/06_training.c does not exist yet" ;;
-build-failed) echo "lesson06 skipped: it does not build yet (see $dir/lesson06_build.log)" ;;
-*)
-    rm -rf "$dir/lesson06_out"
-    RUNSTAT_LOG="$dir/lesson06.log" "$dir/runstat" lesson06 "$lesson" --no-pause \
-        --out "$dir/lesson06_out" || echo "lesson06 failed: see $dir/lesson06.log"
-    ;;
-esac
+run_lesson lesson06 "$lesson06"
+# Lesson 10's memory is set by its networks, batch and data, not by how long
+# it trains (its log grows by 16 bytes a step), so one epoch shows the
+# default run's peak; the default run writes its own in its summary.tsv.
+echo "== lesson 10, default settings but one epoch (its MLP and classifier trained here)"
+run_lesson lesson10 "$lesson10" --epochs 1
 
 [ "$mode" = compare ] || exit 0
 

@@ -5,7 +5,8 @@
  * with double-precision tanh on a fine grid, and its vector body with its
  * scalar tail. Batchnorm walks blocks of columns row by row: it is compared
  * bit for bit with the column-by-column loops it replaced. The gradient
- * norm keeps eight partial sums: it is compared with one double sum. Adam,
+ * norm keeps eight partial sums: it is compared with one double sum. Adam's
+ * eight-lane loop is compared bit for bit with its scalar tail. Adam,
  * zero_grad and the activations are cut between threads: 1 and 2 threads
  * must give the same bits.
  */
@@ -251,6 +252,30 @@ static void test_activations_same_bits_at_1_and_2_threads(void **state)
     free(dy);
 }
 
+/* Adam over 1003 parameters at once (the vector loop, then a tail of 3)
+ * against one call per parameter (the scalar loop alone), with weight decay
+ * so every term is in play; three steps so the bias corrections change. */
+static void test_adam_vector_equals_scalar(void **state)
+{
+    (void)state;
+    enum { N = 1003 };
+    static float p[2][N], g[N], m[2][N], v[2][N];
+    fill_uniform(p[0], N, 5u, -1.0f, 1.0f);
+    memcpy(p[1], p[0], sizeof p[0]);
+    memset(m, 0, sizeof m);
+    memset(v, 0, sizeof v);
+    nn_adam opt = nn_adam_gan_defaults();
+    opt.weight_decay = 1e-2f;
+    for (long t = 1; t <= 3; t++) {
+        fill_uniform(g, N, 11u + (uint32_t)t, -1e-2f, 1e-2f);
+        nn_adam_step(&opt, t, p[0], g, m[0], v[0], N);
+        for (size_t i = 0; i < N; i++) nn_adam_step(&opt, t, p[1] + i, g + i, m[1] + i, v[1] + i, 1);
+    }
+    assert_memory_equal(p[0], p[1], sizeof p[0]);
+    assert_memory_equal(m[0], m[1], sizeof m[0]);
+    assert_memory_equal(v[0], v[1], sizeof v[0]);
+}
+
 /* A model with 1.2M parameters: Adam and zero_grad are cut between threads. */
 static void test_adam_same_bits_at_1_and_2_threads(void **state)
 {
@@ -293,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_batchnorm_rows_equal_columns),
         cmocka_unit_test(test_norm2_partial_sums),
         cmocka_unit_test(test_activations_same_bits_at_1_and_2_threads),
+        cmocka_unit_test(test_adam_vector_equals_scalar),
         cmocka_unit_test(test_adam_same_bits_at_1_and_2_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,7 @@ else
         "$build/lessons/solutions/$l" --fast --no-pause --out "$scratch/ours_$l" \
             </dev/null >/dev/null 2>&1
         rc2=$?
-        strip() { grep -v -E '^(code|wall_s|steps_per_s|[a-z_]*wall_s)	' "$1"; }
+        strip() { grep -v -E '^(code|wall_s|steps_per_s|peak_rss_mb|train_s|[a-z_]*wall_s)	' "$1"; }
         if [ "$rc1" -ne 0 ] || [ "$rc2" -ne 0 ]; then
             bad "$l: exit $rc1 on the student's copy of the answers, $rc2 on solutions/"
         elif ! grep -q "^code	exercises$" "$scratch/yours_$l/summary.tsv" ||

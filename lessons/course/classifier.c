@@ -4,14 +4,33 @@
 #include <math.h>
 #include <string.h>
 
+/* The layer whose output is the feature space: the hidden ReLU. */
+#define FEATURE_LAYER 6
+
 nn_model *classifier_create(int max_batch, nn_error *err)
 {
+    /* Stride 2 instead of pooling, as in the DCGAN's D: 28 -> 14 -> 7. */
     const nn_layer_spec spec[] = {
-        {.kind = NN_LAYER_LINEAR, .out = 256},
+        {.kind = NN_LAYER_RESHAPE, .c = 1, .h = 28, .w = 28},
+        {.kind = NN_LAYER_CONV2D, .out = 16, .kernel = 5, .stride = 2, .pad = 2},
         {.kind = NN_LAYER_RELU},
+        {.kind = NN_LAYER_CONV2D, .out = 32, .kernel = 5, .stride = 2, .pad = 2},
+        {.kind = NN_LAYER_RELU},
+        {.kind = NN_LAYER_LINEAR, .out = CLASSIFIER_FEATURES},
+        {.kind = NN_LAYER_RELU},      /* FEATURE_LAYER */
         {.kind = NN_LAYER_LINEAR, .out = CLASSIFIER_CLASSES},
     };
-    return nn_model_create(784, spec, 3, max_batch, err);
+    return nn_model_create(784, spec, (int)(sizeof spec / sizeof spec[0]), max_batch, err);
+}
+
+void classifier_features(nn_model *net, const float *x, int n, float *out)
+{
+    for (int i = 0; i < n; i += net->max_batch) {
+        int k = n - i < net->max_batch ? n - i : net->max_batch;
+        nn_model_forward(net, x + (size_t)i * 784, k, 0);
+        memcpy(out + (size_t)i * CLASSIFIER_FEATURES, net->layers[FEATURE_LAYER].y,
+               (size_t)k * CLASSIFIER_FEATURES * sizeof(float));
+    }
 }
 
 float classifier_xent(float *dlogits, const float *logits, const int *labels, int n, int k)

@@ -1,9 +1,16 @@
-/* classifier.h - a small Fashion-MNIST classifier that labels GAN samples.
+/* classifier.h - a small Fashion-MNIST classifier that labels GAN samples
+ * and gives the features the Frechet distance compares.
  *
- * Lesson 09 asks which clothes a generator makes. A 784-256-10 MLP (ReLU,
- * softmax cross-entropy, Adam), trained by the library in a few epochs, gets
- * about 87% of the test set right; run on generated images it gives each one
- * a class, and the class histogram shows which kinds the generator dropped.
+ * Lesson 09 asks which clothes a generator makes. A small convolutional
+ * network (two strided 5x5 convolutions, 16 and 32 maps, a 128-unit hidden
+ * layer, ReLU; softmax cross-entropy, Adam), trained by the library in three
+ * epochs, gets about 89% of the test set right; run on generated images it
+ * gives each one a class, and the class histogram shows which kinds the
+ * generator dropped. Its hidden layer is the feature space of the Frechet
+ * distance, as the Inception network's is for FID: convolutional features
+ * see edges and textures, where an MLP's hidden units are whole-image pixel
+ * templates, which favour a generator that matches templates (an MLP) over
+ * one that draws clean local structure.
  * Images are rows of 784 floats in [-1, 1], like a tanh generator's output.
  */
 #ifndef GANSTEPS_CLASSIFIER_H
@@ -14,6 +21,7 @@
 #include "data.h"
 
 #define CLASSIFIER_CLASSES 10
+#define CLASSIFIER_FEATURES 128 /* the hidden layer's width */
 
 /* The network, for up to max_batch rows: (n, 784) -> logits (n, 10).
  * NULL with err filled on failure. Free with nn_model_free. */
@@ -29,6 +37,10 @@ float classifier_xent(float *dlogits, const float *logits, const int *labels, in
  * *loss when not NULL. NN_ERR_NOMEM / NN_ERR_ARG with err filled. */
 nn_status classifier_train(nn_model *net, const nn_dataset *ds, int epochs, int batch, float lr,
                            uint64_t seed, float *loss, nn_error *err);
+
+/* The hidden layer's activations (after its ReLU) of x (n, 784) in
+ * [-1, 1], eval mode: out (n, CLASSIFIER_FEATURES). */
+void classifier_features(nn_model *net, const float *x, int n, float *out);
 
 /* labels[i] = argmax of the logits of image x_i, for x (n, 784) in [-1, 1]. */
 void classifier_predict(nn_model *net, const float *x, int n, int *labels);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -594,6 +595,11 @@ lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesso
 int lesson_end(lesson *L)
 {
     struct lesson_state *s = L->st;
+    /* The run's peak resident memory (Linux reports kilobytes): what a
+     * student's machine must have free for this lesson. */
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        lesson_key(L, "peak_rss_mb", "%.1f", (double)ru.ru_maxrss / 1024.0);
     md_text_mode(L);
     printf("\n%sNotebook of this run: %s/lesson.md; key figures: %s/summary.tsv%s\n",
            L->color ? C_DIM : "", s->out, s->out, L->color ? C_RESET : "");
