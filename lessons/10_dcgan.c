@@ -12,9 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "classifier.h"
+#include "judge.h"
 #include "lesson.h"
 #include "mlpgan.h"
 #include "nn.h"
@@ -91,50 +90,6 @@ static void print_shapes(FILE *f, const nn_model *m, const char *name)
                 nn_layer_param_count(l));
     }
     fprintf(f, "  %-35s %10zu\n", "total", nn_model_param_count(m));
-}
-
-/* The lesson classifier's hidden features (256 after the ReLU) of x (n, 784):
- * the space the Frechet distance is measured in. */
-static void features(nn_model *net, const float *x, int n, float *out)
-{
-    int hid = net->layers[1].out;
-    for (int i = 0; i < n; i += net->max_batch) {
-        int k = n - i < net->max_batch ? n - i : net->max_batch;
-        nn_model_forward(net, x + (size_t)i * 784, k, 0);
-        memcpy(out + (size_t)i * hid, net->layers[1].y, (size_t)k * hid * sizeof(float));
-    }
-}
-
-/* The judge: lesson 09's classifier when it has run, else this lesson's
- * own from an earlier run, else trained now (3 epochs) and saved. */
-static void get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set)
-{
-    nn_error err;
-    char dir09[600];
-    snprintf(dir09, sizeof dir09, "%s", L->out);
-    char *slash = strrchr(dir09, '/');
-    snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
-             "09_mode_collapse/classifier.ckpt");
-    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
-    /* A checkpoint that is there but does not load (damaged, another
-     * format) is reported, not silently trained over. */
-    if (!L->fast && access(dir09, F_OK) == 0) {
-        lesson_check(L, nn_model_load(net, dir09, &err), &err);
-        lesson_print(L, "classifier loaded from %s (lesson 09)\n", dir09);
-        return;
-    }
-    if (access(own, F_OK) == 0) {
-        lesson_check(L, nn_model_load(net, own, &err), &err);
-        lesson_print(L, "classifier loaded from %s\n", own);
-        return;
-    }
-    int ep = L->fast ? 1 : 3;
-    float loss;
-    double t0 = lesson_seconds();
-    lesson_check(L, classifier_train(net, train_set, ep, 128, 1e-3f, L->seed, &loss, &err), &err);
-    lesson_check(L, nn_model_save(net, own, &err), &err);
-    lesson_print(L, "classifier trained here (%d epochs, %.1f s, last loss %.3f), saved to %s\n",
-                 ep, lesson_seconds() - t0, (double)loss, own);
 }
 
 /* Images of a transposed convolution of one-channel maps by an all-ones
@@ -418,7 +373,7 @@ int main(int argc, char **argv)
     if (!net) lesson_check(L, err.code, &err);
     ds.n = n_train;
     /* A smoke test trains its judge on the small test split. */
-    get_classifier(L, net, L->fast ? &test : &ds);
+    judge_get_classifier(L, net, L->fast ? &test : &ds);
     float acc = classifier_accuracy(net, &test);
     lesson_key(L, "classifier_test_accuracy", "%.4f", (double)acc);
     lesson_say(L,
@@ -437,7 +392,7 @@ int main(int argc, char **argv)
     float *img[3] = {alloc_or_fail(L, (size_t)nj * 784), alloc_or_fail(L, (size_t)nj * 784),
                      alloc_or_fail(L, (size_t)nj * 784)};
     float *feat[3];
-    int hid = net->layers[1].out;
+    int hid = judge_feature_dim(net);
     for (int i = 0; i < 3; i++) feat[i] = alloc_or_fail(L, (size_t)nj * hid);
     int *idx = malloc((size_t)nj * sizeof(int));
     int *labels = malloc((size_t)nj * sizeof(int));
@@ -451,13 +406,13 @@ int main(int argc, char **argv)
     gan_sample_images(img[1], t->G, z, nj);
     gan_sample_images(img[2], m->G, z, nj);
     double fd[3];
-    for (int i = 0; i < 3; i++) features(net, img[i], nj, feat[i]);
+    for (int i = 0; i < 3; i++) judge_features(net, img[i], nj, feat[i]);
     for (int i = 1; i < 3; i++)
         lesson_check(L, nn_frechet_distance(&fd[i], feat[0], nj, feat[i], nj, hid, &err), &err);
     int counts[CLASSIFIER_CLASSES], present = 0;
     classifier_predict(net, img[1], nj, labels);
     nn_class_histogram(counts, labels, nj, CLASSIFIER_CLASSES);
-    for (int c = 0; c < CLASSIFIER_CLASSES; c++) present += counts[c] * 50 >= nj; /* >= 2% */
+    for (int c = 0; c < CLASSIFIER_CLASSES; c++) present += counts[c] * JUDGE_CLASS_SHARE >= nj;
     /* END STEP */
     lesson_print(L, "Frechet distance to the test images: DCGAN %.2f, MLP %.2f\n", fd[1], fd[2]);
     lesson_print(L, "classes among the DCGAN's samples (at least 2%% each): %d of %d\n",

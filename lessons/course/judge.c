@@ -1,0 +1,156 @@
+/* judge.c - the lesson classifier as a judge of generators (judge.h). */
+#include "judge.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mlpgan.h"
+
+int judge_feature_dim(const nn_model *net) { return net->layers[1].out; }
+
+void judge_features(nn_model *net, const float *x, int n, float *out)
+{
+    int hid = judge_feature_dim(net);
+    for (int i = 0; i < n; i += net->max_batch) {
+        int k = n - i < net->max_batch ? n - i : net->max_batch;
+        nn_model_forward(net, x + (size_t)i * 784, k, 0);
+        memcpy(out + (size_t)i * hid, net->layers[1].y, (size_t)k * hid * sizeof(float));
+    }
+}
+
+void judge_get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set)
+{
+    nn_error err;
+    char dir09[600];
+    snprintf(dir09, sizeof dir09, "%s", L->out);
+    char *slash = strrchr(dir09, '/');
+    snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
+             "09_mode_collapse/classifier.ckpt");
+    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
+    if (!L->fast && access(dir09, F_OK) == 0) {
+        lesson_check(L, nn_model_load(net, dir09, &err), &err);
+        lesson_print(L, "classifier loaded from %s (lesson 09)\n", dir09);
+        return;
+    }
+    if (access(own, F_OK) == 0) {
+        lesson_check(L, nn_model_load(net, own, &err), &err);
+        lesson_print(L, "classifier loaded from %s\n", own);
+        return;
+    }
+    int ep = L->fast ? 1 : 3;
+    float loss;
+    double t0 = lesson_seconds();
+    lesson_check(L, classifier_train(net, train_set, ep, 128, 1e-3f, L->seed, &loss, &err), &err);
+    lesson_check(L, nn_model_save(net, own, &err), &err);
+    lesson_print(L, "classifier trained here (%d epochs, %.1f s, last loss %.3f), saved to %s\n",
+                 ep, lesson_seconds() - t0, (double)loss, own);
+}
+
+judge *judge_create(lesson *L, nn_model *net, const nn_dataset *test, int n)
+{
+    judge *j = nn_alloc(1, sizeof *j);
+    if (!j) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for the judge");
+    if (n > test->n) n = test->n;
+    j->net = net;
+    j->n = n;
+    j->dim = judge_feature_dim(net);
+    j->real_feat = nn_alloc((size_t)n * (size_t)j->dim, sizeof(float));
+    j->feat = nn_alloc((size_t)n * (size_t)j->dim, sizeof(float));
+    j->img = nn_alloc((size_t)n * 784, sizeof(float));
+    j->labels = nn_alloc((size_t)n, sizeof(int));
+    int *idx = nn_alloc((size_t)n, sizeof(int));
+    if (!j->real_feat || !j->feat || !j->img || !j->labels || !idx)
+        lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d judged images", n);
+    for (int i = 0; i < n; i++) idx[i] = i; /* the first test images */
+    nn_dataset_gather(j->img, test, idx, n, NN_RANGE_PM1);
+    judge_features(net, j->img, n, j->real_feat);
+    nn_free(idx);
+    return j;
+}
+
+void judge_free(judge *j)
+{
+    if (!j) return;
+    nn_free(j->real_feat);
+    nn_free(j->feat);
+    nn_free(j->img);
+    nn_free(j->labels);
+    nn_free(j);
+}
+
+double judge_generator(lesson *L, judge *j, nn_model *G, const float *z, int *classes)
+{
+    gan_sample_images(j->img, G, z, j->n);
+    for (size_t i = 0; i < (size_t)j->n * 784; i++)
+        if (!isfinite(j->img[i])) {
+            if (classes) *classes = 0;
+            return NAN;
+        }
+    judge_features(j->net, j->img, j->n, j->feat);
+    double fd;
+    nn_error err = {NN_OK, ""};
+    lesson_check(L, nn_frechet_distance(&fd, j->real_feat, j->n, j->feat, j->n, j->dim, &err),
+                 &err);
+    if (classes) {
+        int counts[CLASSIFIER_CLASSES], present = 0;
+        classifier_predict(j->net, j->img, j->n, j->labels);
+        nn_class_histogram(counts, j->labels, j->n, CLASSIFIER_CLASSES);
+        for (int c = 0; c < CLASSIFIER_CLASSES; c++) present += counts[c] * JUDGE_CLASS_SHARE >= j->n;
+        *classes = present;
+    }
+    return fd;
+}
+
+/* A value and where it was, sorted by value. */
+typedef struct {
+    float v;
+    int i;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    float u = ((const keyed *)a)->v, w = ((const keyed *)b)->v;
+    return (u > w) - (u < w);
+}
+
+/* r (n): 1-based ranks of x, ties sharing their mean rank. */
+static void ranks(double *r, const float *x, keyed *k, int n)
+{
+    for (int i = 0; i < n; i++) k[i] = (keyed){x[i], i};
+    qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+    for (int i = 0; i < n;) {
+        int e = i;
+        while (e + 1 < n && k[e + 1].v == k[i].v) e++;
+        double mean = 0.5 * (double)(i + e) + 1.0;
+        for (int m = i; m <= e; m++) r[k[m].i] = mean;
+        i = e + 1;
+    }
+}
+
+double judge_spearman(const float *a, const float *b, int n)
+{
+    if (n < 3) return NAN;
+    double *ra = malloc((size_t)n * sizeof *ra), *rb = malloc((size_t)n * sizeof *rb);
+    keyed *k = malloc((size_t)n * sizeof *k);
+    double rho = NAN;
+    if (ra && rb && k) {
+        ranks(ra, a, k, n);
+        ranks(rb, b, k, n);
+        double ma = 0.0, mb = 0.0, sab = 0.0, saa = 0.0, sbb = 0.0;
+        for (int i = 0; i < n; i++) ma += ra[i], mb += rb[i];
+        ma /= n;
+        mb /= n;
+        for (int i = 0; i < n; i++) {
+            sab += (ra[i] - ma) * (rb[i] - mb);
+            saa += (ra[i] - ma) * (ra[i] - ma);
+            sbb += (rb[i] - mb) * (rb[i] - mb);
+        }
+        if (saa > 0.0 && sbb > 0.0) rho = sab / sqrt(saa * sbb);
+    }
+    free(ra);
+    free(rb);
+    free(k);
+    return rho;
+}
