@@ -67,12 +67,15 @@ judge *judge_create(lesson *L, nn_model *net, const nn_dataset *test, int n)
     nn_dataset_gather(j->img, test, idx, n, NN_RANGE_PM1);
     judge_features(net, j->img, n, j->real_feat);
     nn_free(idx);
+    nn_error err = {NN_OK, ""};
+    lesson_check(L, nn_frechet_ref_init(&j->ref, j->real_feat, n, j->dim, &err), &err);
     return j;
 }
 
 void judge_free(judge *j)
 {
     if (!j) return;
+    nn_frechet_ref_free(&j->ref);
     nn_free(j->real_feat);
     nn_free(j->feat);
     nn_free(j->img);
@@ -91,8 +94,7 @@ double judge_generator(lesson *L, judge *j, nn_model *G, const float *z, int *cl
     judge_features(j->net, j->img, j->n, j->feat);
     double fd;
     nn_error err = {NN_OK, ""};
-    lesson_check(L, nn_frechet_distance(&fd, j->real_feat, j->n, j->feat, j->n, j->dim, &err),
-                 &err);
+    lesson_check(L, nn_frechet_distance_to(&fd, &j->ref, j->feat, j->n, &err), &err);
     if (classes) {
         int counts[CLASSIFIER_CLASSES], present = 0;
         classifier_predict(j->net, j->img, j->n, j->labels);

@@ -31,6 +31,7 @@ typedef struct {
     nn_model *net;
     int n, dim;
     float *real_feat;       /* (n, dim) */
+    nn_frechet_ref ref;     /* their mean and covariance's square root, computed once */
     float *img, *feat;      /* scratch: (n, 784) samples, (n, dim) their features */
     int *labels;            /* (n) */
 } judge;
