@@ -814,8 +814,8 @@ int main(int argc, char **argv)
     lesson_figure(L, "vanilla_samples.png", "lesson 06's default GAN, 100 samples");
     int first = 0;
     while (first < c_gp.n && c_gp.step[first] <= 0.1f * (float)steps) first++;
-    double rho_gp = judge_spearman(c_gp.w_est + first, c_gp.fd + first, c_gp.n - first);
-    double rho_van = judge_spearman(c_van.d_loss + first, c_van.fd + first, c_van.n - first);
+    double rho_gp = nn_spearman(c_gp.w_est + first, c_gp.fd + first, c_gp.n - first);
+    double rho_van = nn_spearman(c_van.d_loss + first, c_van.fd + first, c_van.n - first);
     {
         /* Each curve scaled to [0, 1] over its points: they share one axis. */
         float sc[4][N_LOG];

@@ -102,4 +102,9 @@ void nn_frechet_ref_free(nn_frechet_ref *r);
 nn_status nn_frechet_distance_to(double *out, const nn_frechet_ref *r, const float *y, int ny,
                                  nn_error *err);
 
+/* Spearman's rank correlation of a and b (n): the Pearson correlation of
+ * their ranks, ties sharing their mean rank; in [-1, 1]. NAN for n < 3, a
+ * constant series (no ranking) or no memory for the ranks. */
+double nn_spearman(const float *a, const float *b, int n);
+
 #endif

@@ -312,10 +312,27 @@ static void test_sym_eigvals(void **state)
     nn_frechet_ref_free(&ref);
 }
 
+/* Spearman's rho by hand: a monotone pair is 1 whatever the scale, a
+ * reversed one -1; with ties, ranks are shared: a = (1, 2, 2, 3) has ranks
+ * (1, 2.5, 2.5, 4), against b = (1, 2, 3, 4): rho = 4.5 / sqrt(4.5 * 5). */
+static void test_spearman(void **state)
+{
+    (void)state;
+    const float a[5] = {1, 5, 2, 9, 3}, b[5] = {10, 500, 20, 1e4f, 30}, c[5] = {5, 1, 4, 0, 3};
+    assert_close(nn_spearman(a, b, 5), 1.0, 1e-12);
+    assert_close(nn_spearman(a, c, 5), -1.0, 1e-12);
+    const float t[4] = {1, 2, 2, 3}, u[4] = {1, 2, 3, 4};
+    assert_close(nn_spearman(t, u, 4), 4.5 / sqrt(4.5 * 5.0), 1e-12);
+    const float k[3] = {2, 2, 2};
+    assert_true(isnan(nn_spearman(k, a, 3)));  /* a constant has no ranking */
+    assert_true(isnan(nn_spearman(a, b, 2)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sym_eigvals),
+        cmocka_unit_test(test_spearman),
         cmocka_unit_test(test_all_modes_covered),
         cmocka_unit_test(test_one_mode),
         cmocka_unit_test(test_far_away_samples),

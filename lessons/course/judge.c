@@ -2,7 +2,6 @@
 #include "judge.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -103,56 +102,4 @@ double judge_generator(lesson *L, judge *j, nn_model *G, const float *z, int *cl
         *classes = present;
     }
     return fd;
-}
-
-/* A value and where it was, sorted by value. */
-typedef struct {
-    float v;
-    int i;
-} keyed;
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    float u = ((const keyed *)a)->v, w = ((const keyed *)b)->v;
-    return (u > w) - (u < w);
-}
-
-/* r (n): 1-based ranks of x, ties sharing their mean rank. */
-static void ranks(double *r, const float *x, keyed *k, int n)
-{
-    for (int i = 0; i < n; i++) k[i] = (keyed){x[i], i};
-    qsort(k, (size_t)n, sizeof *k, cmp_keyed);
-    for (int i = 0; i < n;) {
-        int e = i;
-        while (e + 1 < n && k[e + 1].v == k[i].v) e++;
-        double mean = 0.5 * (double)(i + e) + 1.0;
-        for (int m = i; m <= e; m++) r[k[m].i] = mean;
-        i = e + 1;
-    }
-}
-
-double judge_spearman(const float *a, const float *b, int n)
-{
-    if (n < 3) return NAN;
-    double *ra = malloc((size_t)n * sizeof *ra), *rb = malloc((size_t)n * sizeof *rb);
-    keyed *k = malloc((size_t)n * sizeof *k);
-    double rho = NAN;
-    if (ra && rb && k) {
-        ranks(ra, a, k, n);
-        ranks(rb, b, k, n);
-        double ma = 0.0, mb = 0.0, sab = 0.0, saa = 0.0, sbb = 0.0;
-        for (int i = 0; i < n; i++) ma += ra[i], mb += rb[i];
-        ma /= n;
-        mb /= n;
-        for (int i = 0; i < n; i++) {
-            sab += (ra[i] - ma) * (rb[i] - mb);
-            saa += (ra[i] - ma) * (ra[i] - ma);
-            sbb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        if (saa > 0.0 && sbb > 0.0) rho = sab / sqrt(saa * sbb);
-    }
-    free(ra);
-    free(rb);
-    free(k);
-    return rho;
 }

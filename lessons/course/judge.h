@@ -45,8 +45,4 @@ void judge_free(judge *j);
  * (*classes, may be NULL). A non-finite sample gives NAN (a diverged G). */
 double judge_generator(lesson *L, judge *j, nn_model *G, const float *z, int *classes);
 
-/* Spearman's rank correlation of a and b (n): the Pearson correlation of
- * their ranks, ties given their mean rank. NAN for n < 3 or a constant. */
-double judge_spearman(const float *a, const float *b, int n);
-
 #endif
