@@ -164,6 +164,22 @@ static int linear_weights(const nn_model *m, float *w, float c, int *at_bound)
     return n;
 }
 
+/* Per linear layer of m (input first): the share of its weights within 5%
+ * of +-c, and its count of weights. Returns the number of linear layers. */
+static int layer_shares(const nn_model *m, float c, double *share, long *count)
+{
+    int k = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        const nn_layer *l = &m->layers[i];
+        if (l->spec.kind != NN_LAYER_LINEAR) continue;
+        long n = (long)l->in * l->out, at = 0;
+        for (long j = 0; j < n; j++) at += fabsf(fabsf(l->w[j]) - c) <= BOUND_BAND * c;
+        share[k] = (double)at / (double)n;
+        count[k++] = n;
+    }
+    return k;
+}
+
 /* ================================================================ training */
 
 /* The data: the training images, a reshuffled order, and where we are in it. */
@@ -668,6 +684,9 @@ int main(int argc, char **argv)
     int at, nw = linear_weights(t_clip->D, wbuf, clip_c, &at);
     /* END STEP */
     clip_share = (double)at / nw;
+    double lshare[8];
+    long lcount[8];
+    int n_cl = layer_shares(t_clip->D, clip_c, lshare, lcount);
     {
         nn_plot p = {.dir = L->out, .name = "clip_weights",
                      .title = "the clipped critic's weights at the end", .xlabel = "weight",
@@ -697,6 +716,22 @@ int main(int argc, char **argv)
     lesson_print(L, "c = %g: %.1f%% of the critic's weights within 5%% of +-c at the end "
                  "(%.1f%% right after the first clip of its N(0, 0.02) start)\n",
                  (double)clip_c, 100.0 * clip_share, 100.0 * clip_share_start);
+    char by_layer[160] = "";
+    long later_n = 0;
+    double later_at = 0.0;
+    lesson_print(L, "by layer, input first:");
+    for (int i = 0; i < n_cl; i++) {
+        lesson_print(L, "  %.1f%% of %ld", 100.0 * lshare[i], lcount[i]);
+        size_t len = strlen(by_layer);
+        snprintf(by_layer + len, sizeof by_layer - len, "%s%.3f", i ? "," : "", lshare[i]);
+        if (i > 0) {
+            later_n += lcount[i];
+            later_at += lshare[i] * (double)lcount[i];
+        }
+    }
+    lesson_print(L, "\n");
+    double later_share = later_n ? later_at / (double)later_n : 0.0;
+    lesson_key(L, "clip_weights_at_bound_by_layer", "%s", by_layer);
     lesson_print(L, "the deep critic's gradient (of its score, per image) at the input of each "
                  "linear layer, first to last, after %d G updates:\n", sweep_steps);
     for (int k = 0; k < 3; k++) {
@@ -732,10 +767,19 @@ int main(int argc, char **argv)
                clip_share >= 0.5 ? "Most of the critic's weights sit at the bound at the end: "
                                    "clipping does not shape the critic so much as push its "
                                    "weights to +-c, the WGAN-GP paper's first picture."
-                                 : "Fewer than half of the critic's weights sit at the bound "
-                                   "at the end of this run: the paper's pile-up at +-c is "
-                                   "not this run's picture.",
+               : later_share >= 0.5
+                   ? "Fewer than half of all the critic's weights sit at the bound at the "
+                     "end, but the pile-up at +-c of the WGAN-GP paper's first picture is "
+                     "there after the first layer, whose weights read pixels that are "
+                     "background in most images and get little push either way."
+                   : "Fewer than half of the critic's weights sit at the bound at the end of "
+                     "this run, in every layer: the paper's pile-up at +-c is not this "
+                     "run's picture.",
                100.0 * clip_share_start);
+    if (clip_share < 0.5 && later_share >= 0.5)
+        lesson_say(L, "The layers after the first hold %ld weights, %.1f%% of them within 5%% "
+                   "of +-c; the first layer, %ld weights, %.1f%%.", later_n,
+                   100.0 * later_share, lcount[0], 100.0 * lshare[0]);
     lesson_say(L,
                "In the deep critic, the gradient at the images is %.2g times the one at the "
                "last layer with c = 0.001 and %.2g times with c = 0.1: %s The clipped "
