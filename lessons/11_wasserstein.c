@@ -26,7 +26,7 @@
  * machine with lesson 09's classifier at hand (summary.tsv has wall_s). */
 #define DEFAULT_STEPS 1200
 #define DEFAULT_TABLE_STEPS 300
-#define FAST_STEPS 40
+#define FAST_STEPS 24
 #define FAST_TABLE_STEPS 12
 #define DEFAULT_SEEDS 3
 #define DEEP_LAYERS 8       /* the deep critic of the clipping sweep: 8 hidden layers */
