@@ -11,8 +11,10 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
      * passes a copy). Fresh fakes (exercise 1, then G in train mode, copied
      * to g->fake); D's gradients zeroed; D on the real batch, then on the
      * fakes, each followed by its backward (nn_gan_d_objective gives the
-     * gradients; D keeps only its last forward's activations); the penalty
-     * when g->cfg.gp_lambda > 0; st's D fields; Adam on D. Return D's loss. */
+     * gradients; D keeps only its last forward's activations; D reads
+     * each batch through nn_gan_d_input); the penalty when
+     * g->cfg.gp_lambda > 0; st's D fields; nn_gan_d_optimize on D. Return
+     * D's loss. */
     (void)g;
     (void)D;
     (void)real;
@@ -22,10 +24,10 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
 
 float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
 {
-    /* TODO: D judges g->fake again, frozen; G's loss (nn_gan_g_objective);
-     * the gradient back through D into g->dfake only, then through G; Adam
-     * on G. Fill st->g_grad_norm (when g->cfg.grad_norms, else -1); return G's
-     * loss. */
+    /* TODO: D judges g->fake again (through nn_gan_d_input), frozen; G's
+     * loss (nn_gan_g_objective); the gradient back through D into g->dfake
+     * only, then through G; nn_gan_g_optimize. Fill st->g_grad_norm (when
+     * g->cfg.grad_norms, else -1); return G's loss. */
     (void)g;
     (void)D;
     st->g_grad_norm = 0.0f;

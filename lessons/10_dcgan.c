@@ -12,9 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "classifier.h"
+#include "judge.h"
 #include "lesson.h"
 #include "mlpgan.h"
 #include "nn.h"
@@ -99,41 +98,6 @@ static void print_shapes(FILE *f, const nn_model *m, const char *name)
                 nn_layer_param_count(l));
     }
     fprintf(f, "  %-35s %10zu\n", "total", nn_model_param_count(m));
-}
-
-/* The judge: lesson 09's classifier when it has run, else this lesson's
- * own from an earlier run, else trained now (3 epochs) and saved. */
-static void get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set)
-{
-    nn_error err;
-    char dir09[600];
-    snprintf(dir09, sizeof dir09, "%s", L->out);
-    char *slash = strrchr(dir09, '/');
-    snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
-             "09_mode_collapse/classifier.ckpt");
-    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
-    /* A checkpoint that is there but does not load is reported, not
-     * silently trained over, unless it holds a network of another shape
-     * (an older course's classifier): that one is passed over, and said so. */
-    const char *paths[2] = {!L->fast && access(dir09, F_OK) == 0 ? dir09 : NULL,
-                            access(own, F_OK) == 0 ? own : NULL};
-    for (int i = 0; i < 2; i++) {
-        if (!paths[i]) continue;
-        if (nn_model_load(net, paths[i], &err) == NN_OK) {
-            lesson_print(L, "classifier loaded from %s%s\n", paths[i], i == 0 ? " (lesson 09)" : "");
-            return;
-        }
-        if (err.code != NN_ERR_SHAPE) lesson_check(L, err.code, &err);
-        lesson_print(L, "%s holds a classifier of another shape (an older course's): passed "
-                     "over%s\n", paths[i], i == 0 ? "; rerun lesson 09 to replace it" : "");
-    }
-    int ep = L->fast ? 1 : 3;
-    float loss;
-    double t0 = lesson_seconds();
-    lesson_check(L, classifier_train(net, train_set, ep, 128, 1e-3f, L->seed, &loss, &err), &err);
-    lesson_check(L, nn_model_save(net, own, &err), &err);
-    lesson_print(L, "classifier trained here (%d epochs, %.1f s, last loss %.3f), saved to %s\n",
-                 ep, lesson_seconds() - t0, (double)loss, own);
 }
 
 /* Images of a transposed convolution of one-channel maps by an all-ones
@@ -429,7 +393,7 @@ int main(int argc, char **argv)
     if (!net) lesson_check(L, err.code, &err);
     ds.n = n_train;
     /* A smoke test trains its judge on the small test split. */
-    get_classifier(L, net, L->fast ? &test : &ds);
+    judge_get_classifier(L, net, L->fast ? &test : &ds);
     float acc = classifier_accuracy(net, &test);
     lesson_key(L, "classifier_test_accuracy", "%.4f", (double)acc);
     lesson_say(L,
@@ -473,7 +437,7 @@ int main(int argc, char **argv)
     int counts[CLASSIFIER_CLASSES], present = 0;
     classifier_predict(net, img[1], nj, labels);
     nn_class_histogram(counts, labels, nj, CLASSIFIER_CLASSES);
-    for (int c = 0; c < CLASSIFIER_CLASSES; c++) present += counts[c] * 50 >= nj; /* >= 2% */
+    for (int c = 0; c < CLASSIFIER_CLASSES; c++) present += counts[c] * JUDGE_CLASS_SHARE >= nj;
     /* END STEP */
     lesson_print(L, "Frechet distance to the test images: DCGAN %.2f, MLP %.2f; real training "
                  "images %.2f (the floor: two samples of one distribution)\n", fd[1], fd[2],

@@ -112,6 +112,11 @@ static nn_status check_config(const nn_gan_config *c, nn_error *err)
     if (!(c->gp_lambda >= 0.0f && isfinite(c->gp_lambda)))
         return nn_fail(err, NN_ERR_ARG, "gradient penalty weight %g must be >= 0",
                        (double)c->gp_lambda);
+    if (!(c->clip >= 0.0f && isfinite(c->clip)) ||
+        !(c->instance_noise >= 0.0f && isfinite(c->instance_noise)))
+        return nn_fail(err, NN_ERR_ARG,
+                       "weight clip %g and instance noise %g must be >= 0 (0: none; WGAN "
+                       "clips at 0.01)", (double)c->clip, (double)c->instance_noise);
     return NN_OK;
 }
 
@@ -190,9 +195,10 @@ nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
     g->fake = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
     g->dfake = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
     g->interp = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
+    g->noisy = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
     /* One block for the five per-input vectors. */
     g->s_real = nn_alloc(5 * B, sizeof(float));
-    if (!g->z || !g->fake || !g->dfake || !g->interp || !g->s_real) {
+    if (!g->z || !g->fake || !g->dfake || !g->interp || !g->noisy || !g->s_real) {
         nn_fail(err, NN_ERR_NOMEM,
                 "nn_gan_create: out of memory for batch %d of %d-value samples; try a smaller "
                 "batch", b, g->arch.data_dim);
@@ -213,6 +219,7 @@ nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
     nn_rng_seed(&g->rng, seed, 3);
     nn_rng_seed(&g->G->rng, seed, 4);
     nn_rng_seed(&g->D->rng, seed, 5);
+    nn_rng_seed(&g->noise_rng, seed, 6);
 
     g->opt_g = (nn_adam){.lr = cfg->lr_g, .beta1 = cfg->beta1, .beta2 = cfg->beta2,
                          .eps = 1e-8f, .weight_decay = 0.0f};
@@ -238,6 +245,7 @@ void nn_gan_free(nn_gan *g)
     nn_free(g->fake);
     nn_free(g->dfake);
     nn_free(g->interp);
+    nn_free(g->noisy);
     nn_free(g->s_real);
     nn_free(g);
 }
@@ -274,18 +282,51 @@ float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n)
     return nn_gan_g_loss_nonsat(ds, s, n);
 }
 
+const float *nn_gan_d_input(nn_gan *g, const float *x)
+{
+    const float sd = g->cfg.instance_noise;
+    if (sd <= 0.0f) return x;
+    /* Noise on both kinds blurs the two distributions into each other, so
+     * their supports overlap and D cannot separate them perfectly. */
+    size_t n = (size_t)g->cfg.batch * (size_t)g->D->in;
+    nn_rng_fill_normal(&g->noise_rng, g->noisy, n, 0.0f, sd);
+    for (size_t i = 0; i < n; i++) g->noisy[i] += x[i];
+    return g->noisy;
+}
+
+static void optimize(const nn_gan *g, nn_model *m, const nn_adam *opt)
+{
+    if (g->cfg.rmsprop) {
+        nn_rmsprop r = {.lr = opt->lr, .alpha = 0.99f, .eps = 1e-8f,
+                        .weight_decay = opt->weight_decay};
+        nn_model_rmsprop_step(m, &r);
+    } else {
+        nn_model_adam_step(m, opt);
+    }
+}
+
+size_t nn_gan_d_optimize(nn_gan *g, nn_model *D)
+{
+    optimize(g, D, &g->opt_d);
+    /* Every parameter, biases too, as the WGAN paper's clamp_ of all of
+     * netD.parameters(): the critic's slope is then at most a product of
+     * bounded weights. */
+    return g->cfg.clip > 0.0f ? nn_clip_weights(D->params, D->n_params, g->cfg.clip) : 0;
+}
+
+void nn_gan_g_optimize(nn_gan *g)
+{
+    optimize(g, g->G, &g->opt_g);
+}
+
 float nn_gan_penalty(nn_gan *g, nn_model *D, const float *real)
 {
-    /* x_hat = eps * real + (1 - eps) * fake, one eps per D input (Gulrajani
-     * et al. 2017, Algorithm 1): the penalty holds D's slope near 1 on the
-     * straight lines between the two distributions. */
-    int b = g->cfg.batch, w = D->in;
+    /* One uniform eps per D input (Gulrajani et al. 2017, Algorithm 1): the
+     * penalty holds D's slope near 1 on the straight lines between the two
+     * distributions. */
+    int b = g->cfg.batch;
     nn_rng_fill_uniform(&g->rng, g->eps, (size_t)b, 0.0f, 1.0f);
-    for (int i = 0; i < b; i++)
-        for (int j = 0; j < w; j++) {
-            size_t k = (size_t)i * (size_t)w + (size_t)j;
-            g->interp[k] = g->eps[i] * real[k] + (1.0f - g->eps[i]) * g->fake[k];
-        }
+    nn_gradpen_interpolate(g->interp, real, g->fake, g->eps, b, D->in);
     return nn_gradpen_add(&g->gp, D, g->interp, b, g->cfg.gp_lambda, NULL);
 }
 

@@ -106,6 +106,13 @@ typedef struct {
     int unroll;            /* 0, or k: G is scored against the D of k more updates */
     int grad_norms;        /* 1: the stats carry both gradients' L2 norms (a pass over
                             * every parameter of each network); 0: they read -1 */
+    int rmsprop;           /* 0: Adam; 1: RMSProp (alpha 0.99, the original WGAN's), both
+                            * players, at lr_g and lr_d; beta1 and beta2 unused */
+    float clip;            /* > 0: D's parameters clamped to [-clip, clip] after each of
+                            * its updates (WGAN's weight clipping, exercise 17) */
+    float instance_noise;  /* > 0: N(0, this^2) noise added to every input D reads, real
+                            * and fake (Sonderby et al. 2017); a schedule may lower it
+                            * between steps (g->cfg.instance_noise) */
 } nn_gan_config;
 
 /* The DCGAN recipe: non-saturating, Adam 2e-4 with betas (0.5, 0.999),
@@ -130,6 +137,8 @@ typedef struct {
     float *ds_unused;      /* (batch) the half of a loss's gradient not wanted yet */
     float *interp;         /* (batch, pack * data_dim): the penalty's interpolates */
     float *eps;            /* (batch) their weights */
+    float *noisy;          /* (batch, pack * data_dim): an input with instance noise */
+    nn_rng noise_rng;      /* instance noise: its own stream, so the latent draws stay put */
     long steps;            /* G updates taken */
 } nn_gan;
 
@@ -190,6 +199,20 @@ float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const 
 
 /* G's loss under g's objective on D's logits s (n) at the fakes; writes ds. */
 float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n);
+
+/* What D reads for the batch x (batch, pack * data_dim): x itself, or, under
+ * cfg.instance_noise > 0, x plus fresh Gaussian noise in g->noisy (valid
+ * until the next call). The gradient into x is the gradient into what D read. */
+const float *nn_gan_d_input(nn_gan *g, const float *x);
+
+/* The parameter update after D's backward: Adam (or RMSProp, cfg.rmsprop) at
+ * g->opt_d's rate and weight decay, then, under cfg.clip > 0, every parameter
+ * of D clamped to [-clip, clip] (nn_clip_weights, exercise 17). Returns how
+ * many parameters the clamp moved (0 without clipping). */
+size_t nn_gan_d_optimize(nn_gan *g, nn_model *D);
+
+/* The same for G, at g->opt_g's rate; never clipped. */
+void nn_gan_g_optimize(nn_gan *g);
 
 /* WGAN-GP's penalty on D at random points between real and g->fake (one
  * uniform weight per D input); adds its weight gradient into D's grads and

@@ -105,20 +105,9 @@ float nn_gradpen_add(nn_gradpen *gp, nn_model *m, const float *x, int n, float l
         }
     }
 
-    /* P and r = dP / d grad_x D, row by row; r goes into f[0]. */
-    double p = 0.0, norms = 0.0;
+    /* P and r = dP / d grad_x D, row by row (exercise 18); r goes into f[0]. */
     float *r = gp->f[0];
-    for (int k = 0; k < n; k++) {
-        const float *g = gp->gx + (size_t)k * (size_t)m->in;
-        double sq = 0.0;
-        for (int j = 0; j < m->in; j++) sq += (double)g[j] * g[j];
-        double norm = sqrt(sq);
-        p += (norm - 1.0) * (norm - 1.0);
-        norms += norm;
-        /* d/dg (norm - 1)^2 = 2 (norm - 1) g / norm, and 0 where g = 0. */
-        double c = norm > 0.0 ? 2.0 * (double)lambda / n * (norm - 1.0) / norm : 0.0;
-        for (int j = 0; j < m->in; j++) r[(size_t)k * (size_t)m->in + j] = (float)(c * g[j]);
-    }
+    float p = nn_gradpen_value(r, gp->gx, n, m->in, lambda, mean_norm);
 
     /* Forward of r through the same slopes, without biases: at each linear
      * layer, dW += delta^T f is that layer's share of dP / dW. */
@@ -140,6 +129,5 @@ float nn_gradpen_add(nn_gradpen *gp, nn_model *m, const float *x, int n, float l
         }
         cur ^= 1;
     }
-    if (mean_norm) *mean_norm = (float)(norms / n);
-    return (float)((double)lambda * p / n);
+    return p;
 }

@@ -40,6 +40,21 @@ typedef struct {
 nn_status nn_gradpen_init(nn_gradpen *gp, const nn_model *m, nn_error *err);
 void nn_gradpen_free(nn_gradpen *gp); /* frees the scratch; safe on a zeroed gp */
 
+/* Exercise 18, the penalty's two pieces the student writes:
+ *
+ * The interpolates, one weight eps_i in [0, 1] per row of w values:
+ *   x_hat_i = eps_i real_i + (1 - eps_i) fake_i                 (n, w)    */
+void nn_gradpen_interpolate(float *x_hat, const float *real, const float *fake,
+                            const float *eps, int n, int w);
+
+/* The penalty on the input gradients g (n, w), g_i = grad_x D(x_hat_i):
+ *   P = lambda / n sum_i (||g_i|| - 1)^2
+ * WRITES r (n, w) = dP / dg:  r_i = 2 lambda / n (||g_i|| - 1) g_i / ||g_i||,
+ * and r_i = 0 for a row that is exactly 0 (no direction), which still adds
+ * lambda / n to P. mean_norm (may be NULL) gets the mean of ||g_i||.
+ * Returns P. nn_gradpen_add turns r into the weight gradient.               */
+float nn_gradpen_value(float *r, const float *g, int n, int w, float lambda, float *mean_norm);
+
 /* Runs m forward on x (n, in) and ADDS d P / d params into m->grads (weights
  * only), for P = lambda / n * sum_i (||grad_x D(x_i)|| - 1)^2. Returns P;
  * mean_norm (may be NULL) gets the mean of ||grad_x D(x_i)||. A row whose

@@ -87,36 +87,6 @@ float nn_lsgan_g_loss(float *ds, const float *s_fake, int n)
     return (float)(sum / n);
 }
 
-/* Linear in s: the gradient is a constant -1/n or 1/n, which is why WGAN
- * needs a Lipschitz constraint (clipping or a penalty) outside this file. */
-float nn_wgan_critic_loss(float *ds_real, float *ds_fake, const float *s_real,
-                          const float *s_fake, int n_real, int n_fake)
-{
-    assert(n_real > 0 && n_fake > 0 && s_real && s_fake);
-    double sr = 0.0, sf = 0.0;
-    for (int i = 0; i < n_real; i++) {
-        sr += s_real[i];
-        if (ds_real) ds_real[i] = -1.0f / (float)n_real;
-    }
-    for (int i = 0; i < n_fake; i++) {
-        sf += s_fake[i];
-        if (ds_fake) ds_fake[i] = 1.0f / (float)n_fake;
-    }
-    return (float)(sf / n_fake - sr / n_real);
-}
-
-/* The generator raises the critic's mean score on its fakes. */
-float nn_wgan_g_loss(float *ds, const float *s_fake, int n)
-{
-    assert(n > 0 && s_fake);
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        sum += s_fake[i];
-        if (ds) ds[i] = -1.0f / (float)n;
-    }
-    return (float)(-sum / n);
-}
-
 float nn_hinge_d_loss(float *ds_real, float *ds_fake, const float *s_real, const float *s_fake,
                       int n_real, int n_fake)
 {

@@ -48,8 +48,11 @@ float nn_lsgan_d_loss(float *ds_real, float *ds_fake, const float *s_real, const
                       int n_real, int n_fake);
 float nn_lsgan_g_loss(float *ds, const float *s_fake, int n);
 
-/* Wasserstein GAN (Arjovsky et al. 2017), s the critic's output:
- *   L_critic = mean s_fake - mean s_real,   L_G = -mean s_fake                */
+/* Wasserstein GAN (Arjovsky et al. 2017), s the critic's scores (not logits):
+ *   L_critic = mean s_fake - mean s_real,   L_G = -mean s_fake
+ *   dL_critic/ds_real = -1/n_real,  dL_critic/ds_fake = 1/n_fake,  dL_G/ds = -1/n
+ * -L_critic is the critic's estimate of the Wasserstein-1 distance.
+ * Exercise 16 (both). A NULL gradient is not written.                      */
 float nn_wgan_critic_loss(float *ds_real, float *ds_fake, const float *s_real,
                           const float *s_fake, int n_real, int n_fake);
 float nn_wgan_g_loss(float *ds, const float *s_fake, int n);

@@ -60,6 +60,12 @@ void nn_mean_cov(double *mu, double *cov, const float *x, int n, int dim);
  * dim (tens to a few hundred). Returns the number of sweeps used. */
 int nn_sym_eig(double *w, double *vecs, double *a, int dim);
 
+/* The eigenvalues w (dim), in no particular order, of a symmetric matrix a
+ * (dim, dim), without the vectors: Householder tridiagonalisation and
+ * implicit QL, several times faster than nn_sym_eig for the same values.
+ * a is overwritten; e (dim) is scratch. */
+void nn_sym_eigvals(double *w, double *e, double *a, int dim);
+
 /* Symmetric square root of a symmetric positive semi-definite matrix:
  *   sqrt(A) = V diag(sqrt(max(w, 0))) V^T
  * out and a are (dim, dim); a is left untouched. Negative eigenvalues (round-off
@@ -75,5 +81,30 @@ nn_status nn_sym_sqrtm(double *out, const double *a, int dim, nn_error *err);
  * below 2 or dim < 1. */
 nn_status nn_frechet_distance(double *out, const float *x, int nx, const float *y, int ny,
                               int dim, nn_error *err);
+
+/* The side of a Frechet distance that stays fixed while the other changes
+ * (a generator judged against the same real images at every step): x's mean,
+ * the square root of its covariance and that covariance's trace, computed
+ * once. nn_frechet_distance is init, distance_to, free. */
+typedef struct {
+    int dim;
+    double *mu;         /* (dim) */
+    double *sqrt_cov;   /* (dim, dim): S_x^1/2 */
+    double tr_cov;      /* tr S_x */
+} nn_frechet_ref;
+
+/* From the rows of x (n, dim); NN_ERR_ARG for n < 2 or dim < 1, NN_ERR_NOMEM.
+ * Free with nn_frechet_ref_free (safe on a failed or zeroed ref). */
+nn_status nn_frechet_ref_init(nn_frechet_ref *r, const float *x, int n, int dim, nn_error *err);
+void nn_frechet_ref_free(nn_frechet_ref *r);
+
+/* d^2 between r's Gaussian and the one fitted to the rows of y (ny, r->dim). */
+nn_status nn_frechet_distance_to(double *out, const nn_frechet_ref *r, const float *y, int ny,
+                                 nn_error *err);
+
+/* Spearman's rank correlation of a and b (n): the Pearson correlation of
+ * their ranks, ties sharing their mean rank; in [-1, 1]. NAN for n < 3, a
+ * constant series (no ranking) or no memory for the ranks. */
+double nn_spearman(const float *a, const float *b, int n);
 
 #endif

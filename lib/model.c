@@ -794,6 +794,11 @@ void nn_model_adam_step(nn_model *m, const nn_adam *opt)
     nn_pool_for(adam_range, &job, m->n_params, ADAM_MIN_PER_THREAD);
 }
 
+void nn_model_rmsprop_step(nn_model *m, const nn_rmsprop *opt)
+{
+    nn_rmsprop_step(opt, m->params, m->grads, m->adam_v, m->n_params);
+}
+
 /* Same layers means same block layout, so one memcpy per block copies every
  * layer; the asserts catch a copy between models of different shapes. */
 void nn_model_copy_params(nn_model *dst, const nn_model *src)

@@ -140,6 +140,10 @@ void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int p
 /* One Adam step on every parameter: m->adam_t += 1, then nn_adam_step. */
 void nn_model_adam_step(nn_model *m, const nn_adam *opt);
 
+/* One RMSProp step on every parameter; the running mean of squared
+ * gradients lives in adam_v (a model trains with one optimizer or the other). */
+void nn_model_rmsprop_step(nn_model *m, const nn_rmsprop *opt);
+
 /* Copies parameters and buffers (not grads or Adam state) from src to dst,
  * which must have the same layers. For unrolled GANs and weight averaging. */
 void nn_model_copy_params(nn_model *dst, const nn_model *src);

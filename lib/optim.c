@@ -1,4 +1,4 @@
-/* optim.c - SGD with momentum and Adam, each one flat loop over a block.
+/* optim.c - SGD with momentum, Adam and RMSProp, each one flat loop over a block.
  *
  * Both follow torch.optim's update rules step for step (the tests compare
  * with torch), including where weight decay enters: added to the gradient,
@@ -93,5 +93,18 @@ void nn_adam_step(const nn_adam *opt, long t, float *params, const float *grads,
          * denom = sqrt(v) / sqrt(1 - b2^t) + eps. */
         float denom = sqrtf(v[i]) / bc2_sqrt + eps;
         params[i] -= step_size * m[i] / denom;
+    }
+}
+
+void nn_rmsprop_step(const nn_rmsprop *opt, float *params, const float *grads, float *v,
+                     size_t n)
+{
+    const float a = opt->alpha, wd = opt->weight_decay;
+    for (size_t i = 0; i < n; i++) {
+        float g = grads[i] + wd * params[i];
+        v[i] = a * v[i] + (1.0f - a) * g * g;
+        /* Each step is about lr in size whatever the gradient's scale: the
+         * running mean of g^2 divides it out. */
+        params[i] -= opt->lr * g / (sqrtf(v[i]) + opt->eps);
     }
 }

@@ -41,4 +41,26 @@ nn_adam nn_adam_gan_defaults(void);
 void nn_adam_step(const nn_adam *opt, long t, float *params, const float *grads, float *m,
                   float *v, size_t n);
 
+/* RMSProp (Tieleman & Hinton 2012), torch.optim.RMSprop semantics (no
+ * momentum, not centered), the original WGAN's optimizer:
+ *   g = grad + weight_decay * p;  v = alpha v + (1 - alpha) g^2
+ *   p -= lr * g / (sqrt(v) + eps)
+ * Arjovsky et al. chose it over Adam because a momentum-based optimizer made
+ * their clipped critic unstable.                                            */
+typedef struct {
+    float lr;      /* 5e-5 in WGAN */
+    float alpha;   /* 0.99, torch's default */
+    float eps;     /* 1e-8 */
+    float weight_decay; /* 0 */
+} nn_rmsprop;
+
+void nn_rmsprop_step(const nn_rmsprop *opt, float *params, const float *grads, float *v,
+                     size_t n);
+
+/* Exercise 17. Weight clipping (WGAN, Arjovsky et al. 2017): clamps each of
+ * the n values of w into [-c, c], in place, and returns how many lay outside
+ * it (were moved). The original WGAN keeps its critic's slope bounded this
+ * way, after every critic update; c > 0.                                    */
+size_t nn_clip_weights(float *w, size_t n, float c);
+
 #endif

@@ -21,13 +21,13 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
      * so the real half goes back first; each half's gradient depends on its
      * own logits only (the other half's output lands in ds_unused). */
     nn_model_zero_grad(D);
-    const float *s = nn_model_forward(D, real, b, 1);
+    const float *s = nn_model_forward(D, nn_gan_d_input(g, real), b, 1);
     memcpy(g->s_real, s, (size_t)b * sizeof(float));
     nn_gan_d_objective(g, g->ds_real, g->ds_unused, g->s_real, g->s_real, b);
     nn_model_backward(D, NULL, g->ds_real, b, 1);
 
     /* No gradient into the fakes: this loss does not train G. */
-    const float *s_fake = nn_model_forward(D, g->fake, b, 1);
+    const float *s_fake = nn_model_forward(D, nn_gan_d_input(g, g->fake), b, 1);
     float loss = nn_gan_d_objective(g, g->ds_unused, g->ds_fake, g->s_real, s_fake, b);
     nn_model_backward(D, NULL, g->ds_fake, b, 1);
 
@@ -45,7 +45,7 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
     /* Only when asked: it reads every parameter's gradient once more. */
     st->d_grad_norm = g->cfg.grad_norms ? nn_norm2(D->grads, D->n_params) : -1.0f;
 
-    nn_model_adam_step(D, &g->opt_d);
+    nn_gan_d_optimize(g, D); /* Adam or RMSProp, then clipping if asked */
     return loss;
 }
 
@@ -55,7 +55,7 @@ float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
 
     /* D judges the fakes again, after its update, and stays frozen
      * (param_grads 0): its gradient flows into the fake samples only. */
-    const float *s = nn_model_forward(D, g->fake, b, 1);
+    const float *s = nn_model_forward(D, nn_gan_d_input(g, g->fake), b, 1);
     float loss = nn_gan_g_objective(g, g->ds_fake, s, b);
     memset(g->dfake, 0, (size_t)n * (size_t)g->arch.data_dim * sizeof(float));
     nn_model_backward(D, g->dfake, g->ds_fake, b, 0);
@@ -64,7 +64,7 @@ float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
     nn_model_zero_grad(g->G);
     nn_model_backward(g->G, NULL, g->dfake, n, 1);
     st->g_grad_norm = g->cfg.grad_norms ? nn_norm2(g->G->grads, g->G->n_params) : -1.0f;
-    nn_model_adam_step(g->G, &g->opt_g);
+    nn_gan_g_optimize(g);
     return loss;
 }
 

@@ -187,9 +187,61 @@ static void test_objectives(void **state)
     nn_gan_free(g);
 }
 
+/* The options a WGAN needs: RMSProp, clipping after each D update, instance
+ * noise on what D reads, and their refusals. */
+static void test_wgan_options(void **state)
+{
+    (void)state;
+    nn_gan_arch a = small_arch();
+    nn_gan_config c = nn_gan_config_default();
+    c.clip = -0.01f;
+    assert_null(nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, NULL));
+    c.clip = 0.0f;
+    c.instance_noise = NAN;
+    assert_null(nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, NULL));
+
+    c = nn_gan_config_default();
+    c.objective = NN_GAN_WASSERSTEIN;
+    c.rmsprop = 1;
+    c.lr_g = c.lr_d = 5e-5f;
+    c.clip = 0.01f;
+    c.batch = 4;
+    nn_gan *g = nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, NULL);
+    assert_non_null(g);
+    float *real = nn_alloc((size_t)4 * (size_t)a.data_dim, sizeof(float));
+    for (int i = 0; i < 4 * a.data_dim; i++) real[i] = (float)(i % 7) / 7.0f - 0.5f;
+    /* Without noise D reads the batch itself. */
+    assert_ptr_equal(nn_gan_d_input(g, real), real);
+    nn_gan_stats st;
+    nn_gan_step(g, real, &st);
+    int at = 0;
+    for (size_t i = 0; i < g->D->n_params; i++) {
+        assert_true(fabsf(g->D->params[i]) <= 0.01f);
+        at += fabsf(g->D->params[i]) == 0.01f;
+    }
+    /* N(0, 0.02) weights: most lie beyond 0.01 and end on the bound. */
+    assert_true(at > (int)g->D->n_params / 3);
+    /* G is never clipped; RMSProp moved it. */
+    float gmax = 0.0f;
+    for (size_t i = 0; i < g->G->n_params; i++) gmax = fmaxf(gmax, fabsf(g->G->params[i]));
+    assert_true(gmax > 0.01f);
+
+    /* Instance noise: what D reads is the batch plus noise of that spread. */
+    g->cfg.instance_noise = 0.5f;
+    const float *x = nn_gan_d_input(g, real);
+    assert_ptr_equal(x, g->noisy);
+    double sq = 0.0;
+    for (int i = 0; i < 4 * a.data_dim; i++) sq += (double)(x[i] - real[i]) * (x[i] - real[i]);
+    double sd = sqrt(sq / (4 * a.data_dim));
+    assert_true(sd > 0.3 && sd < 0.7);
+    nn_free(real);
+    nn_gan_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wgan_options),
         cmocka_unit_test(test_objective_names),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_param_counts),

@@ -3,9 +3,11 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics.h"
+#include "rng.h"
 
 /* 8 modes on a ring of radius 2, as the toy data set lays them out. */
 static void ring8(float *c)
@@ -262,9 +264,75 @@ static void test_frechet_closed_forms(void **state)
     assert_non_null(strstr(err.msg, "at least 2"));
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double u = *(const double *)a, v = *(const double *)b;
+    return (u > v) - (u < v);
+}
+
+/* The QL eigenvalues against Jacobi's on random symmetric matrices (one
+ * with repeated eigenvalues: the identity plus a rank-one term), and the
+ * prepared Frechet reference against the one-shot distance. */
+static void test_sym_eigvals(void **state)
+{
+    (void)state;
+    enum { D = 40 };
+    static double a[D * D], b[D * D], w1[D], w2[D], e[D];
+    nn_rng r;
+    nn_rng_seed(&r, 5, 0);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < D; i++)
+            for (int j = 0; j <= i; j++) {
+                double v = pass == 0 ? nn_rng_normal(&r) : (i == j) + 0.5 * (i + 1) * (j + 1) / D;
+                a[i * D + j] = a[j * D + i] = v;
+            }
+        memcpy(b, a, sizeof a);
+        nn_sym_eig(w1, NULL, a, D);
+        nn_sym_eigvals(w2, e, b, D);
+        qsort(w1, D, sizeof *w1, cmp_double);
+        qsort(w2, D, sizeof *w2, cmp_double);
+        for (int i = 0; i < D; i++) assert_close(w2[i], w1[i], 1e-9 * (1.0 + fabs(w1[i])));
+    }
+    /* By hand: [[2, 1], [1, 2]] has eigenvalues 1 and 3. */
+    double m[4] = {2, 1, 1, 2}, w[2], e2[2];
+    nn_sym_eigvals(w, e2, m, 2);
+    qsort(w, 2, sizeof *w, cmp_double);
+    assert_close(w[0], 1.0, 1e-12);
+    assert_close(w[1], 3.0, 1e-12);
+
+    nn_frechet_ref ref;
+    assert_int_equal(nn_frechet_ref_init(&ref, ref_x, 6, 3, NULL), NN_OK);
+    double fd1, fd2;
+    assert_int_equal(nn_frechet_distance_to(&fd1, &ref, ref_y, 5, NULL), NN_OK);
+    assert_int_equal(nn_frechet_distance(&fd2, ref_x, 6, ref_y, 5, 3, NULL), NN_OK);
+    assert_close(fd1, fd2, 1e-12);
+    nn_frechet_ref_free(&ref);
+    nn_frechet_ref_free(&ref); /* safe twice */
+    assert_int_equal(nn_frechet_ref_init(&ref, ref_x, 1, 3, NULL), NN_ERR_ARG);
+    nn_frechet_ref_free(&ref);
+}
+
+/* Spearman's rho by hand: a monotone pair is 1 whatever the scale, a
+ * reversed one -1; with ties, ranks are shared: a = (1, 2, 2, 3) has ranks
+ * (1, 2.5, 2.5, 4), against b = (1, 2, 3, 4): rho = 4.5 / sqrt(4.5 * 5). */
+static void test_spearman(void **state)
+{
+    (void)state;
+    const float a[5] = {1, 5, 2, 9, 3}, b[5] = {10, 500, 20, 1e4f, 30}, c[5] = {5, 1, 4, 0, 3};
+    assert_close(nn_spearman(a, b, 5), 1.0, 1e-12);
+    assert_close(nn_spearman(a, c, 5), -1.0, 1e-12);
+    const float t[4] = {1, 2, 2, 3}, u[4] = {1, 2, 3, 4};
+    assert_close(nn_spearman(t, u, 4), 4.5 / sqrt(4.5 * 5.0), 1e-12);
+    const float k[3] = {2, 2, 2};
+    assert_true(isnan(nn_spearman(k, a, 3)));  /* a constant has no ranking */
+    assert_true(isnan(nn_spearman(a, b, 2)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sym_eigvals),
+        cmocka_unit_test(test_spearman),
         cmocka_unit_test(test_all_modes_covered),
         cmocka_unit_test(test_one_mode),
         cmocka_unit_test(test_far_away_samples),

@@ -1,4 +1,4 @@
-/* test_optim.c - SGD (momentum) and Adam against torch.optim, step by step. */
+/* test_optim.c - SGD (momentum), Adam and RMSProp against torch.optim, step by step. */
 #include "testutil.h"
 
 #include <math.h>
@@ -167,6 +167,42 @@ static void test_sgd_plain_vs_torch(void **state)
     assert_close(p, 1.6, 1e-6);
 }
 
+/* torch.optim.RMSprop([p], lr=0.01, alpha=0.99, eps=1e-8), after steps 1..3 */
+static const float RMS[3][6] = {
+    {0.400000095f, -1.1500001f, 1.9000001f, 0.0999999791f, -0.399999827f, 3.4000001f},
+    {0.494915873f, -1.22823977f, 1.9000001f, 0.0104676858f, -0.329111814f, 3.34433699f},
+    {0.441252589f, -1.25824416f, 1.98962128f, 0.0216451176f, -0.356518686f, 3.41889739f}};
+/* torch.optim.RMSprop([p], lr=0.01, alpha=0.9, eps=1e-8, weight_decay=0.1) */
+static const float RMS_WD[3][6] = {
+    {0.468377233f, -1.21837723f, 1.96837723f, 0.0316227712f, -0.33162275f, 3.46837711f},
+    {0.495943576f, -1.23051524f, 1.95625687f, 0.00303070061f, -0.300792217f, 3.44912529f},
+    {0.474712402f, -1.22822011f, 1.97645319f, 0.00674592238f, -0.296883643f, 3.46870685f}};
+
+static void check_rmsprop(const nn_rmsprop *opt, const float want[3][6])
+{
+    float p[6], v[6] = {0};
+    memcpy(p, P0, sizeof p);
+    for (int t = 0; t < 3; t++) {
+        nn_rmsprop_step(opt, p, G[t], v, 6);
+        assert_rel_close(p, want[t], 6, 1e-5);
+    }
+}
+
+static void test_rmsprop_vs_torch(void **state)
+{
+    (void)state;
+    nn_rmsprop opt = {.lr = 0.01f, .alpha = 0.99f, .eps = 1e-8f};
+    check_rmsprop(&opt, RMS);
+    nn_rmsprop wd = {.lr = 0.01f, .alpha = 0.9f, .eps = 1e-8f, .weight_decay = 0.1f};
+    check_rmsprop(&wd, RMS_WD);
+    /* By hand: the first step from v = 0 is lr g / (sqrt(0.01 g^2) + eps) =
+     * 10 lr sign(g), whatever the gradient's size. */
+    float p = 1.0f, v = 0.0f;
+    const float g = 1e-3f;
+    nn_rmsprop_step(&opt, &p, &g, &v, 1);
+    assert_close(p, 0.9, 1e-5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_adam_block_equals_elementwise),
         cmocka_unit_test(test_sgd_momentum_vs_torch),
         cmocka_unit_test(test_sgd_plain_vs_torch),
+        cmocka_unit_test(test_rmsprop_vs_torch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

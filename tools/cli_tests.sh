@@ -375,6 +375,7 @@ specific_cases()
 06 --resume --resume
 06 --save-samples --save-samples @TMP/no-such-folder/samples.idx
 09 --save-samples --save-samples @TMP/no-such-folder/samples.txt
+11 --save-samples --save-samples @TMP/no-such-folder/samples.idx
 EOF
 }
 

@@ -17,6 +17,7 @@ extra_runs()
 {
     cat <<'EOF'
 09_mode_collapse --fix wgan-gp --dataset ring --fashion-steps 0
+11_wasserstein --full-tables --seeds 1
 EOF
 }
 
@@ -34,6 +35,11 @@ fast_text()
 08_vanishing_gradients - the better D gets, the less G learns
 08_vanishing_gradients + A --fast run is too short to show it
 09_mode_collapse + far too short to show any of what follows
+11_wasserstein + far too short to show what clipping does
+11_wasserstein + too few to say whether either curve tracks
+11_wasserstein + too short to rank the objectives
+11_wasserstein + too short to show what any trick does
+11_wasserstein - they fall together
 EOF
 }
 

@@ -113,10 +113,9 @@ void toy_gan_step(toy_gan *t, const nn_toy *data)
     size_t n = (size_t)t->cfg.batch * (size_t)t->m * (size_t)nn_gan_real_batches(t->gan);
     nn_toy_sample(data, &t->gan->rng, t->real, NULL, (int)n);
     for (size_t i = 0; i < n * 2; i++) t->real[i] /= t->cfg.scale;
-    nn_gan_stats st;
-    nn_gan_step(t->gan, t->real, &st);
-    t->d_loss = st.d_loss;
-    t->g_loss = st.g_loss;
+    nn_gan_step(t->gan, t->real, &t->last);
+    t->d_loss = t->last.d_loss;
+    t->g_loss = t->last.g_loss;
     t->steps++;
 }
 

@@ -67,6 +67,7 @@ typedef struct {
     float *real;
     long steps;          /* G updates taken */
     float d_loss, g_loss;/* of the last step (D's includes the penalty) */
+    nn_gan_stats last;   /* everything the last step reported: D(x), D(G(z)) too */
 } toy_gan;
 
 /* Builds and initialises G and D (torch's default init, G from stream 1 of

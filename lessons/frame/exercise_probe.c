@@ -10,23 +10,29 @@
 #include "nn.h"
 
 #define BIT(k) (1u << (k))
-static const char *const functions[16] = {
+#define N_EXERCISES 18
+static const char *const functions[N_EXERCISES + 1] = {
     "", "nn_sample_latent", "nn_gan_build_generator", "nn_linear_forward",
     "nn_gan_build_discriminator", "nn_sigmoidf", "nn_init_linear", "nn_gan_d_loss",
     "nn_gan_g_loss_nonsat", "nn_gan_step", "nn_bytes_to_float", "nn_linear_backward",
     "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
-    "nn_conv_transpose2d_out_size"};
-static const char *const files[16] = {
+    "nn_conv_transpose2d_out_size", "nn_wgan_critic_loss", "nn_clip_weights",
+    "nn_gradpen_value"};
+static const char *const files[N_EXERCISES + 1] = {
     "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
     "exercises/03_linear_forward.c", "exercises/04_build_discriminator.c",
     "exercises/05_sigmoid.c", "exercises/06_init_linear.c", "exercises/07_d_loss.c",
     "exercises/08_g_loss.c", "exercises/09_train_step.c", "exercises/10_bytes_to_float.c",
     "exercises/11_linear_backward.c", "exercises/12_leaky_relu_backward.c",
     "exercises/13_grad_check.c", "exercises/14_conv2d_forward.c",
-    "exercises/15_convt_out_size.c"};
+    "exercises/15_convt_out_size.c", "exercises/16_wgan_loss.c",
+    "exercises/17_clip_weights.c", "exercises/18_gradient_penalty.c"};
 
-const char *lesson_exercise_function(int n) { return n >= 1 && n <= 15 ? functions[n] : "?"; }
-const char *lesson_exercise_file(int n) { return n >= 1 && n <= 15 ? files[n] : "?"; }
+const char *lesson_exercise_function(int n)
+{
+    return n >= 1 && n <= N_EXERCISES ? functions[n] : "?";
+}
+const char *lesson_exercise_file(int n) { return n >= 1 && n <= N_EXERCISES ? files[n] : "?"; }
 
 static int near(double a, double b) { return fabs(a - b) <= 1e-5 * (1.0 + fabs(b)); }
 
@@ -197,13 +203,44 @@ static int probe(int n, char *why, size_t cap)
                  "kernel 3, stride 1 gives %d (expected 5)", a, b);
         return a == 14 && b == 5;
     }
+    case 16: { /* reals (1, 3), fakes (0, 0, 3): 1 - 2 = -1; G: -1 */
+        const float sr[2] = {1, 3}, sf[3] = {0, 0, 3};
+        float dr[2] = {0}, df[3] = {0}, dg[3] = {0};
+        float L = nn_wgan_critic_loss(dr, df, sr, sf, 2, 3);
+        float Lg = nn_wgan_g_loss(dg, sf, 3);
+        snprintf(why, cap, "reals scored (1, 3) and fakes (0, 0, 3) give the critic's loss "
+                 "%g and G's %g, dL/ds_real %g; expected -1, -1 and -0.5", (double)L,
+                 (double)Lg, (double)dr[0]);
+        return near(L, -1.0) && near(Lg, -1.0) && near(dr[1], -0.5) && near(df[2], 1.0 / 3) &&
+               near(dg[0], -1.0 / 3);
+    }
+    case 17: {
+        float w[3] = {-2.0f, 0.25f, 0.75f};
+        size_t moved = nn_clip_weights(w, 3, 0.5f);
+        snprintf(why, cap, "(-2, 0.25, 0.75) clipped at 0.5 gives (%g, %g, %g) and %zu "
+                 "moved; expected (-0.5, 0.25, 0.5) and 2", (double)w[0], (double)w[1],
+                 (double)w[2], moved);
+        return w[0] == -0.5f && w[1] == 0.25f && w[2] == 0.5f && moved == 2;
+    }
+    case 18: { /* rows (3, 4) and (0.6, 0.8), lambda 1: P = (16 + 0) / 2 = 8 */
+        const float g[4] = {3, 4, 0.6f, 0.8f}, real[2] = {1, 2}, fake[2] = {3, 6};
+        const float eps[1] = {0.25f};
+        float r[4] = {0}, x[2] = {0};
+        float P = nn_gradpen_value(r, g, 2, 2, 1.0f, NULL);
+        nn_gradpen_interpolate(x, real, fake, eps, 1, 2);
+        snprintf(why, cap, "rows (3, 4), (0.6, 0.8) give P = %g, r_0 = (%g, %g) (expected 8, "
+                 "(2.4, 3.2)); (1, 2) and (3, 6) at eps 0.25 give (%g, %g) (expected 2.5, 5)",
+                 (double)P, (double)r[0], (double)r[1], (double)x[0], (double)x[1]);
+        return near(P, 8.0) && near(r[0], 2.4) && near(r[1], 3.2) && near(x[0], 2.5) &&
+               near(x[1], 5.0);
+    }
     }
     return 1;
 }
 
 int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
 {
-    for (int n = 1; n <= 15; n++)
+    for (int n = 1; n <= N_EXERCISES; n++)
         if ((mask & BIT(n)) && !probe(n, why, cap)) return n;
     return 0;
 }

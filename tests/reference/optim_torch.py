@@ -54,3 +54,8 @@ show("torch.optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.01)",
      run(lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01)))
 show("torch.optim.SGD([p], lr=0.1)",
      run(lambda ps: torch.optim.SGD(ps, lr=0.1)))
+# RMSProp, the original WGAN's optimizer (alpha 0.99 is torch's default).
+show("torch.optim.RMSprop([p], lr=0.01, alpha=0.99, eps=1e-8)",
+     run(lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.99, eps=1e-8)))
+show("torch.optim.RMSprop([p], lr=0.01, alpha=0.9, eps=1e-8, weight_decay=0.1)",
+     run(lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-8, weight_decay=0.1)))
