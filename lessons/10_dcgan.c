@@ -105,38 +105,6 @@ static void features(nn_model *net, const float *x, int n, float *out)
     }
 }
 
-/* The judge: lesson 09's classifier when it has run, else this lesson's
- * own from an earlier run, else trained now (3 epochs) and saved. */
-static void get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set)
-{
-    nn_error err;
-    char dir09[600];
-    snprintf(dir09, sizeof dir09, "%s", L->out);
-    char *slash = strrchr(dir09, '/');
-    snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
-             "09_mode_collapse/classifier.ckpt");
-    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
-    /* A checkpoint that is there but does not load (damaged, another
-     * format) is reported, not silently trained over. */
-    if (!L->fast && access(dir09, F_OK) == 0) {
-        lesson_check(L, nn_model_load(net, dir09, &err), &err);
-        lesson_print(L, "classifier loaded from %s (lesson 09)\n", dir09);
-        return;
-    }
-    if (access(own, F_OK) == 0) {
-        lesson_check(L, nn_model_load(net, own, &err), &err);
-        lesson_print(L, "classifier loaded from %s\n", own);
-        return;
-    }
-    int ep = L->fast ? 1 : 3;
-    float loss;
-    double t0 = lesson_seconds();
-    lesson_check(L, classifier_train(net, train_set, ep, 128, 1e-3f, L->seed, &loss, &err), &err);
-    lesson_check(L, nn_model_save(net, own, &err), &err);
-    lesson_print(L, "classifier trained here (%d epochs, %.1f s, last loss %.3f), saved to %s\n",
-                 ep, lesson_seconds() - t0, (double)loss, own);
-}
-
 /* Images of a transposed convolution of one-channel maps by an all-ones
  * kernel: how many kernel stamps land on each output pixel. */
 static void stamps(float *y, const float *x, int side, int k, int stride, int pad)
@@ -418,7 +386,7 @@ int main(int argc, char **argv)
     if (!net) lesson_check(L, err.code, &err);
     ds.n = n_train;
     /* A smoke test trains its judge on the small test split. */
-    get_classifier(L, net, L->fast ? &test : &ds);
+    classifier_for_lesson(L, net, L->fast ? &test : &ds);
     float acc = classifier_accuracy(net, &test);
     lesson_key(L, "classifier_test_accuracy", "%.4f", (double)acc);
     lesson_say(L,

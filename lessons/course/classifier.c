@@ -2,7 +2,9 @@
 #include "classifier.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 nn_model *classifier_create(int max_batch, nn_error *err)
 {
@@ -106,4 +108,34 @@ float classifier_accuracy(nn_model *net, const nn_dataset *ds)
     }
     nn_free(x); nn_free(idx); nn_free(pred);
     return (float)right / (float)ds->n;
+}
+
+void classifier_for_lesson(lesson *L, nn_model *net, const nn_dataset *train_set)
+{
+    nn_error err;
+    char dir09[600];
+    snprintf(dir09, sizeof dir09, "%s", L->out);
+    char *slash = strrchr(dir09, '/');
+    snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
+             "09_mode_collapse/classifier.ckpt");
+    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
+    if (!L->fast && access(dir09, F_OK) == 0) {
+        lesson_check(L, nn_model_load(net, dir09, &err), &err);
+        lesson_print(L, "classifier loaded from %s (lesson 09)\n", dir09);
+        return;
+    }
+    if (access(own, F_OK) == 0) {
+        lesson_check(L, nn_model_load(net, own, &err), &err);
+        lesson_print(L, "classifier loaded from %s\n", own);
+        return;
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s", own);
+    int ep = L->fast ? 1 : 3;
+    float loss;
+    double t0 = lesson_seconds();
+    lesson_check(L, classifier_train(net, train_set, ep, 128, 1e-3f, L->seed, &loss, &err), &err);
+    lesson_check(L, nn_model_save(net, path, &err), &err);
+    lesson_print(L, "classifier trained here (%d epochs, %.1f s, last loss %.3f), saved to %s\n",
+                 ep, lesson_seconds() - t0, (double)loss, path);
 }

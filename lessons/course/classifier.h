@@ -10,6 +10,7 @@
 #define GANSTEPS_CLASSIFIER_H
 
 #include <stdint.h>
+#include "lesson.h"
 #include "nn.h"
 #include "data.h"
 
@@ -35,5 +36,14 @@ void classifier_predict(nn_model *net, const float *x, int n, int *labels);
 
 /* Share of ds (pixels mapped to [-1, 1]) classified right, in [0, 1]. */
 float classifier_accuracy(nn_model *net, const nn_dataset *ds);
+
+/* The judge of a lesson that scores generated images (lessons 10 and 12):
+ * lesson 09's classifier (classifier.ckpt in the 09_mode_collapse folder
+ * beside the lesson's own) when it has run, else this lesson's own from an
+ * earlier run, else trained now (3 epochs; 1 for --fast, saved under
+ * another name so it never stands in for the real one) and saved. A
+ * checkpoint that is there but does not load fails the lesson (exit 2)
+ * rather than being trained over. Prints one line saying which. */
+void classifier_for_lesson(lesson *L, nn_model *net, const nn_dataset *train_set);
 
 #endif
