@@ -34,6 +34,8 @@ fast_text()
 08_vanishing_gradients - the better D gets, the less G learns
 08_vanishing_gradients + A --fast run is too short to show it
 09_mode_collapse + far too short to show any of what follows
+12_steering + A --fast run is too short to show a G that obeys
+12_steering + A --fast run is too short to show what a trained InfoGAN's code
 EOF
 }
 
