@@ -233,6 +233,35 @@ static void nearest(lesson *L, const float *q, int nq, const nn_dataset *ds, int
     nn_free(x);
 }
 
+/* The generator whose latent space step 1 walks: lesson 10's DCGAN when it
+ * has trained at least an epoch beside this lesson's folder (and no
+ * --mlp-ckpt was given), else lesson 06's default MLP (loaded, or trained
+ * here: trainrun_mlp_from_lesson06). *owner is what to free with
+ * nn_gan_free (NULL when the DCGAN's G is returned: free that with
+ * nn_model_free). */
+static nn_model *latent_generator(lesson *L, const nn_dataset *ds, nn_gan **owner)
+{
+    char dir10[512];
+    snprintf(dir10, sizeof dir10, "%s", L->out);
+    char *slash = strrchr(dir10, '/');
+    snprintf(slash ? slash + 1 : dir10, sizeof dir10 - (size_t)(slash ? slash + 1 - dir10 : 0),
+             "10_dcgan");
+    *owner = NULL;
+    if (!mlp_ckpt && !L->fast && trainrun_lesson06_steps(dir10, "dcgan-both-relu") >= MLP_STEPS) {
+        nn_error err = {NN_OK, ""};
+        nn_dcgan_arch a = nn_dcgan_arch_default();
+        nn_model *G = nn_dcgan_generator(&a, 64, &err);
+        if (!G) lesson_check(L, err.code, &err);
+        char path[560];
+        snprintf(path, sizeof path, "%s/G.ckpt", dir10);
+        lesson_check(L, nn_model_load(G, path, &err), &err);
+        lesson_print(L, "lesson 10's DCGAN: G loaded from %s\n", path);
+        return G;
+    }
+    *owner = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, MLP_STEPS, ds);
+    return (*owner)->G;
+}
+
 static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
@@ -280,8 +309,9 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ latent paths */
     double t_step = lesson_seconds();
     lesson_step(L, "Walking the latent space");
-    nn_gan *m06 = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, MLP_STEPS, &ds);
-    int dim = m06->arch.latent_dim;
+    nn_gan *m06;
+    nn_model *G0 = latent_generator(L, &ds, &m06);
+    int dim = G0->in;
     /* How long a draw of the prior is: the spread of |z| over many draws. */
     double *norms = alloc_or_fail(L, PRIOR_DRAWS, sizeof(double));
     {
@@ -307,8 +337,10 @@ int main(int argc, char **argv)
                "N(0, I) in %d dimensions, whose draws have lengths close to sqrt(%d) = %.1f: "
                "of %d draws here, 98%% had |z| between %.2f and %.2f. The middle of a straight "
                "path between two such draws is shorter, a place G never saw in training. "
-               "Spherical interpolation (exercise 20, nn_slerp) follows the arc instead.",
-               dim, dim, sqrt((double)dim), PRIOR_DRAWS, p01, p99);
+               "Spherical interpolation (exercise 20, nn_slerp) follows the arc instead. "
+               "The generator here is %s.",
+               dim, dim, sqrt((double)dim), PRIOR_DRAWS, p01, p99,
+               m06 ? "lesson 06's default MLP" : "lesson 10's DCGAN");
     lesson_code(L, "paths");
     /* STEP: paths */
     for (int p = 0; p < PAIRS; p++) {
@@ -320,7 +352,7 @@ int main(int argc, char **argv)
     /* END STEP */
     {
         float *img = alloc_or_fail(L, (size_t)2 * PAIRS * PATH_N * 784, sizeof(float));
-        gan_sample_images(img, m06->G, paths, 2 * PAIRS * PATH_N);
+        gan_sample_images(img, G0, paths, 2 * PAIRS * PATH_N);
         grid(L, "interpolation.png", img, 2 * PAIRS * PATH_N, PATH_N,
              "three pairs: each a straight (upper) and a spherical (lower) path, a to b");
         FILE *f = lesson_capture_begin(L);
@@ -404,7 +436,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < NN_QUERIES; i++) tidx[i] = (int)nn_rng_below(&r, (uint32_t)test.n);
         lesson_code(L, "nearest");
         /* STEP: nearest */
-        gan_sample_images(q, m06->G, z, NN_QUERIES);                      /* samples */
+        gan_sample_images(q, G0, z, NN_QUERIES);                      /* samples */
         nn_dataset_gather(q + NN_QUERIES * 784, &test, tidx, NN_QUERIES, NN_RANGE_PM1);
         double dist[2 * NN_QUERIES];
         nearest(L, q, 2 * NN_QUERIES, &full, nidx, dist);                  /* brute force */
@@ -444,7 +476,10 @@ int main(int argc, char **argv)
         nn_free(q);
         nn_free(z);
     }
-    nn_gan_free(m06);
+    if (m06)
+        nn_gan_free(m06);
+    else
+        nn_model_free(G0);
     lesson_key(L, "step_latent_s", "%.1f", lesson_seconds() - t_step);
 
     /* ------------------------------------------------------------ cGAN */
@@ -646,8 +681,9 @@ int main(int argc, char **argv)
                "(a Gaussian of unit variance), weight %g. H(c) = log %d = %.3f nats. To "
                "keep c readable, G has to make the %d values look different, and the "
                "easiest differences to draw are the classes.",
-               K, N_CONT, K + N_CONT, (double)info_lambda, 0.1, K, log((double)K), K);
-    float purity[10];
+               K, N_CONT, K + N_CONT, (double)info_lambda,
+               (double)nn_gan_config_default().info_lambda_cont, K, log((double)K), K);
+    float purity[10], shuffled[10];
     int icm[K * K];
     nn_gan *ig = NULL;
     for (int s = 0; s < info_seeds; s++) {
@@ -682,6 +718,20 @@ int main(int argc, char **argv)
         nn_free(iimg);
         nn_confusion_matrix(icm, want, got, n_judged, K, K);
         purity[s] = nn_purity(icm, K, K);
+        /* The same samples with their codes shuffled: what a code that
+         * says nothing about the class would score. */
+        {
+            nn_rng r;
+            nn_rng_seed(&r, L->seed + (uint64_t)s, 27);
+            for (int i = n_judged - 1; i > 0; i--) {
+                int j = (int)nn_rng_below(&r, (uint32_t)(i + 1)), tmp = want[i];
+                want[i] = want[j];
+                want[j] = tmp;
+            }
+            int rcm[K * K];
+            nn_confusion_matrix(rcm, want, got, n_judged, K, K);
+            shuffled[s] = nn_purity(rcm, K, K);
+        }
         char key[48];
         snprintf(key, sizeof key, "infogan_purity_seed%llu", (unsigned long long)L->seed + s);
         lesson_key(L, key, "%.4f", (double)purity[s]);
@@ -740,11 +790,10 @@ int main(int argc, char **argv)
             }
             lesson_say(L,
                        "Purity: the share of samples whose class is the most common class of "
-                       "their code value. This run's is %.3f; a code that ignored the classes "
-                       "would score about the largest class share of G's samples (0.1 for a G "
-                       "that draws every class equally). The %d code values became %d distinct "
-                       "classes%s.%s",
-                       (double)purity[0], K, distinct,
+                       "their code value. This run's is %.3f; the same samples with their "
+                       "codes shuffled, a code that says nothing about the class, score %.3f. "
+                       "The %d code values became %d distinct classes%s.%s",
+                       (double)purity[0], (double)shuffled[0], K, distinct,
                        distinct < K ? ": some classes share a code and others have none, which "
                                       "purity does not punish"
                                     : "",
@@ -778,7 +827,14 @@ int main(int argc, char **argv)
                     first += gimg[(size_t)(k * PATH_N) * 784 + p];
                     last += gimg[(size_t)(k * PATH_N + PATH_N - 1) * 784 + p];
                 }
-            lesson_key(L, "infogan_c1_ink_change", "%.4f", (last - first) / (K * 784.0));
+            double ink = (last - first) / (K * 784.0);
+            lesson_key(L, "infogan_c1_ink_change", "%.4f", ink);
+            lesson_say(L, "From the left end to the right, the mean pixel (in [-1, 1], -1 "
+                          "black) changed by %+.3f, averaged over the rows: %s",
+                       ink, fabs(ink) >= 0.05 ? "this code moves at least the amount of light "
+                                                "in the image (a larger or brighter garment)."
+                                              : "whatever the code took, it is not the "
+                                                "amount of ink; look at the shapes.");
             nn_free(z);
             nn_free(zz);
             nn_free(rows);
@@ -797,6 +853,9 @@ int main(int argc, char **argv)
     sd = info_seeds > 1 ? sqrt(sd / (info_seeds - 1)) : 0.0;
     lesson_key(L, "infogan_purity_mean", "%.4f", mean);
     lesson_key(L, "infogan_purity_sd", "%.4f", sd);
+    double shuf = 0.0;
+    for (int s = 0; s < info_seeds; s++) shuf += shuffled[s];
+    lesson_key(L, "infogan_shuffled_purity_mean", "%.4f", shuf / info_seeds);
     lesson_say(L,
                "Over %d seed%s the categorical code's purity is %.3f on average (sample "
                "standard deviation %.3f). %s",
