@@ -67,6 +67,10 @@ typedef struct {
     nn_gan_steer steer;                 /* NN_GAN_FREE unless conditioned or InfoGAN */
     int n_classes;                      /* K: labels, or values of InfoGAN's categorical code */
     int n_cont;                         /* InfoGAN's continuous codes, uniform on [-1, 1] */
+    int q_head;                         /* conditional: 1 gives D InfoGAN's head Q for the
+                                         * label too (an auxiliary classifier of the fakes,
+                                         * trained on the information loss); InfoGAN always
+                                         * has it */
 } nn_gan_arch;
 
 /* Exercise 1. Fill z (batch, dim) with samples of N(0, 1) from rng, in row
@@ -94,7 +98,8 @@ void nn_gan_condition(float *out, const float *x, const int *y, int n, int dim, 
  * n_cont + n_classes when steered), D's input per sample (data_dim, + n_classes
  * when conditional) and D's output per input (1, + n_classes + n_cont for
  * InfoGAN: column 0 is the logit, then Q's categorical logits, then Q's
- * estimates of the continuous codes). */
+ * estimates of the continuous codes); a conditional GAN with q_head has
+ * Q's n_classes logits too. */
 int nn_gan_g_in(const nn_gan_arch *a);
 int nn_gan_d_in(const nn_gan_arch *a);
 int nn_gan_d_out(const nn_gan_arch *a);
@@ -140,7 +145,7 @@ typedef struct {
     int unroll;            /* 0, or k: G is scored against the D of k more updates */
     int grad_norms;        /* 1: the stats carry both gradients' L2 norms (a pass over
                             * every parameter of each network); 0: they read -1 */
-    float info_lambda;     /* InfoGAN: weight of the categorical information loss */
+    float info_lambda;     /* weight of the categorical information loss (Q's head) */
     float info_lambda_cont;/* InfoGAN: weight of the continuous codes' loss */
 } nn_gan_config;
 
@@ -258,13 +263,14 @@ float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const 
  * plus InfoGAN's information loss; writes ds (n, d_out). */
 float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n);
 
-/* InfoGAN's information loss on D's outputs s (n, d_out) at the fakes:
+/* The information loss on D's outputs s (n, d_out) at the fakes, when D
+ * has Q's head (InfoGAN, or a conditional GAN with q_head):
  *   info_lambda * CE(Q's categorical logits, g->labels)
  *     + info_lambda_cont * 1/2 mean_i |Q's continuous estimates_i - g->codes_i|^2
  * (a unit-variance Gaussian for the continuous codes, as in the paper's
  * code); minimising it maximises the lower bound on the mutual information
  * between codes and samples. Writes its gradient into Q's columns of ds
- * (column 0 untouched). 0 unless the GAN is an InfoGAN. */
+ * (column 0 untouched). 0 when D has no Q head. */
 float nn_gan_info_loss(const nn_gan *g, float *ds, const float *s, int n);
 
 /* WGAN-GP's penalty on D at random points between real and g->fake (one

@@ -19,11 +19,15 @@ int nn_gan_d_in(const nn_gan_arch *a)
 
 int nn_gan_d_out(const nn_gan_arch *a)
 {
-    return 1 + (a->steer == NN_GAN_INFOGAN ? a->n_classes + a->n_cont : 0);
+    int q = a->steer == NN_GAN_INFOGAN || (a->steer == NN_GAN_CONDITIONAL && a->q_head);
+    return 1 + (q ? a->n_classes + a->n_cont : 0);
 }
 
 nn_status nn_gan_steer_check(const nn_gan_arch *a, nn_error *err)
 {
+    if (a->steer == NN_GAN_FREE && a->q_head)
+        return nn_fail(err, NN_ERR_ARG, "GAN architecture: q_head reads back a label or a code; "
+                       "a free GAN has neither");
     if (a->steer == NN_GAN_FREE) return NN_OK;
     if (a->steer != NN_GAN_CONDITIONAL && a->steer != NN_GAN_INFOGAN)
         return nn_fail(err, NN_ERR_ARG, "GAN architecture: steer %d is not free, conditional "
@@ -85,7 +89,7 @@ const float *nn_gan_fake_grad(nn_gan *g)
 float nn_gan_info_loss(const nn_gan *g, float *ds, const float *s, int n)
 {
     const nn_gan_arch *a = &g->arch;
-    if (a->steer != NN_GAN_INFOGAN) return 0.0f;
+    if (g->D->out == 1) return 0.0f;
     int w = g->D->out, k = a->n_classes, m = a->n_cont;
     float lc = g->cfg.info_lambda, lm = g->cfg.info_lambda_cont;
     /* Q's columns follow the logit: k categorical logits, then m estimates. */
