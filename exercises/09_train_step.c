@@ -8,8 +8,9 @@
 float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *st)
 {
     /* TODO: one update of discriminator D (not always g->D: unrolling
-     * passes a copy). Fresh fakes (exercise 1, then G in train mode, copied
-     * to g->fake); D's gradients zeroed; D on the real batch, then on the
+     * passes a copy). Fresh fakes (exercise 1, then G in train mode on the
+     * rows nn_gan_g_input gives, kept with nn_gan_keep_fakes); D's gradients
+     * zeroed (D's output rows are D->out wide: column 0 is the logit); D on the real batch, then on the
      * fakes, each followed by its backward (nn_gan_d_objective gives the
      * gradients; D keeps only its last forward's activations; D reads
      * each batch through nn_gan_d_input); the penalty when
@@ -26,8 +27,9 @@ float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
 {
     /* TODO: D judges g->fake again (through nn_gan_d_input), frozen; G's
      * loss (nn_gan_g_objective); the gradient back through D into g->dfake
-     * only, then through G; nn_gan_g_optimize. Fill st->g_grad_norm (when
-     * g->cfg.grad_norms, else -1); return G's loss. */
+     * only, then through G (it reads nn_gan_fake_grad); nn_gan_g_optimize.
+     * Fill st->g_grad_norm (when g->cfg.grad_norms, else -1); return G's
+     * loss. */
     (void)g;
     (void)D;
     st->g_grad_norm = 0.0f;

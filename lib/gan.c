@@ -34,7 +34,7 @@ nn_gan_config nn_gan_config_default(void)
     nn_gan_config c = {
         .objective = NN_GAN_NONSAT, .lr_g = 2e-4f, .lr_d = 2e-4f, .beta1 = 0.5f,
         .beta2 = 0.999f, .batch = 64, .d_steps = 1, .real_label = 1.0f, .gp_lambda = 0.0f,
-        .unroll = 0,
+        .unroll = 0, .info_lambda = 1.0f, .info_lambda_cont = 0.1f,
     };
     return c;
 }
@@ -67,7 +67,7 @@ nn_status nn_gan_arch_check(const nn_gan_arch *a, nn_error *err)
         return nn_fail(err, NN_ERR_ARG,
                        "GAN architecture: leaky ReLU slopes %g (G) and %g (D) must be in [0, 1)",
                        (double)a->g_slope, (double)a->d_slope);
-    return NN_OK;
+    return nn_gan_steer_check(a, err);
 }
 
 size_t nn_gan_arch_param_count(const nn_gan_arch *a, int which_d)
@@ -76,7 +76,7 @@ size_t nn_gan_arch_param_count(const nn_gan_arch *a, int which_d)
      * batchnorm over h features has h gammas and h betas; mbstd adds one
      * input to D's last linear layer. */
     size_t total = 0;
-    int in = which_d ? a->pack * a->data_dim : a->latent_dim;
+    int in = which_d ? a->pack * nn_gan_d_in(a) : nn_gan_g_in(a);
     int n = which_d ? a->n_d_hidden : a->n_g_hidden;
     const int *hidden = which_d ? a->d_hidden : a->g_hidden;
     for (int i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ size_t nn_gan_arch_param_count(const nn_gan_arch *a, int which_d)
         in = hidden[i];
     }
     if (which_d && a->d_mbstd) in += 1;
-    int out = which_d ? 1 : a->data_dim;
+    int out = which_d ? nn_gan_d_out(a) : a->data_dim;
     return total + (size_t)in * (size_t)out + (size_t)out;
 }
 
@@ -117,56 +117,90 @@ static nn_status check_config(const nn_gan_config *c, nn_error *err)
         return nn_fail(err, NN_ERR_ARG,
                        "weight clip %g and instance noise %g must be >= 0 (0: none; WGAN "
                        "clips at 0.01)", (double)c->clip, (double)c->instance_noise);
+    if (!(c->info_lambda >= 0.0f && isfinite(c->info_lambda)) ||
+        !(c->info_lambda_cont >= 0.0f && isfinite(c->info_lambda_cont)))
+        return nn_fail(err, NN_ERR_ARG, "InfoGAN's loss weights %g and %g must be >= 0 (try 1, "
+                       "0.1)", (double)c->info_lambda, (double)c->info_lambda_cont);
     return NN_OK;
 }
+
+/* A model with m's layers, built afresh (the unrolled copy of D); out > 0
+ * gives its last layer, a linear one, that many outputs instead (Q's head
+ * added to D's logit). */
+static nn_model *same_layers(const nn_model *m, int out, nn_error *err)
+{
+    nn_layer_spec specs[64];
+    if (m->n_layers > 64) {
+        nn_fail(err, NN_ERR_ARG, "nn_gan_create: D has %d layers; a copy has at most 64",
+                m->n_layers);
+        return NULL;
+    }
+    for (int i = 0; i < m->n_layers; i++) specs[i] = m->layers[i].spec;
+    if (out > 0) specs[m->n_layers - 1].out = out;
+    return nn_model_create(m->in, specs, m->n_layers, m->max_batch, err);
+}
+
+static nn_gan *assemble(nn_model *G, nn_model *D, const nn_gan_arch *arch,
+                        const nn_gan_config *cfg, nn_init_kind init, uint64_t seed,
+                        nn_error *err);
 
 nn_gan *nn_gan_create(const nn_gan_arch *arch, const nn_gan_config *cfg, nn_init_kind init,
                       uint64_t seed, nn_error *err)
 {
     if (nn_gan_arch_check(arch, err) != NN_OK || check_config(cfg, err) != NN_OK) return NULL;
     int b = cfg->batch;
-    nn_model *G = nn_gan_build_generator(arch, b * arch->pack, err);
-    nn_model *D = G ? nn_gan_build_discriminator(arch, b, err) : NULL;
+    /* The builders (exercises 2 and 4) see the widths a steered GAN's
+     * networks read: G's codes or label after z, D's label after x. */
+    nn_gan_arch ga = *arch, da = *arch;
+    ga.latent_dim = nn_gan_g_in(arch);
+    da.data_dim = nn_gan_d_in(arch);
+    nn_model *G = nn_gan_build_generator(&ga, b * arch->pack, err);
+    nn_model *D = G ? nn_gan_build_discriminator(&da, b, err) : NULL;
     if (!D) {
         nn_model_free(G);
         return NULL;
     }
-    if (G->in != arch->latent_dim || G->out != arch->data_dim ||
-        D->in != arch->pack * arch->data_dim || D->out != 1) {
+    if (G->in != ga.latent_dim || G->out != arch->data_dim ||
+        D->in != arch->pack * da.data_dim || D->out != 1) {
         nn_fail(err, NN_ERR_SHAPE,
                 "nn_gan_create: the builders made G %d -> %d and D %d -> %d; expected G %d -> "
                 "%d and D %d -> 1 (exercises 2 and 4)", G->in, G->out, D->in, D->out,
-                arch->latent_dim, arch->data_dim, arch->pack * arch->data_dim);
+                ga.latent_dim, arch->data_dim, arch->pack * da.data_dim);
         nn_model_free(G);
         nn_model_free(D);
         return NULL;
     }
-    nn_gan *g = nn_gan_create_from(G, D, cfg, init, seed, err);
-    if (g) g->arch = *arch;
-    return g;
-}
-
-/* A model with m's layers, built afresh (the unrolled copy of D). */
-static nn_model *same_layers(const nn_model *m, nn_error *err)
-{
-    nn_layer_spec specs[64];
-    if (m->n_layers > 64) {
-        nn_fail(err, NN_ERR_ARG, "nn_gan_create: D has %d layers; unrolling copies at most 64",
-                m->n_layers);
-        return NULL;
+    /* InfoGAN's Q shares all of D but its last layer: that layer gets Q's
+     * outputs beside D's logit. */
+    if (nn_gan_d_out(arch) > 1) {
+        nn_model *DQ = same_layers(D, nn_gan_d_out(arch), err);
+        nn_model_free(D);
+        if (!DQ) {
+            nn_model_free(G);
+            return NULL;
+        }
+        D = DQ;
     }
-    for (int i = 0; i < m->n_layers; i++) specs[i] = m->layers[i].spec;
-    return nn_model_create(m->in, specs, m->n_layers, m->max_batch, err);
+    return assemble(G, D, arch, cfg, init, seed, err);
 }
 
 nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
                            nn_init_kind init, uint64_t seed, nn_error *err)
 {
+    return assemble(G, D, NULL, cfg, init, seed, err);
+}
+
+/* Both constructors: arch NULL for networks the caller built (a free GAN
+ * whose widths are read from G and D). */
+static nn_gan *assemble(nn_model *G, nn_model *D, const nn_gan_arch *arch,
+                        const nn_gan_config *cfg, nn_init_kind init, uint64_t seed,
+                        nn_error *err)
+{
     nn_gan *g = NULL;
     if (check_config(cfg, err) != NN_OK) goto fail;
     int b = cfg->batch;
-    if (D->out != 1 || G->out < 1 || D->in % G->out != 0 || D->max_batch < b ||
-        G->max_batch < b * (D->in / G->out)) {
+    if (!arch && (D->out != 1 || G->out < 1 || D->in % G->out != 0 || D->max_batch < b ||
+                  G->max_batch < b * (D->in / G->out))) {
         nn_fail(err, NN_ERR_SHAPE,
                 "nn_gan_create_from: G %d -> %d (up to %d rows) and D %d -> %d (up to %d rows) "
                 "do not make a GAN for batch %d: D must read a whole number of G's samples "
@@ -183,31 +217,51 @@ nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
     g->D = D;
     G = D = NULL; /* owned by g from here on, freed with it */
     g->cfg = *cfg;
-    g->arch.latent_dim = g->G->in;
-    g->arch.data_dim = g->G->out;
-    g->arch.pack = g->D->in / g->G->out;
+    if (arch) {
+        g->arch = *arch;
+    } else {
+        g->arch.latent_dim = g->G->in;
+        g->arch.data_dim = g->G->out;
+        g->arch.pack = g->D->in / g->G->out;
+    }
     int n = b * g->arch.pack;
-    if (cfg->unroll > 0 && !(g->Du = same_layers(g->D, err))) goto fail;
+    if (cfg->unroll > 0 && !(g->Du = same_layers(g->D, 0, err))) goto fail;
     if (cfg->gp_lambda > 0.0f && nn_gradpen_init(&g->gp, g->D, err) != NN_OK) goto fail;
 
-    size_t S = (size_t)n, B = (size_t)b;
+    size_t S = (size_t)n, B = (size_t)b, W = (size_t)g->D->out;
+    size_t din = (size_t)nn_gan_d_in(&g->arch);
     g->z = nn_alloc(S * (size_t)g->arch.latent_dim, sizeof(float));
-    g->fake = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
-    g->dfake = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
-    g->interp = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
-    g->noisy = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float));
-    /* One block for the five per-input vectors. */
-    g->s_real = nn_alloc(5 * B, sizeof(float));
-    if (!g->z || !g->fake || !g->dfake || !g->interp || !g->noisy || !g->s_real) {
+    g->fake = nn_alloc(S * din, sizeof(float));
+    g->dfake = nn_alloc(S * din, sizeof(float));
+    g->interp = nn_alloc(S * din, sizeof(float));
+    g->noisy = nn_alloc(S * din, sizeof(float));
+    /* One block for the four per-input output rows and the penalty's weights. */
+    g->s_real = nn_alloc(4 * B * W + B, sizeof(float));
+    int ok = g->z && g->fake && g->dfake && g->interp && g->noisy && g->s_real;
+    if (ok && g->arch.steer != NN_GAN_FREE) {
+        g->labels = nn_alloc(S, sizeof(int));
+        g->g_in = nn_alloc(S * (size_t)nn_gan_g_in(&g->arch), sizeof(float));
+        ok = g->labels && g->g_in;
+        if (ok && g->arch.n_cont > 0) {
+            size_t m = (size_t)g->arch.n_cont, zw = (size_t)g->arch.latent_dim + m;
+            g->codes = nn_alloc(S * m, sizeof(float));
+            g->zc = nn_alloc(S * zw, sizeof(float));
+            ok = g->codes && g->zc;
+        }
+        if (ok && g->arch.steer == NN_GAN_CONDITIONAL)
+            ok = !!(g->dgen = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float)));
+    }
+    if (ok && W > 1) ok = !!(g->cols = nn_alloc(4 * B, sizeof(float)));
+    if (!ok) {
         nn_fail(err, NN_ERR_NOMEM,
                 "nn_gan_create: out of memory for batch %d of %d-value samples; try a smaller "
                 "batch", b, g->arch.data_dim);
         goto fail;
     }
-    g->ds_real = g->s_real + B;
-    g->ds_fake = g->s_real + 2 * B;
-    g->ds_unused = g->s_real + 3 * B;
-    g->eps = g->s_real + 4 * B;
+    g->ds_real = g->s_real + B * W;
+    g->ds_fake = g->s_real + 2 * B * W;
+    g->ds_unused = g->s_real + 3 * B * W;
+    g->eps = g->s_real + 4 * B * W;
 
     /* Separate streams of one seed: another width in G (more draws for its
      * weights) does not shift D's weights or the latent samples. */
@@ -247,6 +301,12 @@ void nn_gan_free(nn_gan *g)
     nn_free(g->interp);
     nn_free(g->noisy);
     nn_free(g->s_real);
+    nn_free(g->labels);
+    nn_free(g->codes);
+    nn_free(g->zc);
+    nn_free(g->g_in);
+    nn_free(g->dgen);
+    nn_free(g->cols);
     nn_free(g);
 }
 
@@ -255,7 +315,8 @@ int nn_gan_real_batches(const nn_gan *g)
     return g->cfg.d_steps + g->cfg.unroll;
 }
 
-float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const float *s_real,
+/* The adversarial losses, on one logit per input. */
+static float d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const float *s_real,
                          const float *s_fake, int n)
 {
     switch (g->cfg.objective) {
@@ -270,7 +331,7 @@ float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const 
     return nn_gan_d_loss(ds_real, ds_fake, s_real, s_fake, n, n, g->cfg.real_label);
 }
 
-float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n)
+static float g_objective(const nn_gan *g, float *ds, const float *s, int n)
 {
     switch (g->cfg.objective) {
     case NN_GAN_MINIMAX:     return nn_gan_g_loss_minimax(ds, s, n);
@@ -317,6 +378,41 @@ size_t nn_gan_d_optimize(nn_gan *g, nn_model *D)
 void nn_gan_g_optimize(nn_gan *g)
 {
     optimize(g, g->G, &g->opt_g);
+}
+
+float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const float *s_real,
+                         const float *s_fake, int n)
+{
+    int w = g->D->out;
+    if (w == 1) return d_objective(g, ds_real, ds_fake, s_real, s_fake, n);
+    /* Rows of d_out: the logits are column 0, gathered for the losses (which
+     * read contiguous logits) and their gradients put back; Q's columns get
+     * the information loss on the fakes and nothing on the reals. */
+    float *sr = g->cols, *sf = sr + n, *dr = sf + n, *df = dr + n;
+    for (int i = 0; i < n; i++) {
+        sr[i] = s_real[(size_t)i * w];
+        sf[i] = s_fake[(size_t)i * w];
+    }
+    float loss = d_objective(g, ds_real ? dr : NULL, ds_fake ? df : NULL, sr, sf, n);
+    if (ds_real)
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < w; j++) ds_real[(size_t)i * w + j] = 0.0f;
+            ds_real[(size_t)i * w] = dr[i];
+        }
+    if (ds_fake)
+        for (int i = 0; i < n; i++) ds_fake[(size_t)i * w] = df[i];
+    return loss + nn_gan_info_loss(g, ds_fake, s_fake, n);
+}
+
+float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n)
+{
+    int w = g->D->out;
+    if (w == 1) return g_objective(g, ds, s, n);
+    float *sf = g->cols, *df = sf + n;
+    for (int i = 0; i < n; i++) sf[i] = s[(size_t)i * w];
+    float loss = g_objective(g, df, sf, n);
+    for (int i = 0; i < n; i++) ds[(size_t)i * w] = df[i];
+    return loss + nn_gan_info_loss(g, ds, s, n);
 }
 
 float nn_gan_penalty(nn_gan *g, nn_model *D, const float *real)

@@ -15,7 +15,9 @@
  *
  * Variants are options of that step, not copies of it: the objective, label
  * smoothing, the gradient penalty, packing (D judges `pack` samples as one
- * input) and unrolling (G answers the D that k more updates would give).
+ * input), unrolling (G answers the D that k more updates would give), and
+ * steering: a conditional GAN (both players read a class label) or InfoGAN
+ * (G reads codes that a head Q on D's body must read back).
  *
  * Several functions here are the course's exercises (marked "exercise N"):
  * the library declares them and calls them on its normal path, and each
@@ -37,6 +39,16 @@
 
 #define NN_GAN_MAX_HIDDEN 8
 
+/* How G is told what to draw, beyond z. */
+typedef enum {
+    NN_GAN_FREE = 0,     /* G reads z only */
+    NN_GAN_CONDITIONAL,  /* a label y: G reads [z, one-hot(y)], D reads [x, one-hot(y)]
+                          * (Mirza and Osindero 2014) */
+    NN_GAN_INFOGAN       /* codes: G reads [z, c_cont, one-hot(c)]; D's last layer has
+                          * n_classes + n_cont more outputs, Q's head, which must read the
+                          * codes back (Chen et al. 2016) */
+} nn_gan_steer;
+
 /* The shape of an MLP generator and discriminator. */
 typedef struct {
     int latent_dim;                     /* z's dimension */
@@ -52,6 +64,13 @@ typedef struct {
     float d_dropout;                    /* drop probability after D's activations, 0: none */
     int d_mbstd;                        /* 1: a minibatch-stddev feature before D's output */
     int pack;                           /* D judges pack samples at once (PacGAN); 1: one */
+    nn_gan_steer steer;                 /* NN_GAN_FREE unless conditioned or InfoGAN */
+    int n_classes;                      /* K: labels, or values of InfoGAN's categorical code */
+    int n_cont;                         /* InfoGAN's continuous codes, uniform on [-1, 1] */
+    int q_head;                         /* conditional: 1 gives D InfoGAN's head Q for the
+                                         * label too (an auxiliary classifier of the fakes,
+                                         * trained on the information loss); InfoGAN always
+                                         * has it */
 } nn_gan_arch;
 
 /* Exercise 1. Fill z (batch, dim) with samples of N(0, 1) from rng, in row
@@ -69,6 +88,26 @@ nn_model *nn_gan_build_generator(const nn_gan_arch *a, int max_batch, nn_error *
  * is > 0; then minibatch stddev if d_mbstd; then linear to 1: a logit, not a
  * probability (the losses take logits). NULL with err filled on failure. */
 nn_model *nn_gan_build_discriminator(const nn_gan_arch *a, int max_batch, nn_error *err);
+
+/* Exercise 19. The rows a conditioned network reads: out (n, dim + k),
+ * row i = [x_i, one-hot(y_i)], x (n, dim), labels y (n) in [0, k). G reads
+ * [z, one-hot(y)], a conditional D reads [x, one-hot(y)]. */
+void nn_gan_condition(float *out, const float *x, const int *y, int n, int dim, int k);
+
+/* Widths a steered architecture gives its networks: G's input (latent_dim +
+ * n_cont + n_classes when steered), D's input per sample (data_dim, + n_classes
+ * when conditional) and D's output per input (1, + n_classes + n_cont for
+ * InfoGAN: column 0 is the logit, then Q's categorical logits, then Q's
+ * estimates of the continuous codes); a conditional GAN with q_head has
+ * Q's n_classes logits too. */
+int nn_gan_g_in(const nn_gan_arch *a);
+int nn_gan_d_in(const nn_gan_arch *a);
+int nn_gan_d_out(const nn_gan_arch *a);
+
+/* NN_OK, or NN_ERR_ARG naming the field: a steered GAN needs n_classes >= 2,
+ * pack 1 and, unless it is an InfoGAN, no continuous codes. Part of
+ * nn_gan_arch_check. */
+nn_status nn_gan_steer_check(const nn_gan_arch *a, nn_error *err);
 
 /* Checks an architecture before anything is built: NN_OK, or NN_ERR_ARG
  * with a message naming the field. */
@@ -113,28 +152,40 @@ typedef struct {
     float instance_noise;  /* > 0: N(0, this^2) noise added to every input D reads, real
                             * and fake (Sonderby et al. 2017); a schedule may lower it
                             * between steps (g->cfg.instance_noise) */
+    float info_lambda;     /* weight of the categorical information loss (Q's head) */
+    float info_lambda_cont;/* InfoGAN: weight of the continuous codes' loss */
 } nn_gan_config;
 
 /* The DCGAN recipe: non-saturating, Adam 2e-4 with betas (0.5, 0.999),
- * batch 64, one D update per G update, no smoothing, penalty or unrolling. */
+ * batch 64, one D update per G update, no smoothing, penalty or unrolling;
+ * InfoGAN's weights 1 (categorical) and 0.1 (continuous). */
 nn_gan_config nn_gan_config_default(void);
 
 typedef struct {
     nn_gan_config cfg;
     nn_gan_arch arch;
-    nn_model *G;           /* (batch * pack, latent_dim) -> (batch * pack, data_dim) */
-    nn_model *D;           /* (batch, pack * data_dim) -> (batch, 1) */
+    nn_model *G;           /* (batch * pack, g_in) -> (batch * pack, data_dim) */
+    nn_model *D;           /* (batch, pack * d_in) -> (batch, d_out); see nn_gan_d_in */
     nn_model *Du;          /* the unrolled copy of D; NULL unless cfg.unroll > 0 */
     nn_adam opt_g, opt_d;  /* a schedule may change their lr between steps */
     nn_rng rng;            /* latent vectors, interpolation weights */
     nn_gradpen gp;         /* penalty scratch; zeroed unless cfg.gp_lambda > 0 */
     float *z;              /* (batch * pack, latent_dim) */
-    float *fake;           /* (batch * pack, data_dim): G's last output, copied out */
-    float *dfake;          /* (batch * pack, data_dim): dL_G / d fake */
-    float *s_real;         /* (batch) D's logits on the real batch */
-    float *ds_real;        /* (batch) dL_D / ds_real */
-    float *ds_fake;        /* (batch) dL / ds_fake */
-    float *ds_unused;      /* (batch) the half of a loss's gradient not wanted yet */
+    float *fake;           /* (batch * pack, d_in): G's last output as D reads it (a
+                            * conditional GAN's with the one-hot labels after it) */
+    float *dfake;          /* (batch * pack, d_in): dL_G / d fake */
+    float *s_real;         /* (batch, d_out) D's outputs on the real batch */
+    float *ds_real;        /* (batch, d_out) dL_D / ds_real */
+    float *ds_fake;        /* (batch, d_out) dL / ds_fake */
+    float *ds_unused;      /* (batch, d_out) the half of a loss's gradient not wanted yet */
+    int *labels;           /* (batch * pack) steered: the class or code value each fake
+                            * was asked for; NULL otherwise */
+    float *codes;          /* (batch * pack, n_cont) InfoGAN's continuous codes */
+    float *zc;             /* (batch * pack, latent_dim + n_cont) InfoGAN: [z, codes] */
+    float *g_in;           /* (batch * pack, g_in) steered: G's input rows */
+    float *dgen;           /* (batch * pack, data_dim) conditional: dfake without the
+                            * label columns, what G's backward reads */
+    float *cols;           /* (4 * batch) column 0 of D's outputs and gradients, d_out > 1 */
     float *interp;         /* (batch, pack * data_dim): the penalty's interpolates */
     float *eps;            /* (batch) their weights */
     float *noisy;          /* (batch, pack * data_dim): an input with instance noise */
@@ -170,6 +221,22 @@ void nn_gan_free(nn_gan *g); /* accepts NULL */
 nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
                            nn_init_kind init, uint64_t seed, nn_error *err);
 
+/* The rows G reads for the fakes of one D update, after nn_sample_latent
+ * has filled g->z: g->z itself for a free GAN; for a steered one, labels
+ * (uniform over n_classes) and continuous codes drawn from g->rng into
+ * g->labels and g->codes, and the rows [z, codes, one-hot(label)] built in
+ * g->g_in with nn_gan_condition. */
+const float *nn_gan_g_input(nn_gan *g);
+
+/* Keeps G's output fake (batch * pack, data_dim) in g->fake as D reads it:
+ * a copy, and for a conditional GAN [fake, one-hot(label)] (exercise 19). */
+void nn_gan_keep_fakes(nn_gan *g, const float *fake);
+
+/* The gradient G's backward reads, (batch * pack, data_dim), once D's
+ * backward has filled g->dfake: g->dfake itself, or for a conditional GAN its
+ * first data_dim columns (the label columns are inputs, not G's output). */
+const float *nn_gan_fake_grad(nn_gan *g);
+
 /* Real batches one step reads: d_steps, plus unroll for the unrolled D.
  * nn_gan_step takes them one after another, each (batch, pack * data_dim). */
 int nn_gan_real_batches(const nn_gan *g);
@@ -177,7 +244,8 @@ int nn_gan_real_batches(const nn_gan *g);
 /* ------------------------------------------------------------ the step (exercise 9) */
 
 /* One D update of discriminator D (g->D, or the unrolled copy) on one real
- * batch (batch, pack * data_dim) against fresh fakes; leaves the fakes in
+ * batch (batch, pack * d_in: a conditional GAN's real rows are [x, one-hot(y)],
+ * built by the caller with nn_gan_condition) against fresh fakes; leaves the fakes in
  * g->fake and their activations in G; fills st's D fields. Returns D's loss. */
 float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *st);
 
@@ -192,12 +260,16 @@ void nn_gan_step(nn_gan *g, const float *real, nn_gan_stats *st);
 
 /* ------------------------------------------------------------ what the step plugs in */
 
-/* D's loss under g's objective on n real and n fake logits; writes both
- * gradients (dL/ds). Label smoothing applies to nonsat and minimax. */
+/* D's loss under g's objective on D's outputs for n real and n fake inputs,
+ * rows of d_out (column 0 the logit); writes both gradients (dL/ds, same
+ * shape). Label smoothing applies to nonsat and minimax. InfoGAN adds the
+ * information loss of Q's columns on the fake rows against g->labels and
+ * g->codes (nn_gan_info_loss); the real rows' Q columns get no gradient. */
 float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const float *s_real,
                          const float *s_fake, int n);
 
-/* G's loss under g's objective on D's logits s (n) at the fakes; writes ds. */
+/* G's loss under g's objective on D's outputs s (n, d_out) at the fakes,
+ * plus InfoGAN's information loss; writes ds (n, d_out). */
 float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n);
 
 /* What D reads for the batch x (batch, pack * data_dim): x itself, or, under
@@ -213,6 +285,15 @@ size_t nn_gan_d_optimize(nn_gan *g, nn_model *D);
 
 /* The same for G, at g->opt_g's rate; never clipped. */
 void nn_gan_g_optimize(nn_gan *g);
+/* The information loss on D's outputs s (n, d_out) at the fakes, when D
+ * has Q's head (InfoGAN, or a conditional GAN with q_head):
+ *   info_lambda * CE(Q's categorical logits, g->labels)
+ *     + info_lambda_cont * 1/2 mean_i |Q's continuous estimates_i - g->codes_i|^2
+ * (a unit-variance Gaussian for the continuous codes, as in the paper's
+ * code); minimising it maximises the lower bound on the mutual information
+ * between codes and samples. Writes its gradient into Q's columns of ds
+ * (column 0 untouched). 0 when D has no Q head. */
+float nn_gan_info_loss(const nn_gan *g, float *ds, const float *s, int n);
 
 /* WGAN-GP's penalty on D at random points between real and g->fake (one
  * uniform weight per D input); adds its weight gradient into D's grads and

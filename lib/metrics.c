@@ -452,3 +452,30 @@ double nn_spearman(const float *a, const float *b, int n)
     nn_free(k);
     return rho;
 }
+
+int nn_confusion_matrix(int *m, const int *rows, const int *cols, int n, int k_rows,
+                        int k_cols)
+{
+    int counted = 0;
+    for (int i = 0; i < k_rows * k_cols; i++) m[i] = 0;
+    for (int i = 0; i < n; i++) {
+        if (rows[i] < 0 || rows[i] >= k_rows || cols[i] < 0 || cols[i] >= k_cols) continue;
+        m[rows[i] * k_cols + cols[i]]++;
+        counted++;
+    }
+    return counted;
+}
+
+float nn_purity(const int *m, int k_rows, int k_cols)
+{
+    long top = 0, total = 0;
+    for (int r = 0; r < k_rows; r++) {
+        int best = 0;
+        for (int c = 0; c < k_cols; c++) {
+            best = m[r * k_cols + c] > best ? m[r * k_cols + c] : best;
+            total += m[r * k_cols + c];
+        }
+        top += best;
+    }
+    return total ? (float)top / (float)total : 0.0f;
+}

@@ -49,6 +49,18 @@ int nn_class_histogram(int *counts, const int *labels, int n, int n_classes);
  * classifier's logits (n, k) into labels. */
 void nn_argmax_rows(int *labels, const float *scores, int n, int k);
 
+/* A confusion matrix: m (k_rows, k_cols), m[r * k_cols + c] = #{ i : rows[i] = r,
+ * cols[i] = c } (requested class against recognised, or code against
+ * class); pairs outside the ranges are not counted. Returns how many were. */
+int nn_confusion_matrix(int *m, const int *rows, const int *cols, int n, int k_rows,
+                        int k_cols);
+
+/* Purity of a clustering read from its confusion matrix m (k_rows clusters,
+ * k_cols classes): the share of samples whose class is their cluster's most
+ * common class,  sum_r max_c m[r, c] / sum m.  1 when every cluster holds
+ * one class; 0 for an empty matrix. */
+float nn_purity(const int *m, int k_rows, int k_cols);
+
 /* Mean (dim) and covariance (dim, dim) of the rows of x (n, dim), in double:
  *   mu = (1/n) sum x_i,   S = (1/(n-1)) sum (x_i - mu)(x_i - mu)^T
  * (the unbiased estimate numpy.cov uses; S = 0 when n = 1). */

@@ -801,6 +801,30 @@ void nn_model_rmsprop_step(nn_model *m, const nn_rmsprop *opt)
 
 /* Same layers means same block layout, so one memcpy per block copies every
  * layer; the asserts catch a copy between models of different shapes. */
+nn_model *nn_model_clone(const nn_model *m, nn_error *err)
+{
+    nn_layer_spec *specs = nn_alloc((size_t)m->n_layers, sizeof *specs);
+    if (!specs) {
+        nn_fail(err, NN_ERR_NOMEM, "nn_model_clone: out of memory for %d layer specs",
+                m->n_layers);
+        return NULL;
+    }
+    for (int i = 0; i < m->n_layers; i++) specs[i] = m->layers[i].spec;
+    nn_model *c = nn_model_create(m->in, specs, m->n_layers, m->max_batch, err);
+    nn_free(specs);
+    if (c) nn_model_copy_params(c, m);
+    return c;
+}
+
+void nn_model_ema(nn_model *avg, const nn_model *m, float beta)
+{
+    assert(avg->n_params == m->n_params && avg->n_buffers == m->n_buffers);
+    assert(beta >= 0.0f && beta < 1.0f);
+    for (size_t i = 0; i < m->n_params; i++)
+        avg->params[i] = beta * avg->params[i] + (1.0f - beta) * m->params[i];
+    if (m->n_buffers) memcpy(avg->buffers, m->buffers, m->n_buffers * sizeof(float));
+}
+
 void nn_model_copy_params(nn_model *dst, const nn_model *src)
 {
     assert(dst->n_layers == src->n_layers && dst->n_params == src->n_params &&

@@ -148,6 +148,18 @@ void nn_model_rmsprop_step(nn_model *m, const nn_rmsprop *opt);
  * which must have the same layers. For unrolled GANs and weight averaging. */
 void nn_model_copy_params(nn_model *dst, const nn_model *src);
 
+/* A new model with m's layers (for up to m->max_batch rows) holding a copy
+ * of m's parameters and buffers: a frozen snapshot, or the start of an
+ * average. NULL with err filled when memory runs out. */
+nn_model *nn_model_clone(const nn_model *m, nn_error *err);
+
+/* One step of an exponential moving average of m's parameters into avg (the
+ * same layers):  avg = beta avg + (1 - beta) m,  beta in [0, 1); m's
+ * buffers (batchnorm running statistics) are copied as they are. An
+ * averaged generator smooths out the oscillation of the last steps
+ * (Yazici et al. 2019). */
+void nn_model_ema(nn_model *avg, const nn_model *m, float beta);
+
 /* "linear", "leaky_relu", ..., "conv2d", "conv_transpose2d" */
 const char *nn_layer_kind_name(nn_layer_kind kind);
 /* Parameters of one layer (weights + biases, or gamma + beta), as torch

@@ -26,5 +26,7 @@
 #include "gif.h"
 #include "plot.h"
 #include "metrics.h"
+#include "latent.h"
+#include "info.h"
 
 #endif

@@ -8,12 +8,15 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
 {
     int b = g->cfg.batch;           /* D inputs */
     int n = b * g->arch.pack;       /* samples: pack of them make one D input */
+    int w = D->out;                 /* D's outputs per input: 1, the logit (InfoGAN: + Q's) */
 
     /* Fresh fakes. G runs in train mode and keeps its activations: the G
-     * update after the last D update goes back through them. */
+     * update after the last D update goes back through them. A steered G
+     * reads the label or codes it is asked for beside z (nn_gan_g_input),
+     * and a conditional D reads the label beside the fake (nn_gan_keep_fakes). */
     nn_sample_latent(g->z, n, g->arch.latent_dim, &g->rng);
-    const float *fake = nn_model_forward(g->G, g->z, n, 1);
-    memcpy(g->fake, fake, (size_t)n * (size_t)g->arch.data_dim * sizeof(float));
+    const float *fake = nn_model_forward(g->G, nn_gan_g_input(g), n, 1);
+    nn_gan_keep_fakes(g, fake);
 
     /* Real and fake go through D one after the other, as D(real) and
      * D(fake.detach()) in PyTorch: a batchnorm or minibatch-stddev layer must
@@ -22,7 +25,7 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
      * own logits only (the other half's output lands in ds_unused). */
     nn_model_zero_grad(D);
     const float *s = nn_model_forward(D, nn_gan_d_input(g, real), b, 1);
-    memcpy(g->s_real, s, (size_t)b * sizeof(float));
+    memcpy(g->s_real, s, (size_t)b * (size_t)w * sizeof(float));
     nn_gan_d_objective(g, g->ds_real, g->ds_unused, g->s_real, g->s_real, b);
     nn_model_backward(D, NULL, g->ds_real, b, 1);
 
@@ -35,8 +38,8 @@ float nn_gan_d_update(nn_gan *g, nn_model *D, const float *real, nn_gan_stats *s
      * penalty below runs D again, over this output). */
     double dr = 0.0, df = 0.0;
     for (int i = 0; i < b; i++) {
-        dr += nn_sigmoidf(g->s_real[i]);
-        df += nn_sigmoidf(s_fake[i]);
+        dr += nn_sigmoidf(g->s_real[(size_t)i * w]);
+        df += nn_sigmoidf(s_fake[(size_t)i * w]);
     }
     st->d_real = (float)(dr / b);
     st->d_fake = (float)(df / b);
@@ -57,12 +60,13 @@ float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
      * (param_grads 0): its gradient flows into the fake samples only. */
     const float *s = nn_model_forward(D, nn_gan_d_input(g, g->fake), b, 1);
     float loss = nn_gan_g_objective(g, g->ds_fake, s, b);
-    memset(g->dfake, 0, (size_t)n * (size_t)g->arch.data_dim * sizeof(float));
+    memset(g->dfake, 0, (size_t)b * (size_t)D->in * sizeof(float));
     nn_model_backward(D, g->dfake, g->ds_fake, b, 0);
 
-    /* ... and on through G, whose activations are those of these fakes. */
+    /* ... and on through G, whose activations are those of these fakes (a
+     * conditional D's label columns are not G's: nn_gan_fake_grad). */
     nn_model_zero_grad(g->G);
-    nn_model_backward(g->G, NULL, g->dfake, n, 1);
+    nn_model_backward(g->G, NULL, nn_gan_fake_grad(g), n, 1);
     st->g_grad_norm = g->cfg.grad_norms ? nn_norm2(g->G->grads, g->G->n_params) : -1.0f;
     nn_gan_g_optimize(g);
     return loss;

@@ -238,6 +238,120 @@ static void test_wgan_options(void **state)
     nn_gan_free(g);
 }
 
+/* A small steered GAN: G 3 (+ codes) -> 5 -> 4, D 4 (+ label) -> 6 -> 1 (+ Q). */
+static nn_gan *steered(nn_gan_steer how, int n_cont)
+{
+    nn_gan_arch a = {.latent_dim = 3, .data_dim = 4, .g_hidden = {5}, .n_g_hidden = 1,
+                     .g_slope = 0.2f, .g_tanh = 1, .d_hidden = {6}, .n_d_hidden = 1,
+                     .d_slope = 0.2f, .pack = 1, .steer = how, .n_classes = 3,
+                     .n_cont = n_cont};
+    nn_gan_config c = nn_gan_config_default();
+    c.batch = 4;
+    nn_gan *g = nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 5, NULL);
+    assert_non_null(g);
+    assert_int_equal((int)nn_model_param_count(g->G), (int)nn_gan_arch_param_count(&a, 0));
+    assert_int_equal((int)nn_model_param_count(g->D), (int)nn_gan_arch_param_count(&a, 1));
+    return g;
+}
+
+/* The conditional GAN's widths, and one step: every fake D judged carries
+ * the one-hot of the label G was given, and both networks move. */
+static void test_conditional_step(void **state)
+{
+    (void)state;
+    nn_gan *g = steered(NN_GAN_CONDITIONAL, 0);
+    assert_int_equal(g->G->in, 3 + 3);
+    assert_int_equal(g->D->in, 4 + 3);
+    assert_int_equal(g->D->out, 1);
+    float real[4 * 7];
+    const float x[16] = {0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f, 0.7f, -0.8f,
+                         0.9f, 0.1f, -0.1f, 0.2f, 0.3f, -0.3f, 0.5f, 0.0f};
+    const int y[4] = {0, 2, 1, 2};
+    nn_gan_condition(real, x, y, 4, 4, 3);
+    float d0 = g->D->params[0], g0 = g->G->params[0];
+    nn_gan_stats st;
+    nn_gan_step(g, real, &st);
+    assert_true(g->D->params[0] != d0 && g->G->params[0] != g0);
+    for (int i = 0; i < 4; i++) {
+        assert_true(g->labels[i] >= 0 && g->labels[i] < 3);
+        for (int j = 0; j < 3; j++)
+            assert_true(g->fake[i * 7 + 4 + j] == (j == g->labels[i] ? 1.0f : 0.0f));
+        for (int j = 0; j < 3; j++)
+            assert_true(g->g_in[i * 6 + 3 + j] == (j == g->labels[i] ? 1.0f : 0.0f));
+    }
+    nn_gan_free(g);
+}
+
+/* InfoGAN: D's output rows are [logit, 3 Q logits, 2 estimates]; G's and
+ * D's objectives carry the information loss, and their gradients in every
+ * column match central differences of the returned loss. */
+static void test_infogan_objectives(void **state)
+{
+    (void)state;
+    nn_gan *g = steered(NN_GAN_INFOGAN, 2);
+    assert_int_equal(g->G->in, 3 + 2 + 3);
+    assert_int_equal(g->D->in, 4);
+    assert_int_equal(g->D->out, 1 + 3 + 2);
+    nn_sample_latent(g->z, 4, 3, &g->rng);
+    nn_gan_g_input(g); /* draws the labels and codes the losses read */
+    enum { W = 6, N = 4 };
+    float sr[N * W], sf[N * W], dr[N * W], df[N * W], ds[N * W];
+    for (int i = 0; i < N * W; i++) {
+        sr[i] = 0.3f * (float)((i * 5) % 7) - 0.9f;
+        sf[i] = 0.25f * (float)((i * 3) % 8) - 1.0f;
+    }
+    nn_gan_d_objective(g, dr, df, sr, sf, N);
+    nn_gan_g_objective(g, ds, sf, N);
+    for (int i = 0; i < N; i++)
+        for (int j = 1; j < W; j++) assert_true(dr[i * W + j] == 0.0f); /* reals: no Q loss */
+    const float h = 1e-2f;
+    float nd[N * W], ng[N * W];
+    for (int k = 0; k < N * W; k++) {
+        float keep = sf[k];
+        sf[k] = keep + h;
+        double du = nn_gan_d_objective(g, NULL, NULL, sr, sf, N);
+        double gu = nn_gan_g_objective(g, ds + 0, sf, N);
+        sf[k] = keep - h;
+        double dd = nn_gan_d_objective(g, NULL, NULL, sr, sf, N);
+        double gd = nn_gan_g_objective(g, ds + 0, sf, N);
+        sf[k] = keep;
+        nd[k] = (float)((du - dd) / (2.0 * h));
+        ng[k] = (float)((gu - gd) / (2.0 * h));
+    }
+    nn_gan_g_objective(g, ds, sf, N);
+    assert_not_all_zero(df + 1, 3);
+    assert_rel_close(df, nd, N * W, 1e-3);
+    assert_rel_close(ds, ng, N * W, 1e-3);
+    /* One whole step runs and moves both networks. */
+    float real[N * 4];
+    for (int i = 0; i < N * 4; i++) real[i] = 0.1f * (float)(i % 9) - 0.4f;
+    float d0 = g->D->params[0], g0 = g->G->params[0];
+    nn_gan_stats st;
+    nn_gan_step(g, real, &st);
+    assert_true(g->D->params[0] != d0 && g->G->params[0] != g0);
+    assert_true(isfinite(st.d_loss) && isfinite(st.g_loss));
+    nn_gan_free(g);
+}
+
+/* Steering refuses what it cannot do, naming the field. */
+static void test_steer_refusals(void **state)
+{
+    (void)state;
+    nn_gan_arch a = {.latent_dim = 3, .data_dim = 4, .pack = 1, .steer = NN_GAN_CONDITIONAL,
+                     .n_classes = 1};
+    nn_error err;
+    assert_int_equal(nn_gan_arch_check(&a, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "n_classes"));
+    a.n_classes = 3;
+    a.n_cont = 2;
+    assert_int_equal(nn_gan_arch_check(&a, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "InfoGAN"));
+    a.steer = NN_GAN_INFOGAN;
+    a.pack = 2;
+    assert_int_equal(nn_gan_arch_check(&a, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "pack"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +361,9 @@ int main(void)
         cmocka_unit_test(test_param_counts),
         cmocka_unit_test(test_create_from),
         cmocka_unit_test(test_objectives),
+        cmocka_unit_test(test_conditional_step),
+        cmocka_unit_test(test_infogan_objectives),
+        cmocka_unit_test(test_steer_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

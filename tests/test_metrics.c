@@ -328,6 +328,25 @@ static void test_spearman(void **state)
     assert_true(isnan(nn_spearman(a, b, 2)));
 }
 
+/* Requested (0, 0, 1, 1, 2) against recognised (0, 1, 1, 1, 5): one pair out
+ * of range (5 of 3), the rest counted; purity of the rows (1 + 2) / 4. */
+static void test_confusion_and_purity(void **state)
+{
+    (void)state;
+    const int want[5] = {0, 0, 1, 1, 2}, got[5] = {0, 1, 1, 1, 5};
+    int m[9];
+    assert_int_equal(nn_confusion_matrix(m, want, got, 5, 3, 3), 4);
+    const int expect[9] = {1, 1, 0, 0, 2, 0, 0, 0, 0};
+    for (int i = 0; i < 9; i++) assert_int_equal(m[i], expect[i]);
+    assert_close(nn_purity(m, 3, 3), 0.75, 1e-6);
+    /* Ten clusters that each hold one class: purity 1 even when two
+     * clusters share a class (purity does not ask for one class each). */
+    int one[4] = {5, 0, 7, 0};
+    assert_close(nn_purity(one, 2, 2), 1.0, 1e-6);
+    int none[4] = {0};
+    assert_close(nn_purity(none, 2, 2), 0.0, 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_sqrtm_reference),
         cmocka_unit_test(test_frechet_reference),
         cmocka_unit_test(test_frechet_closed_forms),
+        cmocka_unit_test(test_confusion_and_purity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

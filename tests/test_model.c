@@ -1578,9 +1578,40 @@ static void test_same_seed_bit_identical(void **state)
     assert_true(memcmp(a, c, sizeof a) != 0);
 }
 
+/* A clone has the same outputs; an average moves a (1 - beta) share of the
+ * way to the model each step, and takes its buffers as they are. */
+static void test_clone_and_ema(void **state)
+{
+    (void)state;
+    const nn_layer_spec spec[] = {{.kind = NN_LAYER_LINEAR, .out = 3},
+                                  {.kind = NN_LAYER_BATCHNORM},
+                                  {.kind = NN_LAYER_LINEAR, .out = 2}};
+    nn_model *m = nn_model_create(4, spec, 3, 2, NULL);
+    assert_non_null(m);
+    nn_rng r;
+    nn_rng_seed(&r, 3, 0);
+    nn_model_init(m, &r, NN_INIT_TORCH);
+    nn_model *c = nn_model_clone(m, NULL);
+    assert_non_null(c);
+    const float x[8] = {0.5f, -1, 2, 0.25f, 1, 0, -0.5f, 0.75f};
+    float a[4];
+    memcpy(a, nn_model_forward(m, x, 2, 0), sizeof a);
+    const float *b = nn_model_forward(c, x, 2, 0);
+    for (int i = 0; i < 4; i++) assert_true(a[i] == b[i]);
+    float p0 = c->params[0];
+    m->params[0] = p0 + 1.0f;
+    m->buffers[0] = 5.0f;
+    nn_model_ema(c, m, 0.75f);
+    assert_close(c->params[0], p0 + 0.25, 1e-6);
+    assert_true(c->buffers[0] == 5.0f);
+    nn_model_free(c);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clone_and_ema),
         cmocka_unit_test(test_create_rejects_bad_specs),
         cmocka_unit_test(test_param_counts_classic_d_and_g),
         cmocka_unit_test(test_forward_equals_layer_functions),

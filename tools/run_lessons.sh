@@ -40,6 +40,8 @@ fast_text()
 11_wasserstein + too short to rank the objectives
 11_wasserstein + too short to show what any trick does
 11_wasserstein - they fall together
+12_steering + A --fast run is too short to show a G that obeys
+12_steering + A --fast run is too short to show what a trained InfoGAN's code
 EOF
 }
 

@@ -1,7 +1,7 @@
 /* judge.h - how a lesson judges a Fashion-MNIST generator: the lesson
  * classifier (lesson 09's, or one trained on the spot), the Frechet distance
  * of its hidden features between generated and real test images, and the
- * classes the samples cover. Lessons 10 and 11 judge with it.
+ * classes the samples cover. Lessons 10, 11 and 12 judge with it.
  */
 #ifndef GANSTEPS_JUDGE_H
 #define GANSTEPS_JUDGE_H

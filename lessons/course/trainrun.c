@@ -274,3 +274,19 @@ void trainrun_export(lesson *L, nn_model *G, const char *path, int n)
     nn_free(x);
     nn_free(z);
 }
+
+nn_status trainrun_write_idx_labels(const char *path, const int *labels, int n, nn_error *err)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return nn_fail(err, NN_ERR_IO, "%s: cannot create the label file; check the folder "
+                       "exists and is writable", path);
+    /* Magic 0x00000801: unsigned bytes, one dimension; then n, big-endian. */
+    unsigned char head[8] = {0, 0, 8, 1, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+                             (unsigned char)(n >> 8), (unsigned char)n};
+    int ok = fwrite(head, 1, sizeof head, f) == sizeof head;
+    for (int i = 0; ok && i < n; i++) ok = fputc((unsigned char)labels[i], f) != EOF;
+    if (fclose(f) != 0) ok = 0;
+    if (!ok) return nn_fail(err, NN_ERR_IO, "%s: writing %d labels failed (disk full?)", path, n);
+    return NN_OK;
+}

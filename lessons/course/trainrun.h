@@ -74,6 +74,10 @@ void trainrun_export(lesson *L, nn_model *G, const char *path, int n);
 nn_status trainrun_write_idx(const char *path, const float *x, int n, int h, int w,
                              nn_error *err);
 
+/* Labels (n), each 0..255, as an IDX1 file of bytes (Fashion-MNIST's label
+ * format): what --save-samples writes beside a conditional GAN's images. */
+nn_status trainrun_write_idx_labels(const char *path, const int *labels, int n, nn_error *err);
+
 /* train_state.tsv beside the checkpoints: what --resume needs besides the
  * weights (the architecture's name, epochs and steps done). Loading fails
  * the lesson with one line when the file is missing, unreadable or of

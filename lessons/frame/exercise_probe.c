@@ -10,15 +10,17 @@
 #include "nn.h"
 
 #define BIT(k) (1u << (k))
-#define N_EXERCISES 18
-static const char *const functions[N_EXERCISES + 1] = {
+/* The highest exercise number; a number without an entry below has no probe. */
+#define LAST_EXERCISE 21
+static const char *const functions[LAST_EXERCISE + 1] = {
     "", "nn_sample_latent", "nn_gan_build_generator", "nn_linear_forward",
     "nn_gan_build_discriminator", "nn_sigmoidf", "nn_init_linear", "nn_gan_d_loss",
     "nn_gan_g_loss_nonsat", "nn_gan_step", "nn_bytes_to_float", "nn_linear_backward",
     "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
     "nn_conv_transpose2d_out_size", "nn_wgan_critic_loss", "nn_clip_weights",
-    "nn_gradpen_value"};
-static const char *const files[N_EXERCISES + 1] = {
+    "nn_gradpen_value", "nn_gan_condition", "nn_slerp", "nn_info_cat_loss",
+};
+static const char *const files[LAST_EXERCISE + 1] = {
     "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
     "exercises/03_linear_forward.c", "exercises/04_build_discriminator.c",
     "exercises/05_sigmoid.c", "exercises/06_init_linear.c", "exercises/07_d_loss.c",
@@ -26,13 +28,13 @@ static const char *const files[N_EXERCISES + 1] = {
     "exercises/11_linear_backward.c", "exercises/12_leaky_relu_backward.c",
     "exercises/13_grad_check.c", "exercises/14_conv2d_forward.c",
     "exercises/15_convt_out_size.c", "exercises/16_wgan_loss.c",
-    "exercises/17_clip_weights.c", "exercises/18_gradient_penalty.c"};
+    "exercises/17_clip_weights.c", "exercises/18_gradient_penalty.c",
+    "exercises/19_condition.c", "exercises/20_slerp.c", "exercises/21_info_loss.c",
+};
 
-const char *lesson_exercise_function(int n)
-{
-    return n >= 1 && n <= N_EXERCISES ? functions[n] : "?";
-}
-const char *lesson_exercise_file(int n) { return n >= 1 && n <= N_EXERCISES ? files[n] : "?"; }
+static int known(int n) { return n >= 1 && n <= LAST_EXERCISE && functions[n]; }
+const char *lesson_exercise_function(int n) { return known(n) ? functions[n] : "?"; }
+const char *lesson_exercise_file(int n) { return known(n) ? files[n] : "?"; }
 
 static int near(double a, double b) { return fabs(a - b) <= 1e-5 * (1.0 + fabs(b)); }
 
@@ -234,13 +236,43 @@ static int probe(int n, char *why, size_t cap)
         return near(P, 8.0) && near(r[0], 2.4) && near(r[1], 3.2) && near(x[0], 2.5) &&
                near(x[1], 5.0);
     }
+    case 19: { /* x = (5), label 1 of 3: (5, 0, 1, 0) */
+        const float x[1] = {5};
+        const int y[1] = {1};
+        float out[4] = {9, 9, 9, 9};
+        nn_gan_condition(out, x, y, 1, 1, 3);
+        snprintf(why, cap, "x = (5) with label 1 of 3 gives (%g, %g, %g, %g); expected "
+                 "(5, 0, 1, 0)", (double)out[0], (double)out[1], (double)out[2],
+                 (double)out[3]);
+        return out[0] == 5 && out[1] == 0 && out[2] == 1 && out[3] == 0;
+    }
+    case 20: { /* halfway round a quarter circle; and a to itself */
+        const float a[2] = {1, 0}, b[2] = {0, 1};
+        float m[2] = {0, 0}, s[2] = {0, 0};
+        nn_slerp(m, a, b, 2, 0.5f);
+        nn_slerp(s, a, a, 2, 0.5f);
+        snprintf(why, cap, "halfway from (1, 0) to (0, 1) gives (%g, %g), expected (0.7071, "
+                 "0.7071); from (1, 0) to itself (%g, %g), expected (1, 0)", (double)m[0],
+                 (double)m[1], (double)s[0], (double)s[1]);
+        return near(m[0], 0.70710678) && near(m[1], 0.70710678) && near(s[0], 1.0) &&
+               near(s[1], 0.0);
+    }
+    case 21: { /* logits (0, 0, 0, 0), code 1: L = log 4, dL/dq = (1/4, -3/4, 1/4, 1/4) */
+        const float q[4] = {0, 0, 0, 0};
+        const int c[1] = {1};
+        float dq[4] = {0, 0, 0, 0};
+        float L = nn_info_cat_loss(dq, q, 4, c, 1, 4);
+        snprintf(why, cap, "logits (0, 0, 0, 0) and code 1 give a loss of %g and dL/dq_1 %g; "
+                 "expected log 4 = 1.3863 and -0.75", (double)L, (double)dq[1]);
+        return near(L, log(4.0)) && near(dq[1], -0.75) && near(dq[0], 0.25);
+    }
     }
     return 1;
 }
 
 int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
 {
-    for (int n = 1; n <= N_EXERCISES; n++)
+    for (int n = 1; n <= LAST_EXERCISE; n++)
         if ((mask & BIT(n)) && !probe(n, why, cap)) return n;
     return 0;
 }
