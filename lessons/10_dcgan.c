@@ -52,9 +52,9 @@ static const lesson_flag flags[] = {
      "both|g|d|none"},
     {"g-act", LESSON_CHOICE, &g_act, "G's activation (the guideline: relu)", 0, 0,
      "relu|leaky"},
-    {"g-channels", LESSON_INT, &g_channels, "maps of G's first feature maps (7 x 7); each "
+    {"g-channels", LESSON_INT, &g_channels, "channels of G's 7 x 7 feature maps; each "
      "transposed convolution halves them", 2, 1024, NULL},
-    {"d-channels", LESSON_INT, &d_channels, "maps of D's first convolution; the second "
+    {"d-channels", LESSON_INT, &d_channels, "channels of D's first convolution; the second "
      "doubles them", 1, 1024, NULL},
     {"epochs", LESSON_INT, &epochs, "passes over the training set", 1, 1000, NULL},
     {"lr", LESSON_FLOAT, &lr, "Adam's learning rate for G and D (the guideline: 2e-4)", 1e-7,
@@ -176,7 +176,8 @@ int main(int argc, char **argv)
                mg, md, pg, pd,
                pg + pd < mg + md ? (double)(mg + md) / (double)(pg + pd)
                                  : (double)(pg + pd) / (double)(mg + md),
-               pg + pd < mg + md ? "fewer" : "more", mlp.data_dim, c1->spec.kernel, c1->spec.kernel, taps, taps,
+               pg + pd < mg + md ? "fewer" : "more", mlp.data_dim, c1->spec.kernel,
+               c1->spec.kernel, taps, taps,
                c1->out_h, c1->out_w, nn_layer_param_count(c1),
                (size_t)mlp.data_dim * (size_t)mlp.d_hidden[0] + (size_t)mlp.d_hidden[0]);
     lesson_key(L, "g_params_dcgan", "%zu", pg);
