@@ -197,14 +197,6 @@ static void table_row(lesson *L, const char *what, const nn_gradcheck_report *re
                  rep->zero_grad ? "  (a gradient is all zero)" : "");
 }
 
-static float *alloc_or_fail(lesson *L, size_t n)
-{
-    float *p = nn_alloc(n, sizeof(float));
-    if (!p)
-        lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
-    return p;
-}
-
 int main(int argc, char **argv)
 {
     static const lesson_info info = {
@@ -327,8 +319,15 @@ int main(int argc, char **argv)
         lesson_check(L, err.code, &err);
     nn_model_init(G, &rng, NN_INIT_XAVIER_NORMAL);   /* larger than N(0, 0.02): */
     nn_model_init(D, &rng, NN_INIT_XAVIER_NORMAL);   /* fewer kinks within h */
-    loss_ctx lc = {G, D, D->rng, alloc_or_fail(L, (size_t)B * 8), alloc_or_fail(L, 2 * B * 12),
-                   alloc_or_fail(L, 2 * B), alloc_or_fail(L, (size_t)B * 12), B, 0};
+    loss_ctx lc = {G,
+                   D,
+                   D->rng,
+                   lesson_alloc(L, (size_t)B * 8, sizeof(float)),
+                   lesson_alloc(L, 2 * B * 12, sizeof(float)),
+                   lesson_alloc(L, 2 * B, sizeof(float)),
+                   lesson_alloc(L, (size_t)B * 12, sizeof(float)),
+                   B,
+                   0};
     /* A check point away from leaky ReLU's kinks (as in step 2): redraw the
      * inputs until every pre-activation is at least 5 h from 0. */
     for (int tries = 0; tries < 500; tries++) {
@@ -380,16 +379,16 @@ int main(int argc, char **argv)
     lesson_code(L, "broken");
     /* STEP: broken */
     layer_ctx lay = {.batch = 4, .in = 6, .out = 5, .backward = nn_leaky_relu_backward};
-    lay.x = alloc_or_fail(L, 4 * 6);
-    lay.dx = alloc_or_fail(L, 4 * 6);
-    lay.w = alloc_or_fail(L, 5 * 6);
-    lay.dw = alloc_or_fail(L, 5 * 6);
-    lay.b = alloc_or_fail(L, 5);
-    lay.db = alloc_or_fail(L, 5);
-    lay.a = alloc_or_fail(L, 4 * 5);
-    lay.y = alloc_or_fail(L, 4 * 5);
-    lay.da = alloc_or_fail(L, 4 * 5);
-    float *r = alloc_or_fail(L, 4 * 5);
+    lay.x = lesson_alloc(L, 4 * 6, sizeof(float));
+    lay.dx = lesson_alloc(L, 4 * 6, sizeof(float));
+    lay.w = lesson_alloc(L, 5 * 6, sizeof(float));
+    lay.dw = lesson_alloc(L, 5 * 6, sizeof(float));
+    lay.b = lesson_alloc(L, 5, sizeof(float));
+    lay.db = lesson_alloc(L, 5, sizeof(float));
+    lay.a = lesson_alloc(L, 4 * 5, sizeof(float));
+    lay.y = lesson_alloc(L, 4 * 5, sizeof(float));
+    lay.da = lesson_alloc(L, 4 * 5, sizeof(float));
+    float *r = lesson_alloc(L, 4 * 5, sizeof(float));
     lay.r = r;
     nn_rng_fill_normal(&rng, lay.x, 4 * 6, 0.0f, 1.0f);
     nn_rng_fill_normal(&rng, lay.w, 5 * 6, 0.0f, 0.5f);

@@ -109,14 +109,6 @@ static double median(const float *x, int from, int to)
     return m;
 }
 
-static float *alloc_or_fail(lesson *L, size_t n)
-{
-    float *p = nn_alloc(n, sizeof(float));
-    if (!p)
-        lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
-    return p;
-}
-
 /* Plots k series (n) against x and registers the figure. dashed: the
  * series come in pairs (minimax, non-saturating) drawn solid and dashed, so
  * a pair that coincides still shows both. */
@@ -234,7 +226,7 @@ int main(int argc, char **argv)
     nn_loader ld;
     lesson_check(L, nn_loader_init(&ld, &ds, batch, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
     const int dim = ds.c * ds.h * ds.w;
-    float *real = alloc_or_fail(L, (size_t)batch * dim);
+    float *real = lesson_alloc(L, (size_t)batch * dim, sizeof(float));
     lesson_code(L, "pretrain");
     /* STEP: pretrain */
     nn_gan *t = mlpgan_create(&arch, pre_loss, lr, batch, 1, 1.0f, L->seed, &err);
@@ -283,13 +275,17 @@ int main(int argc, char **argv)
         nn_model_init(D, &rng, NN_INIT_NORMAL_002);               /* N(0, 0.02), as in training */
     nn_adam opt = t->opt_d;                  /* Adam, betas (0.5, 0.999) */
     opt.lr = d_lr;
-    float *z = alloc_or_fail(L, (size_t)batch * arch.latent_dim);
-    float *d_in = alloc_or_fail(L, (size_t)2 * batch * dim);   /* real rows, fake rows */
-    float *s_fake = alloc_or_fail(L, (size_t)batch), *dlds = alloc_or_fail(L, (size_t)2 * batch);
-    float *dfake = alloc_or_fail(L, (size_t)batch * dim);
+    float *z = lesson_alloc(L, (size_t)batch * arch.latent_dim, sizeof(float));
+    float *d_in =
+        lesson_alloc(L, (size_t)2 * batch * dim, sizeof(float)); /* real rows, fake rows */
+    float *s_fake = lesson_alloc(L, (size_t)batch, sizeof(float)),
+          *dlds = lesson_alloc(L, (size_t)2 * batch, sizeof(float));
+    float *dfake = lesson_alloc(L, (size_t)batch * dim, sizeof(float));
     size_t n_log = (size_t)d_iters + 1;      /* one measurement before every update + 1 */
-    float *norm_mm = alloc_or_fail(L, n_log), *norm_ns = alloc_or_fail(L, n_log);
-    float *acc = alloc_or_fail(L, n_log), *iter = alloc_or_fail(L, n_log);
+    float *norm_mm = lesson_alloc(L, n_log, sizeof(float)),
+          *norm_ns = lesson_alloc(L, n_log, sizeof(float));
+    float *acc = lesson_alloc(L, n_log, sizeof(float)),
+          *iter = lesson_alloc(L, n_log, sizeof(float));
     lesson_progress_start(L, &pr, "fresh D", d_iters);
     for (int it = 0; it <= d_iters; it++) {
         /* Measure: D's accuracy on a real and a fake batch, then G's gradient. */
@@ -426,14 +422,14 @@ int main(int argc, char **argv)
     /* STEP: end_to_end */
     const nn_gan_objective kinds[2] = {NN_GAN_MINIMAX, NN_GAN_NONSAT};
     float *d_fake_log[2], *g_loss_log[2], *d_loss_log[2];
-    float *steps_x = alloc_or_fail(L, (size_t)steps);
+    float *steps_x = lesson_alloc(L, (size_t)steps, sizeof(float));
     const int n_show = 16;
     float *samples[2];
     for (int k = 0; k < 2; k++) {
-        d_fake_log[k] = alloc_or_fail(L, (size_t)steps);
-        g_loss_log[k] = alloc_or_fail(L, (size_t)steps);
-        d_loss_log[k] = alloc_or_fail(L, (size_t)steps);
-        samples[k] = alloc_or_fail(L, (size_t)n_show * dim);
+        d_fake_log[k] = lesson_alloc(L, (size_t)steps, sizeof(float));
+        g_loss_log[k] = lesson_alloc(L, (size_t)steps, sizeof(float));
+        d_loss_log[k] = lesson_alloc(L, (size_t)steps, sizeof(float));
+        samples[k] = lesson_alloc(L, (size_t)n_show * dim, sizeof(float));
         nn_gan *tk = mlpgan_create(&arch, kinds[k], lr, batch, 1, 1.0f, L->seed, &err);
         if (!tk)
             lesson_check(L, err.code, &err);
@@ -452,7 +448,7 @@ int main(int argc, char **argv)
         lesson_progress_done(&pr);
         nn_rng zr;
         nn_rng_seed(&zr, L->seed, 5);   /* the same latent vectors for both */
-        float *zs = alloc_or_fail(L, (size_t)n_show * arch.latent_dim);
+        float *zs = lesson_alloc(L, (size_t)n_show * arch.latent_dim, sizeof(float));
         nn_sample_latent(zs, n_show, arch.latent_dim, &zr);
         gan_sample_images(samples[k], tk->G, zs, n_show);
         nn_free(zs);

@@ -201,13 +201,6 @@ static nn_mode_stats evaluate(lesson *L, toy_gan *g, const nn_toy *data, float *
     return st;
 }
 
-static float *alloc_or_fail(lesson *L, size_t n)
-{
-    float *p = nn_alloc(n, sizeof(float));
-    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
-    return p;
-}
-
 /* The learning rates at step s of n: decaying linearly to 2% (late steps
  * polish the samples onto the modes). */
 static void schedule(toy_gan *g, const toy_config *cfg, int s, int n)
@@ -274,7 +267,7 @@ static void film_frame(lesson *L, film *f, toy_gan *g, const nn_toy *data, nn_gi
 
     if (png_name) {
         /* gnuplot wants the points separately: (n, 2) from the arrow rows. */
-        float *pts = alloc_or_fail(L, (size_t)n * 2);
+        float *pts = lesson_alloc(L, (size_t)n * 2, sizeof(float));
         for (int i = 0; i < n; i++) {
             pts[2 * i] = f->arrows[4 * i];
             pts[2 * i + 1] = f->arrows[4 * i + 1];
@@ -302,8 +295,8 @@ static int watch(lesson *L, const demo *d, toy_fix fix, float *x)
     if (!g) lesson_check(L, err.code, &err);
 
     film f = {.nx = 64, .half = plane_half(data), .size = 320};
-    f.dmap = alloc_or_fail(L, (size_t)f.nx * f.nx);
-    f.arrows = alloc_or_fail(L, (size_t)cfg.batch * g->m * 4);
+    f.dmap = lesson_alloc(L, (size_t)f.nx * f.nx, sizeof(float));
+    f.arrows = lesson_alloc(L, (size_t)cfg.batch * g->m * 4, sizeof(float));
     f.px = nn_alloc((size_t)f.size * f.size, 1);
     if (!f.px) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for the film");
 
@@ -313,8 +306,9 @@ static int watch(lesson *L, const demo *d, toy_fix fix, float *x)
     if (!gif) lesson_check(L, err.code, &err);
 
     int nf = frames + 1;  /* frame 0 is the untrained GAN */
-    float *at = alloc_or_fail(L, (size_t)nf), *covered = alloc_or_fail(L, (size_t)nf);
-    float *hq = alloc_or_fail(L, (size_t)nf);
+    float *at = lesson_alloc(L, (size_t)nf, sizeof(float)),
+          *covered = lesson_alloc(L, (size_t)nf, sizeof(float));
+    float *hq = lesson_alloc(L, (size_t)nf, sizeof(float));
     lesson_progress prog;
     lesson_progress_start(L, &prog, "filming", steps);
     int done = 0;
@@ -465,7 +459,7 @@ static void compare(lesson *L, const demo *d)
     double t_all = lesson_seconds();
     int n = N_SETTINGS * seeds;
     table_run *runs = nn_alloc((size_t)n, sizeof *runs);
-    float *xs = alloc_or_fail(L, (size_t)n * N_EVAL * 2);
+    float *xs = lesson_alloc(L, (size_t)n * N_EVAL * 2, sizeof(float));
     if (!runs) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d runs", n);
     /* The slowest setting (the last) first, so no worker is left alone
      * with one long run at the end. */
@@ -628,14 +622,14 @@ static void fashion(lesson *L)
     enum { N_GEN = 2000 };
     const char *archs[2] = {"classic", "default"};
     const char *ckpts[2] = {ckpt_classic, ckpt_default};
-    float *z = NULL, *img = alloc_or_fail(L, (size_t)N_GEN * 784);
+    float *z = NULL, *img = lesson_alloc(L, (size_t)N_GEN * 784, sizeof(float));
     int labels[N_GEN], counts[2][CLASSIFIER_CLASSES];
     float bars[2][CLASSIFIER_CLASSES];
     lesson_code(L, "label");
     for (int a = 0; a < 2; a++) {
         nn_gan *t = trainrun_mlp_from_lesson06(L, archs[a], ckpts[a], a == 0 ? classic_steps : fashion_steps,
                                  &train_set);
-        z = alloc_or_fail(L, (size_t)N_GEN * t->arch.latent_dim);
+        z = lesson_alloc(L, (size_t)N_GEN * t->arch.latent_dim, sizeof(float));
         nn_rng r;
         nn_rng_seed(&r, L->seed, 9);
         nn_rng_fill_normal(&r, z, (size_t)N_GEN * t->arch.latent_dim, 0.0f, 1.0f);
@@ -715,7 +709,7 @@ int main(int argc, char **argv)
     demo_make(L, &demos[0], strcmp(dataset_flag, "grid") == 0 ? "grid" : "ring");
     if (n_sets == 2) demo_make(L, &demos[1], "grid");
     for (int d = 0; d < n_sets; d++) sets[d] = demos[d].data;
-    float *x = alloc_or_fail(L, (size_t)N_EVAL * 2);
+    float *x = lesson_alloc(L, (size_t)N_EVAL * 2, sizeof(float));
     double t_start = lesson_seconds();
 
     lesson_step(L, "Counting modes");

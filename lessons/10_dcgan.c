@@ -76,13 +76,6 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
-static float *alloc_or_fail(lesson *L, size_t n)
-{
-    float *p = nn_alloc(n, sizeof(float));
-    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
-    return p;
-}
-
 /* One line per layer: kind, output shape, parameters. */
 static void print_shapes(FILE *f, const nn_model *m, const char *name)
 {
@@ -274,14 +267,14 @@ int main(int argc, char **argv)
     if (steps_per_epoch < 1)
         lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds.n);
     int *order = malloc((size_t)ds.n * sizeof(int));
-    float *real = alloc_or_fail(L, (size_t)batch * 784);
+    float *real = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
     if (!order) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for the order");
     for (int i = 0; i < ds.n; i++) order[i] = i;
     nn_dataset_gather(real, &ds, order, batch, NN_RANGE_PM1);
     {
         int oc = c1->out_c, oh = c1->out_h, k = c1->spec.kernel;
-        float *fast = alloc_or_fail(L, (size_t)batch * oc * oh * oh);
-        float *yours = alloc_or_fail(L, (size_t)batch * oc * oh * oh);
+        float *fast = lesson_alloc(L, (size_t)batch * oc * oh * oh, sizeof(float));
+        float *yours = lesson_alloc(L, (size_t)batch * oc * oh * oh, sizeof(float));
         nn_rng r;
         nn_rng_seed(&r, L->seed, 9);
         nn_init_normal(&r, c1->w, (size_t)oc * k * k, 0.0f, 0.2f);
@@ -310,9 +303,11 @@ int main(int argc, char **argv)
     if (!t) lesson_check(L, err.code, &err);
     if (resume) trainrun_resume(L, t, epochs_done, steps_done);
     long total = steps_per_epoch * epochs;
-    trainrun_log lg = {0, alloc_or_fail(L, (size_t)total), alloc_or_fail(L, (size_t)total),
-                       alloc_or_fail(L, (size_t)total), alloc_or_fail(L, (size_t)total)};
-    float *zfix = alloc_or_fail(L, (size_t)GRID_N * a.latent_dim);
+    trainrun_log lg = {0, lesson_alloc(L, (size_t)total, sizeof(float)),
+                       lesson_alloc(L, (size_t)total, sizeof(float)),
+                       lesson_alloc(L, (size_t)total, sizeof(float)),
+                       lesson_alloc(L, (size_t)total, sizeof(float))};
+    float *zfix = lesson_alloc(L, (size_t)GRID_N * a.latent_dim, sizeof(float));
     nn_rng zr;
     nn_rng_seed(&zr, L->seed, 7);
     nn_sample_latent(zfix, GRID_N, a.latent_dim, &zr);
@@ -411,13 +406,13 @@ int main(int argc, char **argv)
                L->fast ? 5 : MLP_STEPS);
     nn_gan *m = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, L->fast ? 5 : MLP_STEPS, &ds);
     int nj = L->fast ? 256 : JUDGE_N;
-    float *z = alloc_or_fail(L, (size_t)nj * a.latent_dim);
+    float *z = lesson_alloc(L, (size_t)nj * a.latent_dim, sizeof(float));
     /* Test images, the DCGAN's, the MLP's, training images (the floor). */
     float *img[4], *feat[4];
     int hid = CLASSIFIER_FEATURES;
     for (int i = 0; i < 4; i++) {
-        img[i] = alloc_or_fail(L, (size_t)nj * 784);
-        feat[i] = alloc_or_fail(L, (size_t)nj * hid);
+        img[i] = lesson_alloc(L, (size_t)nj * 784, sizeof(float));
+        feat[i] = lesson_alloc(L, (size_t)nj * hid, sizeof(float));
     }
     int *idx = malloc((size_t)nj * sizeof(int));
     int *labels = malloc((size_t)nj * sizeof(int));

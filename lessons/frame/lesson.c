@@ -1131,3 +1131,11 @@ void lesson_check(lesson *L, nn_status s, const nn_error *err)
     lesson_fail(L, input ? LESSON_EXIT_INPUT : LESSON_EXIT_INTERNAL, "%s",
                 err && err->msg[0] ? err->msg : nn_status_name(s));
 }
+
+void *lesson_alloc(lesson *L, size_t n, size_t size)
+{
+    void *p = nn_alloc(n, size);
+    if (!p)
+        lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu values of %zu bytes", n, size);
+    return p;
+}

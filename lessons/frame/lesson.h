@@ -232,6 +232,11 @@ LESSON_NORETURN void lesson_fail(lesson *L, int status, const char *fmt, ...) LE
  * (the input was wrong), 1 for nomem/numeric. err may be NULL. Returns when OK. */
 void lesson_check(lesson *L, nn_status s, const nn_error *err);
 
+/* n zeroed values of size bytes each (nn_alloc; free with nn_free), or the
+ * lesson stops with "out of memory" (exit 1): a lesson has nothing to fall
+ * back on. */
+void *lesson_alloc(lesson *L, size_t n, size_t size);
+
 /* Embedded at build time by the Makefile (tools/embed.c): this lesson's own
  * source, NUL-terminated. */
 extern const char lesson_source[];
