@@ -26,5 +26,6 @@
 #include "gif.h"
 #include "plot.h"
 #include "metrics.h"
+#include "adversarial.h"
 
 #endif

@@ -10,23 +10,36 @@
 #include "nn.h"
 
 #define BIT(k) (1u << (k))
-static const char *const functions[16] = {
+/* Indexed by exercise number; the numbers without an exercise are NULL. */
+static const char *const functions[] = {
     "", "nn_sample_latent", "nn_gan_build_generator", "nn_linear_forward",
     "nn_gan_build_discriminator", "nn_sigmoidf", "nn_init_linear", "nn_gan_d_loss",
     "nn_gan_g_loss_nonsat", "nn_gan_step", "nn_bytes_to_float", "nn_linear_backward",
     "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
-    "nn_conv_transpose2d_out_size"};
-static const char *const files[16] = {
+    "nn_conv_transpose2d_out_size",
+    [22] = "nn_mse_loss", [23] = "nn_knn_precision", [24] = "nn_fgsm_step",
+};
+static const char *const files[] = {
     "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
     "exercises/03_linear_forward.c", "exercises/04_build_discriminator.c",
     "exercises/05_sigmoid.c", "exercises/06_init_linear.c", "exercises/07_d_loss.c",
     "exercises/08_g_loss.c", "exercises/09_train_step.c", "exercises/10_bytes_to_float.c",
     "exercises/11_linear_backward.c", "exercises/12_leaky_relu_backward.c",
     "exercises/13_grad_check.c", "exercises/14_conv2d_forward.c",
-    "exercises/15_convt_out_size.c"};
+    "exercises/15_convt_out_size.c",
+    [22] = "exercises/22_mse_loss.c", [23] = "exercises/23_knn_precision.c",
+    [24] = "exercises/24_fgsm_step.c",
+};
+#define N_EXERCISES ((int)(sizeof functions / sizeof functions[0]) - 1)
 
-const char *lesson_exercise_function(int n) { return n >= 1 && n <= 15 ? functions[n] : "?"; }
-const char *lesson_exercise_file(int n) { return n >= 1 && n <= 15 ? files[n] : "?"; }
+const char *lesson_exercise_function(int n)
+{
+    return n >= 1 && n <= N_EXERCISES && functions[n] ? functions[n] : "?";
+}
+const char *lesson_exercise_file(int n)
+{
+    return n >= 1 && n <= N_EXERCISES && files[n] ? files[n] : "?";
+}
 
 static int near(double a, double b) { return fabs(a - b) <= 1e-5 * (1.0 + fabs(b)); }
 
@@ -197,13 +210,36 @@ static int probe(int n, char *why, size_t cap)
                  "kernel 3, stride 1 gives %d (expected 5)", a, b);
         return a == 14 && b == 5;
     }
+    case 22: { /* y = (1, 2), t = (0, 0): L = 5 / 2, dL/dy = 2 (y - t) / 2 = (1, 2) */
+        const float y[2] = {1, 2}, t[2] = {0, 0};
+        float dy[2] = {0, 0};
+        float l = nn_mse_loss(dy, y, t, 2);
+        snprintf(why, cap, "y = (1, 2) against t = (0, 0) gives L %g, dy (%g, %g); expected "
+                 "2.5, (1, 2)", (double)l, (double)dy[0], (double)dy[1]);
+        return near(l, 2.5) && near(dy[0], 1.0) && near(dy[1], 2.0);
+    }
+    case 23: { /* ref {0, 1, 5}, k = 1: radii 1, 1, 4; 0.5 and 2.5 inside, 9.5 not */
+        const float ref[3] = {0, 1, 5}, x[3] = {0.5f, 2.5f, 9.5f};
+        float p = nn_knn_precision(ref, 3, x, 3, 1, 1);
+        snprintf(why, cap, "ref {0, 1, 5}, x {0.5, 2.5, 9.5}, k = 1 gives %g; expected 2/3",
+                 (double)p);
+        return near(p, 2.0 / 3.0);
+    }
+    case 24: { /* x = (0.5, 0.95), grad = (3, -1), eps 0.1 in [0, 1]: (0.6, 0.85) */
+        const float x[2] = {0.5f, 0.95f}, g[2] = {3.0f, -1.0f};
+        float a[2] = {0, 0};
+        nn_fgsm_step(a, x, g, 2, 0.1f, 0.0f, 1.0f);
+        snprintf(why, cap, "x = (0.5, 0.95), grad = (3, -1), eps 0.1 gives (%g, %g); expected "
+                 "(0.6, 0.85)", (double)a[0], (double)a[1]);
+        return near(a[0], 0.6) && near(a[1], 0.85);
+    }
     }
     return 1;
 }
 
 int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
 {
-    for (int n = 1; n <= 15; n++)
+    for (int n = 1; n <= N_EXERCISES; n++)
         if ((mask & BIT(n)) && !probe(n, why, cap)) return n;
     return 0;
 }

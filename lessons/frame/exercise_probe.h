@@ -25,7 +25,7 @@ unsigned lesson_exercises_needed(int lesson_number);
  * written into why (cap bytes). */
 int lesson_exercise_probe(unsigned mask, char *why, size_t cap);
 
-/* "nn_linear_forward", "exercises/03_linear_forward.c" for exercise 3 (1..15). */
+/* "nn_linear_forward", "exercises/03_linear_forward.c" for exercise 3; "?" for a number that is no exercise. */
 const char *lesson_exercise_function(int n);
 const char *lesson_exercise_file(int n);
 
