@@ -34,6 +34,10 @@ fast_text()
 08_vanishing_gradients - the better D gets, the less G learns
 08_vanishing_gradients + A --fast run is too short to show it
 09_mode_collapse + far too short to show any of what follows
+13_autoencoder + too short to show how blurred each one's images end up
+13_autoencoder - That is the blur the mean squared error asks
+14_judging + far too short to show collapse
+14_judging - most real images have no sample
 EOF
 }
 
