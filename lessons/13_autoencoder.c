@@ -285,7 +285,7 @@ int main(int argc, char **argv)
     int *idx = malloc((size_t)(n_fit > nj ? n_fit : nj) * sizeof(int));
     if (!idx) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
     lesson_say(L,
-               "Left, %d test images (never trained on) and below each its reconstruction. "
+               "%d test images (never trained on), each with its reconstruction below it. "
                "Then the autoencoder as a generator: a Gaussian fitted to the codes of %d "
                "training images (each code unit's mean and standard deviation), %d codes "
                "drawn from it, decoded.", 10, n_fit, nj);

@@ -397,8 +397,17 @@ int main(int argc, char **argv)
         autoenc ae;
         char probe[760];
         snprintf(probe, sizeof probe, "%s/dec.ckpt", dir13);
-        if (!L->fast && access(probe, F_OK) == 0 && autoenc_create(&ae, 32, 256, L->seed, &err) &&
-            autoenc_load(&ae, dir13, &err) == NN_OK) {
+        const char *why = L->fast ? "not read by a --fast run"
+                          : access(probe, F_OK) != 0 ? "no checkpoint in its folder (run lesson 13)"
+                                                     : NULL;
+        memset(&ae, 0, sizeof ae);
+        if (!why && !autoenc_create(&ae, 32, 256, L->seed, &err)) lesson_check(L, err.code, &err);
+        /* A damaged checkpoint fails the lesson; one of another --code is passed over. */
+        if (!why && autoenc_load(&ae, dir13, &err) != NN_OK) {
+            if (err.code != NN_ERR_SHAPE) lesson_check(L, err.code, &err);
+            why = "its checkpoint has another --code than the default 32: passed over";
+        }
+        if (!why) {
             int nf = N_MEMO_TRAIN < ds.n ? N_MEMO_TRAIN : ds.n;
             float *fit = alloc_or_fail(L, (size_t)nf * 784), *codes = alloc_or_fail(L, (size_t)nf * 32);
             for (int i = 0; i < nf; i++) idx[i] = i;
@@ -411,8 +420,7 @@ int main(int argc, char **argv)
             nn_free(fit);
             nn_free(codes);
         } else {
-            lesson_print(L, "lesson 13's autoencoder: %s\n", L->fast ? "not read by a --fast run"
-                         : "no checkpoint of the default width in its folder (run lesson 13)");
+            lesson_print(L, "lesson 13's autoencoder: %s\n", why);
         }
         autoenc_free(&ae);
         /* Lesson 10's DCGAN, when it has run with its default widths. */
@@ -421,16 +429,22 @@ int main(int argc, char **argv)
         nn_dcgan_arch a = nn_dcgan_arch_default();
         a.g_channels = 64;
         a.d_channels = 32;
-        nn_model *G10 = !L->fast && access(ck10, F_OK) == 0 && a.latent_dim <= MAX_LATENT
-                            ? nn_dcgan_generator(&a, 256, &err) : NULL;
-        if (G10 && nn_model_load(G10, ck10, &err) == NN_OK) {
+        why = L->fast ? "not read by a --fast run"
+              : access(ck10, F_OK) != 0 ? "no checkpoint in its folder (run lesson 10)" : NULL;
+        nn_model *G10 = NULL;
+        if (!why && (a.latent_dim > MAX_LATENT || !(G10 = nn_dcgan_generator(&a, 256, &err))))
+            lesson_fail(L, LESSON_EXIT_INTERNAL, "the DCGAN's generator: %s", err.msg);
+        if (!why && nn_model_load(G10, ck10, &err) != NN_OK) {
+            if (err.code != NN_ERR_SHAPE) lesson_check(L, err.code, &err);
+            why = "its checkpoint has other widths than the default: passed over";
+        }
+        if (!why) {
             nn_rng_seed(&r, L->seed, 4);
             nn_sample_latent(z, n, a.latent_dim, &r);
             gan_sample_images(img, G10, z, n);
             judge(L, &rows[nrows++], "10 DCGAN", net, img, n, f_test, f_fake, labels);
         } else {
-            lesson_print(L, "lesson 10's DCGAN: %s\n", L->fast ? "not read by a --fast run"
-                         : "no checkpoint of the default widths in its folder (run lesson 10)");
+            lesson_print(L, "lesson 10's DCGAN: %s\n", why);
         }
         nn_model_free(G10);
     }
