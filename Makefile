@@ -208,7 +208,11 @@ CHECK_LIB    := $(CHECK_DIR)/libholes_check.a
 CHECK_PREREQ := $(HOLE_OBJ_solutions) $(BUILD)/holes/exercises/code_source.o \
                 $(EX_NAMES:%=$(BUILD)/tests/exercise_%.o) $(TEST_HELP) $(LIB)
 ex_num        = $(patsubst 0%,%,$(firstword $(subst _, ,$1)))
-EX_RANGE      = $(call ex_num,$(firstword $(EX_NAMES)))..$(call ex_num,$(lastword $(EX_NAMES)))
+# "1..N" when the numbers run without a gap, else the list, as
+# tools/exercises.sh names them.
+EX_NUMS       = $(foreach n,$(EX_NAMES),$(call ex_num,$n))
+EX_RANGE      = $(if $(filter $(words $(EX_NUMS)),$(lastword $(EX_NUMS))),$(firstword \
+                  $(EX_NUMS))..$(lastword $(EX_NUMS)),$(subst $(if ,, ),$(comma) ,$(strip $(EX_NUMS))))
 EX_PICK       = $(if $(EX),$(filter $(EX)_% 0$(EX)_%,$(EX_NAMES)),$(EX_NAMES))
 EX_ENV        = EX_NAMES="$(EX_NAMES)" EX_SOURCES="$(EX_NAMES:%=exercises/%.c)" MAKE="$(MAKE)"
 

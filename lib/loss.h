@@ -22,6 +22,12 @@ float nn_sigmoidf(float x);
  * t_i in [0, 1] (soft labels allowed).                                       */
 float nn_bce_with_logits(float *ds, const float *s, const float *t, int n);
 
+/* Mean squared error of a prediction y (n) against a target t (n), as
+ * torch.nn.MSELoss (mean): an autoencoder's reconstruction loss.
+ *   L = mean_i (y_i - t_i)^2,   dL/dy_i = 2 (y_i - t_i) / n
+ * Its minimiser over y, for targets that vary, is their mean. Exercise 22.  */
+float nn_mse_loss(float *dy, const float *y, const float *t, int n);
+
 /* GAN discriminator loss (Goodfellow et al. 2014), real and fake batches:
  *   L = mean -log D(x) + mean -log(1 - D(G(z)))
  *     = mean softplus(-s_real) + mean softplus(s_fake)

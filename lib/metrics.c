@@ -479,3 +479,37 @@ float nn_purity(const int *m, int k_rows, int k_cols)
     }
     return total ? (float)top / (float)total : 0.0f;
 }
+
+nn_status nn_precision_recall(float *precision, float *recall, const float *real, int nr,
+                              const float *fake, int nf, int dim, int k, nn_error *err)
+{
+    assert(precision && recall && real && fake);
+    if (k < 1 || k >= nr || k >= nf || dim < 1)
+        return nn_fail(err, NN_ERR_ARG,
+                       "precision and recall: k = %d needs more than k samples in each set "
+                       "(got %d real, %d generated) and dim %d >= 1", k, nr, nf, dim);
+    /* The same measure both ways round: the balls of the real features judge
+     * the samples (fidelity), the balls of the samples judge the real ones
+     * (coverage). */
+    *precision = nn_knn_precision(real, nr, fake, nf, dim, k);
+    *recall = nn_knn_precision(fake, nf, real, nr, dim, k);
+    return NN_OK;
+}
+
+double nn_sharpness(const float *x, int n, int h, int w)
+{
+    assert(x && n >= 1 && h >= 2 && w >= 2);
+    double sum = 0.0;
+    for (int m = 0; m < n; m++) {
+        const float *im = x + (size_t)m * h * w;
+        for (int i = 0; i < h; i++)
+            for (int j = 0; j < w; j++) {
+                /* Forward differences; the last column and row have no
+                 * right or lower neighbour and add nothing in that direction. */
+                double v = im[i * w + j];
+                if (j + 1 < w) sum += (im[i * w + j + 1] - v) * (im[i * w + j + 1] - v);
+                if (i + 1 < h) sum += (im[(i + 1) * w + j] - v) * (im[(i + 1) * w + j] - v);
+            }
+    }
+    return sum / ((double)n * h * w);
+}

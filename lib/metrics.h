@@ -119,4 +119,28 @@ nn_status nn_frechet_distance_to(double *out, const nn_frechet_ref *r, const flo
  * constant series (no ranking) or no memory for the ranks. */
 double nn_spearman(const float *a, const float *b, int n);
 
+/* Precision and recall for generative models (Kynkaanniemi et al. 2019),
+ * on feature vectors. Each row r of ref (nref, dim) owns a ball whose radius
+ * is its distance to its k-th nearest other row of ref; the k-NN precision
+ * of x (nx, dim) against ref is the share of the rows of x inside at least
+ * one ball (a point on the border is inside):
+ *   prec(ref, x) = (1/nx) #{ i : exists r, |x_i - ref_r| <= |ref_r - NN_k(ref_r)| }
+ * Euclidean distances. 1 <= k < nref. Exercise 23.                            */
+float nn_knn_precision(const float *ref, int nref, const float *x, int nx, int dim, int k);
+
+/* Both numbers for real (nr, dim) and generated (nf, dim) features:
+ *   precision = prec(real, fake): how many samples look real (fidelity);
+ *   recall    = prec(fake, real): how much of the real data the samples
+ *               reach (coverage); a collapsed generator has little.
+ * NN_ERR_ARG for k < 1, k >= nr or k >= nf, or dim < 1, with err saying which. */
+nn_status nn_precision_recall(float *precision, float *recall, const float *real, int nr,
+                              const float *fake, int nf, int dim, int k, nn_error *err);
+
+/* Sharpness of grey images x (n, h*w): the mean over images and pixels of
+ * the squared differences between horizontal and vertical neighbours,
+ *   S = mean ( (x[i][j+1] - x[i][j])^2 + (x[i+1][j] - x[i][j])^2 )
+ * in the units of x squared. A blurred image has small differences, a sharp
+ * edge a large one. h, w >= 2. */
+double nn_sharpness(const float *x, int n, int h, int w);
+
 #endif

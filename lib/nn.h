@@ -2,7 +2,8 @@
  *
  * Each module's header says, next to every prototype, the maths it computes
  * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
- * layers, conv, loss, optim, init, model, gradpen, gradcheck, then data, image, plot, metrics.
+ * layers, conv, loss, optim, init, model, gradpen, gradcheck, then data, image, plot, metrics,
+ * adversarial.
  */
 #ifndef NN_H
 #define NN_H
@@ -28,5 +29,6 @@
 #include "metrics.h"
 #include "latent.h"
 #include "info.h"
+#include "adversarial.h"
 
 #endif

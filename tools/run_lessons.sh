@@ -42,6 +42,10 @@ fast_text()
 11_wasserstein - they fall together
 12_steering + A --fast run is too short to show a G that obeys
 12_steering + A --fast run is too short to show what a trained InfoGAN's code
+13_autoencoder + too short to show how blurred each one's images end up
+13_autoencoder - That is the blur the mean squared error asks
+14_judging + far too short to show collapse
+14_judging - most real images have no sample
 EOF
 }
 

@@ -10,17 +10,17 @@
 #include "nn.h"
 
 #define BIT(k) (1u << (k))
-/* The highest exercise number; a number without an entry below has no probe. */
-#define LAST_EXERCISE 21
-static const char *const functions[LAST_EXERCISE + 1] = {
+/* Indexed by exercise number; the numbers without an exercise are NULL. */
+static const char *const functions[] = {
     "", "nn_sample_latent", "nn_gan_build_generator", "nn_linear_forward",
     "nn_gan_build_discriminator", "nn_sigmoidf", "nn_init_linear", "nn_gan_d_loss",
     "nn_gan_g_loss_nonsat", "nn_gan_step", "nn_bytes_to_float", "nn_linear_backward",
     "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
     "nn_conv_transpose2d_out_size", "nn_wgan_critic_loss", "nn_clip_weights",
     "nn_gradpen_value", "nn_gan_condition", "nn_slerp", "nn_info_cat_loss",
+    "nn_mse_loss", "nn_knn_precision", "nn_fgsm_step",
 };
-static const char *const files[LAST_EXERCISE + 1] = {
+static const char *const files[] = {
     "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
     "exercises/03_linear_forward.c", "exercises/04_build_discriminator.c",
     "exercises/05_sigmoid.c", "exercises/06_init_linear.c", "exercises/07_d_loss.c",
@@ -30,9 +30,11 @@ static const char *const files[LAST_EXERCISE + 1] = {
     "exercises/15_convt_out_size.c", "exercises/16_wgan_loss.c",
     "exercises/17_clip_weights.c", "exercises/18_gradient_penalty.c",
     "exercises/19_condition.c", "exercises/20_slerp.c", "exercises/21_info_loss.c",
+    "exercises/22_mse_loss.c", "exercises/23_knn_precision.c", "exercises/24_fgsm_step.c",
 };
+#define N_EXERCISES ((int)(sizeof functions / sizeof functions[0]) - 1)
 
-static int known(int n) { return n >= 1 && n <= LAST_EXERCISE && functions[n]; }
+static int known(int n) { return n >= 1 && n <= N_EXERCISES && functions[n]; }
 const char *lesson_exercise_function(int n) { return known(n) ? functions[n] : "?"; }
 const char *lesson_exercise_file(int n) { return known(n) ? files[n] : "?"; }
 
@@ -266,13 +268,36 @@ static int probe(int n, char *why, size_t cap)
                  "expected log 4 = 1.3863 and -0.75", (double)L, (double)dq[1]);
         return near(L, log(4.0)) && near(dq[1], -0.75) && near(dq[0], 0.25);
     }
+    case 22: { /* y = (1, 2), t = (0, 0): L = 5 / 2, dL/dy = 2 (y - t) / 2 = (1, 2) */
+        const float y[2] = {1, 2}, t[2] = {0, 0};
+        float dy[2] = {0, 0};
+        float l = nn_mse_loss(dy, y, t, 2);
+        snprintf(why, cap, "y = (1, 2) against t = (0, 0) gives L %g, dy (%g, %g); expected "
+                 "2.5, (1, 2)", (double)l, (double)dy[0], (double)dy[1]);
+        return near(l, 2.5) && near(dy[0], 1.0) && near(dy[1], 2.0);
+    }
+    case 23: { /* ref {0, 1, 5}, k = 1: radii 1, 1, 4; 0.5 and 2.5 inside, 9.5 not */
+        const float ref[3] = {0, 1, 5}, x[3] = {0.5f, 2.5f, 9.5f};
+        float p = nn_knn_precision(ref, 3, x, 3, 1, 1);
+        snprintf(why, cap, "ref {0, 1, 5}, x {0.5, 2.5, 9.5}, k = 1 gives %g; expected 2/3",
+                 (double)p);
+        return near(p, 2.0 / 3.0);
+    }
+    case 24: { /* x = (0.5, 0.95), grad = (3, -1), eps 0.1 in [0, 1]: (0.6, 0.85) */
+        const float x[2] = {0.5f, 0.95f}, g[2] = {3.0f, -1.0f};
+        float a[2] = {0, 0};
+        nn_fgsm_step(a, x, g, 2, 0.1f, 0.0f, 1.0f);
+        snprintf(why, cap, "x = (0.5, 0.95), grad = (3, -1), eps 0.1 gives (%g, %g); expected "
+                 "(0.6, 0.85)", (double)a[0], (double)a[1]);
+        return near(a[0], 0.6) && near(a[1], 0.85);
+    }
     }
     return 1;
 }
 
 int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
 {
-    for (int n = 1; n <= LAST_EXERCISE; n++)
+    for (int n = 1; n <= N_EXERCISES; n++)
         if ((mask & BIT(n)) && !probe(n, why, cap)) return n;
     return 0;
 }

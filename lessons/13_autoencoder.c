@@ -1,0 +1,414 @@
+/* 13_autoencoder.c - lesson 13: why not an autoencoder?
+ *
+ * The question two of the course's sources start from: an autoencoder
+ * learns to draw images too, so why a GAN? It needs no GAN to follow, so it
+ * can be read right after lesson 02. It answers with blur, in numbers: the
+ * mean squared error (exercise 22) is minimised by the mean of what is
+ * plausible (a 1-D two-mode toy, two edges), an MLP autoencoder trained on
+ * Fashion-MNIST reconstructs and decodes blurred images, and a sharpness
+ * measure puts real images, the autoencoder's images and a GAN's samples
+ * side by side.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoenc.h"
+#include "lesson.h"
+#include "mlpgan.h"
+#include "nn.h"
+#include "trainrun.h"
+
+#define DEFAULT_EPOCHS 5
+#define FAST_IMAGES 1024
+#define N_JUDGE 1000        /* images of each kind the sharpness is measured on */
+#define TOY_N 1000          /* points of the two-mode toy */
+/* Steps of lesson 06's default MLP GAN when it is trained here: one epoch,
+ * an eighth of lesson 06's own run (the lesson says so). */
+#define GAN_STEPS 937
+
+static int epochs = DEFAULT_EPOCHS;
+static int code_dim = 32;
+static float lr = 1e-3f;
+static int batch = 64;
+static int gan_steps = GAN_STEPS;
+static const char *mlp_ckpt = NULL;
+static const char *data_dir = NULL;
+static int threads = 0;
+static const lesson_flag flags[] = {
+    {"epochs", LESSON_INT, &epochs, "passes over the training set", 1, 1000, NULL},
+    {"code", LESSON_INT, &code_dim, "width of the bottleneck, the code", 1, 784, NULL},
+    {"lr", LESSON_FLOAT, &lr, "Adam's learning rate", 1e-6, 1.0, NULL},
+    {"batch", LESSON_INT, &batch, "images per batch", 1, 1024, NULL},
+    {"gan-steps", LESSON_INT, &gan_steps, "steps of lesson 06's MLP GAN when it is trained "
+     "here (lesson 06 has not run)", 1, 100000, NULL},
+    {"mlp-ckpt", LESSON_STRING, &mlp_ckpt, "a G.ckpt of lesson 06's default MLP to compare "
+     "with (default: lesson 06's own, when it has run)", 0, 0, NULL},
+    {"data", LESSON_STRING, &data_dir, "folder of an MNIST-format data set (default: "
+     "Fashion-MNIST)", 0, 0, NULL},
+    {"threads", LESSON_INT, &threads, "threads for the products; 0: GANSTEPS_THREADS if set, "
+     "else 2", 0, 64, NULL},
+};
+
+static float *alloc_or_fail(lesson *L, size_t n)
+{
+    float *p = nn_alloc(n, sizeof(float));
+    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
+    return p;
+}
+
+/* A 28 x 28 image, -1 left of column `edge` and +1 from it on: a sharp
+ * vertical edge, the outline of a sleeve or a trouser leg. */
+static void edge_image(float *im, int edge)
+{
+    for (int i = 0; i < 28; i++)
+        for (int j = 0; j < 28; j++) im[i * 28 + j] = j < edge ? -1.0f : 1.0f;
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        13, "autoencoder", "Why not an autoencoder?",
+        "An autoencoder trained with the mean squared error draws blurred images: the "
+        "error is smallest at the mean of what is plausible. A two-mode toy, an MLP "
+        "autoencoder on Fashion-MNIST, and a sharpness measure against real images and a "
+        "GAN's samples. Needs no GAN: it can be read right after lesson 02.",
+        13};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    nn_error err = {NN_OK, ""};
+    double t_start = lesson_seconds();
+    if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
+    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
+    if (threads > 0) nn_set_threads(threads);
+
+    /* ------------------------------------------------------------ the mean */
+    lesson_step(L, "What the mean squared error rewards");
+    lesson_say(L,
+               "An autoencoder is trained to give back its input: the loss is the mean "
+               "squared error between image and reconstruction (exercise 22, "
+               "nn_mse_loss):\n\n"
+               "  L = mean_i (y_i - t_i)^2,   dL/dy_i = 2 (y_i - t_i) / n\n\n"
+               "When one input can stand for several targets, a prediction that hedges wins: "
+               "the constant c that minimises mean (c - t_i)^2 is the mean of the t_i. Below, "
+               "%d points from two modes, at -1 and +1 (standard deviation 0.1), and one "
+               "number c fitted to all of them by gradient descent on that loss: where does "
+               "it land?", TOY_N);
+    float *toy = alloc_or_fail(L, TOY_N), *cs = alloc_or_fail(L, TOY_N),
+          *dc = alloc_or_fail(L, TOY_N);
+    nn_rng tr;
+    nn_rng_seed(&tr, L->seed, 1);
+    for (int i = 0; i < TOY_N; i++)
+        toy[i] = (i % 2 ? 1.0f : -1.0f) + 0.1f * nn_rng_normal(&tr);
+    lesson_code(L, "toy");
+    /* STEP: toy */
+    float c = 0.8f;                     /* start near one mode */
+    for (int it = 0; it < 200; it++) {
+        for (int i = 0; i < TOY_N; i++) cs[i] = c;
+        nn_mse_loss(dc, cs, toy, TOY_N);
+        float grad = 0.0f;              /* c is every cs[i]: its gradient is their sum */
+        for (int i = 0; i < TOY_N; i++) grad += dc[i];
+        c -= 0.1f * grad;
+    }
+    /* END STEP */
+    double mean = 0.0, nearest = 1e9;
+    int near_c = 0;
+    for (int i = 0; i < TOY_N; i++) {
+        mean += toy[i];
+        double d = fabs((double)toy[i] - c);
+        nearest = d < nearest ? d : nearest;
+        near_c += d < 0.5;
+    }
+    mean /= TOY_N;
+    lesson_print(L, "c = %.4f (the data's mean %.4f); the nearest data point is %.3f away, and "
+                 "%d of %d points lie within 0.5 of c\n", (double)c, mean, nearest, near_c,
+                 TOY_N);
+    lesson_key(L, "toy_mse_prediction", "%.4f", (double)c);
+    lesson_key(L, "toy_points_near_prediction", "%d", near_c);
+    {
+        nn_plot p = {.dir = L->out, .name = "toy_modes", .title = "two modes; MSE's best "
+                     "constant lands between them", .xlabel = "value", .ylabel = "points",
+                     .term = lesson_capture_begin(L), .term_rows = 14};
+        nn_status s = nn_plot_histogram(&p, toy, TOY_N, 40, &err);
+        lesson_capture_end(L);
+        lesson_plot_shown(L, &p, s, &err, "the toy's two modes (MSE's prediction: see c above)");
+    }
+    if (fabs((double)c - mean) < 0.05 && near_c * 20 < TOY_N)
+        lesson_say(L, "c went to the mean, %.3f, between the modes, where %s of the data "
+                   "lie: the best guess by the mean squared error is a value the data never "
+                   "take.", (double)c, near_c == 0 ? "none" : "almost none");
+    else
+        lesson_say(L, "This run's c (%.3f) is not at the data's mean (%.3f): is exercise 22 "
+                   "right? (make check EX=22)", (double)c, mean);
+
+    lesson_say(L, "For images the same thing is blur. Two images of one vertical edge, at "
+               "column 12 in one and 16 in the other: if the code cannot tell which, the "
+               "decoder's best answer by the mean squared error is their average, a grey "
+               "ramp, and its edges are half as steep. The sharpness measure (nn_sharpness) "
+               "is the mean squared difference between neighbouring pixels:");
+    float edges[3 * 784];
+    edge_image(edges, 12);
+    edge_image(edges + 784, 16);
+    for (int i = 0; i < 784; i++) edges[2 * 784 + i] = 0.5f * (edges[i] + edges[784 + i]);
+    double s_edge = nn_sharpness(edges, 1, 28, 28), s_avg = nn_sharpness(edges + 2 * 784, 1, 28, 28);
+    lesson_print(L, "sharpness of one edge %.4f, of the average of the two %.4f (%.0f%%)\n",
+                 s_edge, s_avg, 100.0 * s_avg / s_edge);
+    lesson_key(L, "edge_sharpness_ratio", "%.3f", s_avg / s_edge);
+    {
+        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
+        o.cols = 3;
+        o.scale = 4;
+        lesson_check(L, nn_image_write_grid(lesson_path(L, "edges.png"), edges, 3, 1, 28, 28, &o,
+                                            &err), &err);
+        lesson_figure(L, "edges.png", "an edge at column 12, at 16, and their average");
+    }
+    nn_free(toy);
+    nn_free(cs);
+    nn_free(dc);
+
+    /* ------------------------------------------------------------ the autoencoder */
+    lesson_step(L, "The autoencoder");
+    nn_dataset ds, test;
+    lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
+    lesson_check(L, nn_dataset_load_mnist(&test, data_dir, NN_SPLIT_TEST, &err), &err);
+    if (ds.c * ds.h * ds.w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this autoencoder "
+                    "reads 1 x 28 x 28 grey images", ds.c, ds.h, ds.w);
+    int n_train = ds.n;
+    if (L->fast && ds.n > FAST_IMAGES) ds.n = FAST_IMAGES;
+    if (batch > ds.n)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds.n);
+    autoenc ae;
+    if (!autoenc_create(&ae, code_dim, batch > 256 ? batch : 256, L->seed, &err)) {
+        autoenc_free(&ae);
+        lesson_check(L, err.code, &err);
+    }
+    lesson_say(L,
+               "The encoder reads the 784 pixels through a hidden layer of %d units into a "
+               "code of %d numbers; the decoder draws 784 pixels back from the code, tanh on "
+               "the output as lesson 06's generator. %zu parameters in all. The code is the "
+               "bottleneck: %d numbers cannot hold every detail of %d pixels, so what the "
+               "decoder cannot recover from the code it has to guess, and the mean squared "
+               "error makes that guess an average.",
+               AUTOENC_HIDDEN, code_dim,
+               nn_model_param_count(ae.enc) + nn_model_param_count(ae.dec), code_dim, 784);
+    {
+        FILE *f = lesson_capture_begin(L);
+        gan_print_layers(f, ae.enc, "encoder");
+        gan_print_layers(f, ae.dec, "decoder");
+        lesson_capture_end(L);
+    }
+
+    /* ------------------------------------------------------------ training */
+    lesson_step(L, "Training with the mean squared error");
+    long steps_per_epoch = ds.n / batch, total = steps_per_epoch * epochs;
+    lesson_say(L,
+               "Each step: encode a batch, decode the codes, the mean squared error between "
+               "the decoded pixels and the images (the targets are the inputs), back through "
+               "the decoder into the codes and through the encoder, one Adam step each "
+               "(lr %g). %d epoch%s of %ld steps of %d images.%s",
+               (double)lr, epochs, epochs > 1 ? "s" : "", steps_per_epoch, batch,
+               L->fast ? " (--fast: the first 1024 images, one epoch.)" : "");
+    nn_loader ld;
+    lesson_check(L, nn_loader_init(&ld, &ds, batch, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
+    float *x = alloc_or_fail(L, (size_t)batch * 784), *dy = alloc_or_fail(L, (size_t)batch * 784);
+    float *dcode = alloc_or_fail(L, (size_t)batch * code_dim);
+    float *losses = alloc_or_fail(L, (size_t)total);
+    nn_adam opt = {.lr = lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
+    double t0 = lesson_seconds();
+    long done = 0;
+    lesson_code(L, "train");
+    /* STEP: train */
+    for (int e = 0; e < epochs; e++) {
+        lesson_progress pr;
+        char label[32];
+        snprintf(label, sizeof label, "epoch %d", e + 1);
+        lesson_progress_start(L, &pr, label, steps_per_epoch);
+        for (long s = 0; s < steps_per_epoch; s++) {
+            int n = nn_loader_next(&ld, x, NULL);
+            if (n < batch) n = nn_loader_next(&ld, x, NULL);  /* a new epoch began */
+            const float *code = nn_model_forward(ae.enc, x, n, 1);
+            const float *y = nn_model_forward(ae.dec, code, n, 1);
+            float loss = nn_mse_loss(dy, y, x, n * 784);       /* exercise 22 */
+            nn_model_zero_grad(ae.enc);
+            nn_model_zero_grad(ae.dec);
+            memset(dcode, 0, (size_t)n * code_dim * sizeof(float));
+            nn_model_backward(ae.dec, dcode, dy, n, 1);
+            nn_model_backward(ae.enc, NULL, dcode, n, 1);
+            nn_model_adam_step(ae.dec, &opt);
+            nn_model_adam_step(ae.enc, &opt);
+            if (!isfinite(loss)) {
+                lesson_progress_done(&pr);
+                lesson_fail(L, LESSON_EXIT_INTERNAL, "step %ld: the loss is %g; training "
+                            "diverged. Try a lower --lr (now %g)", done + 1, (double)loss,
+                            (double)lr);
+            }
+            losses[done++] = loss;
+            lesson_progress_tick(&pr, s + 1, "mse %.4f", (double)loss);
+        }
+        lesson_progress_done(&pr);
+    }
+    /* END STEP */
+    double train_s = lesson_seconds() - t0;
+    lesson_key(L, "train_s", "%.1f", train_s);
+    lesson_key(L, "mse_end", "%.4f", trainrun_tail_mean(losses, done));
+    {
+        float *xs = alloc_or_fail(L, (size_t)done), *sm = alloc_or_fail(L, (size_t)done);
+        for (long i = 0; i < done; i++) xs[i] = (float)(i + 1);
+        int w = done >= 1000 ? 100 : (int)(done / 10 + 1);
+        trainrun_smooth(sm, losses, done, w);
+        const float *ys[2] = {losses, sm};
+        const char *names[2] = {"MSE", "running mean"};
+        nn_plot p = {.dir = L->out, .name = "mse", .title = "reconstruction error",
+                     .xlabel = "step", .ylabel = "mean squared error", .logy = 1,
+                     .term = lesson_capture_begin(L), .term_rows = 16};
+        nn_status s = nn_plot_lines(&p, xs, ys, names, 2, (int)done, &err);
+        lesson_capture_end(L);
+        lesson_plot_shown(L, &p, s, &err, "the mean squared error while training");
+        nn_free(xs);
+        nn_free(sm);
+    }
+    lesson_check(L, autoenc_save(&ae, L->out, &err), &err);
+    lesson_print(L, "checkpoints: %s/enc.ckpt, %s/dec.ckpt (lesson 14 judges them)\n", L->out,
+                 L->out);
+
+    /* ------------------------------------------------------------ images */
+    lesson_step(L, "Reconstructions and random codes");
+    int nj = L->fast ? 256 : N_JUDGE;
+    /* Real test images, reconstructions, decodings of random codes, GAN samples. */
+    float *real = alloc_or_fail(L, (size_t)nj * 784), *recon = alloc_or_fail(L, (size_t)nj * 784);
+    float *dreamt = alloc_or_fail(L, (size_t)nj * 784), *fake = alloc_or_fail(L, (size_t)nj * 784);
+    int n_fit = L->fast ? ds.n : 10000;
+    float *fit = alloc_or_fail(L, (size_t)n_fit * 784);
+    float *codes = alloc_or_fail(L, (size_t)n_fit * code_dim);
+    float *z = alloc_or_fail(L, (size_t)nj * code_dim);
+    int *idx = malloc((size_t)(n_fit > nj ? n_fit : nj) * sizeof(int));
+    if (!idx) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
+    lesson_say(L,
+               "%d test images (never trained on), each with its reconstruction below it. "
+               "Then the autoencoder as a generator: a Gaussian fitted to the codes of %d "
+               "training images (each code unit's mean and standard deviation), %d codes "
+               "drawn from it, decoded.", 10, n_fit, nj);
+    lesson_code(L, "decode");
+    /* STEP: decode */
+    for (int i = 0; i < nj; i++) idx[i] = i;
+    nn_dataset_gather(real, &test, idx, nj, NN_RANGE_PM1);
+    autoenc_encode(&ae, real, nj, z);
+    autoenc_decode(&ae, z, nj, recon);                      /* reconstructions */
+    for (int i = 0; i < n_fit; i++) idx[i] = i;
+    nn_dataset_gather(fit, &ds, idx, n_fit, NN_RANGE_PM1);
+    autoenc_encode(&ae, fit, n_fit, codes);
+    nn_rng_seed(&tr, L->seed, 2);
+    autoenc_random_codes(z, nj, codes, n_fit, code_dim, &tr);
+    autoenc_decode(&ae, z, nj, dreamt);                     /* random codes */
+    /* END STEP */
+    double mse_test = 0.0;
+    for (size_t i = 0; i < (size_t)nj * 784; i++)
+        mse_test += ((double)recon[i] - real[i]) * ((double)recon[i] - real[i]);
+    mse_test /= (double)nj * 784;
+    lesson_key(L, "mse_test", "%.4f", mse_test);
+    {
+        float pair[20 * 784];
+        memcpy(pair, real, 10 * 784 * sizeof(float));
+        memcpy(pair + 10 * 784, recon, 10 * 784 * sizeof(float));
+        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
+        o.cols = 10;
+        o.scale = 2;
+        lesson_check(L, nn_image_write_grid(lesson_path(L, "reconstructions.png"), pair, 20, 1,
+                                            28, 28, &o, &err), &err);
+        lesson_figure(L, "reconstructions.png", "test images (top) and their reconstructions");
+        lesson_check(L, nn_image_write_grid(lesson_path(L, "random_codes.png"), dreamt,
+                                            nj < 100 ? nj : 100, 1, 28, 28, &o, &err), &err);
+        lesson_figure(L, "random_codes.png", "decoded from random codes");
+        FILE *pf = lesson_capture_begin(L);
+        fprintf(pf, "a test image, its reconstruction, a random code's image:\n");
+        float three[3 * 784];
+        memcpy(three, real, 784 * sizeof(float));
+        memcpy(three + 784, recon, 784 * sizeof(float));
+        memcpy(three + 2 * 784, dreamt, 784 * sizeof(float));
+        nn_image_preview(pf, three, 3, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
+        lesson_capture_end(L);
+    }
+
+    /* ------------------------------------------------------------ sharpness */
+    lesson_step(L, "Blur, measured");
+    ds.n = n_train;
+    lesson_say(L,
+               "The sharpness measure on %d images of each kind: real test images, the "
+               "autoencoder's reconstructions and its decodings of random codes, and samples "
+               "of lesson 06's default MLP GAN (its checkpoint when lesson 06 has run, else "
+               "trained here for %d steps; lesson 06 trains 8 epochs of 937).",
+               nj, L->fast ? 5 : gan_steps);
+    nn_gan *gan = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, gan_steps, &ds);
+    float *gz = alloc_or_fail(L, (size_t)nj * gan->arch.latent_dim);
+    nn_rng_seed(&tr, L->seed, 3);
+    nn_sample_latent(gz, nj, gan->arch.latent_dim, &tr);
+    gan_sample_images(fake, gan->G, gz, nj);
+    lesson_code(L, "sharpness");
+    /* STEP: sharpness */
+    double s_real = nn_sharpness(real, nj, 28, 28);
+    double s_recon = nn_sharpness(recon, nj, 28, 28);
+    double s_ae = nn_sharpness(dreamt, nj, 28, 28);
+    double s_gan = nn_sharpness(fake, nj, 28, 28);
+    /* END STEP */
+    lesson_key(L, "sharpness_real", "%.4f", s_real);
+    lesson_key(L, "sharpness_ae_recon", "%.4f", s_recon);
+    lesson_key(L, "sharpness_ae", "%.4f", s_ae);
+    lesson_key(L, "sharpness_gan", "%.4f", s_gan);
+    {
+        const float bars[4] = {(float)s_real, (float)s_recon, (float)s_ae, (float)s_gan};
+        const char *labels[4] = {"real", "AE reconstructions", "AE random codes", "MLP GAN"};
+        nn_plot p = {.dir = L->out, .name = "sharpness", .title = "mean squared neighbour "
+                     "difference (pixels in [-1, 1])", .ylabel = "sharpness",
+                     .term = lesson_capture_begin(L), .term_rows = 14};
+        nn_status s = nn_plot_bars(&p, bars, labels, 4, &err);
+        lesson_capture_end(L);
+        lesson_plot_shown(L, &p, s, &err, "sharpness: real, autoencoder, GAN");
+        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
+        o.cols = 10;
+        o.scale = 2;
+        lesson_check(L, nn_image_write_grid(lesson_path(L, "gan_samples.png"), fake,
+                                            nj < 100 ? nj : 100, 1, 28, 28, &o, &err), &err);
+        lesson_figure(L, "gan_samples.png", "lesson 06's MLP GAN, for comparison");
+    }
+    if (L->fast)
+        lesson_say(L, "A --fast run trains the autoencoder for %ld steps and the GAN for 5: "
+                   "too short to show how blurred each one's images end up. Run without --fast.",
+                   done);
+    else if (s_ae < s_real && s_ae < s_gan)
+        lesson_say(L, "The autoencoder's images from random codes have %.0f%% of the real "
+                   "images' sharpness and %.0f%% of the GAN's samples'; its reconstructions "
+                   "%.0f%% of the real images'. That is the blur the mean squared error asks "
+                   "for: where the code leaves an edge's place open, the average of the places "
+                   "is the answer. A GAN's generator is never told to match a pixel; it is "
+                   "judged by D, and a blurred image is easy for D to reject, so G learns to "
+                   "commit to an edge. The price is lesson 09's: nothing makes G cover every "
+                   "kind of image, where the autoencoder must reconstruct them all.",
+                   100.0 * s_ae / s_real, 100.0 * s_ae / s_gan, 100.0 * s_recon / s_real);
+    else
+        lesson_say(L, "This run's decodings are not the blurriest of the lot (sharpness %.4f "
+                   "against real %.4f and GAN %.4f): a wider --code keeps more detail, and a "
+                   "short GAN run can be blurred too. Compare with the default run.",
+                   s_ae, s_real, s_gan);
+    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
+
+    nn_free(gz);
+    nn_gan_free(gan);
+    free(idx);
+    nn_free(z);
+    nn_free(codes);
+    nn_free(fit);
+    nn_free(real);
+    nn_free(recon);
+    nn_free(dreamt);
+    nn_free(fake);
+    nn_free(losses);
+    nn_free(x);
+    nn_free(dy);
+    nn_free(dcode);
+    nn_loader_free(&ld);
+    autoenc_free(&ae);
+    nn_dataset_free(&test);
+    nn_dataset_free(&ds);
+    return lesson_end(L);
+}
