@@ -51,13 +51,6 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
-static float *alloc_or_fail(lesson *L, size_t n)
-{
-    float *p = nn_alloc(n, sizeof(float));
-    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
-    return p;
-}
-
 /* A 28 x 28 image, -1 left of column `edge` and +1 from it on: a sharp
  * vertical edge, the outline of a sleeve or a trouser leg. */
 static void edge_image(float *im, int edge)
@@ -94,8 +87,8 @@ int main(int argc, char **argv)
                "%d points from two modes, at -1 and +1 (standard deviation 0.1), and one "
                "number c fitted to all of them by gradient descent on that loss: where does "
                "it land?", TOY_N);
-    float *toy = alloc_or_fail(L, TOY_N), *cs = alloc_or_fail(L, TOY_N),
-          *dc = alloc_or_fail(L, TOY_N);
+    float *toy = lesson_alloc(L, TOY_N, sizeof(float)), *cs = lesson_alloc(L, TOY_N, sizeof(float)),
+          *dc = lesson_alloc(L, TOY_N, sizeof(float));
     nn_rng tr;
     nn_rng_seed(&tr, L->seed, 1);
     for (int i = 0; i < TOY_N; i++)
@@ -211,9 +204,10 @@ int main(int argc, char **argv)
                L->fast ? " (--fast: the first 1024 images, one epoch.)" : "");
     nn_loader ld;
     lesson_check(L, nn_loader_init(&ld, &ds, batch, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
-    float *x = alloc_or_fail(L, (size_t)batch * 784), *dy = alloc_or_fail(L, (size_t)batch * 784);
-    float *dcode = alloc_or_fail(L, (size_t)batch * code_dim);
-    float *losses = alloc_or_fail(L, (size_t)total);
+    float *x = lesson_alloc(L, (size_t)batch * 784, sizeof(float)),
+          *dy = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
+    float *dcode = lesson_alloc(L, (size_t)batch * code_dim, sizeof(float));
+    float *losses = lesson_alloc(L, (size_t)total, sizeof(float));
     nn_adam opt = {.lr = lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
     double t0 = lesson_seconds();
     long done = 0;
@@ -253,7 +247,8 @@ int main(int argc, char **argv)
     lesson_key(L, "train_s", "%.1f", train_s);
     lesson_key(L, "mse_end", "%.4f", trainrun_tail_mean(losses, done));
     {
-        float *xs = alloc_or_fail(L, (size_t)done), *sm = alloc_or_fail(L, (size_t)done);
+        float *xs = lesson_alloc(L, (size_t)done, sizeof(float)),
+              *sm = lesson_alloc(L, (size_t)done, sizeof(float));
         for (long i = 0; i < done; i++) xs[i] = (float)(i + 1);
         int w = done >= 1000 ? 100 : (int)(done / 10 + 1);
         trainrun_smooth(sm, losses, done, w);
@@ -276,12 +271,14 @@ int main(int argc, char **argv)
     lesson_step(L, "Reconstructions and random codes");
     int nj = L->fast ? 256 : N_JUDGE;
     /* Real test images, reconstructions, decodings of random codes, GAN samples. */
-    float *real = alloc_or_fail(L, (size_t)nj * 784), *recon = alloc_or_fail(L, (size_t)nj * 784);
-    float *dreamt = alloc_or_fail(L, (size_t)nj * 784), *fake = alloc_or_fail(L, (size_t)nj * 784);
+    float *real = lesson_alloc(L, (size_t)nj * 784, sizeof(float)),
+          *recon = lesson_alloc(L, (size_t)nj * 784, sizeof(float));
+    float *dreamt = lesson_alloc(L, (size_t)nj * 784, sizeof(float)),
+          *fake = lesson_alloc(L, (size_t)nj * 784, sizeof(float));
     int n_fit = L->fast ? ds.n : 10000;
-    float *fit = alloc_or_fail(L, (size_t)n_fit * 784);
-    float *codes = alloc_or_fail(L, (size_t)n_fit * code_dim);
-    float *z = alloc_or_fail(L, (size_t)nj * code_dim);
+    float *fit = lesson_alloc(L, (size_t)n_fit * 784, sizeof(float));
+    float *codes = lesson_alloc(L, (size_t)n_fit * code_dim, sizeof(float));
+    float *z = lesson_alloc(L, (size_t)nj * code_dim, sizeof(float));
     int *idx = malloc((size_t)(n_fit > nj ? n_fit : nj) * sizeof(int));
     if (!idx) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
     lesson_say(L,
@@ -340,7 +337,7 @@ int main(int argc, char **argv)
                "trained here for %d steps; lesson 06 trains 8 epochs of 937).",
                nj, L->fast ? 5 : gan_steps);
     nn_gan *gan = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, gan_steps, &ds);
-    float *gz = alloc_or_fail(L, (size_t)nj * gan->arch.latent_dim);
+    float *gz = lesson_alloc(L, (size_t)nj * gan->arch.latent_dim, sizeof(float));
     nn_rng_seed(&tr, L->seed, 3);
     nn_sample_latent(gz, nj, gan->arch.latent_dim, &tr);
     gan_sample_images(fake, gan->G, gz, nj);

@@ -58,13 +58,6 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
-static float *alloc_or_fail(lesson *L, size_t n)
-{
-    float *p = nn_alloc(n, sizeof(float));
-    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu floats", n);
-    return p;
-}
-
 /* One generator's marks. */
 typedef struct {
     char name[48];
@@ -116,9 +109,11 @@ static nn_gan *train_classic(lesson *L, const nn_dataset *ds, nn_model *net,
     int ns = L->fast ? 64 : 500, lat = arch.latent_dim;
     nn_loader ld;
     lesson_check(L, nn_loader_init(&ld, ds, 64, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
-    float *real = alloc_or_fail(L, (size_t)64 * 784), *dloss = alloc_or_fail(L, (size_t)steps);
-    float *z = alloc_or_fail(L, (size_t)ns * lat), *img = alloc_or_fail(L, (size_t)ns * 784);
-    float *feat = alloc_or_fail(L, (size_t)ns * CLASSIFIER_FEATURES);
+    float *real = lesson_alloc(L, (size_t)64 * 784, sizeof(float)),
+          *dloss = lesson_alloc(L, (size_t)steps, sizeof(float));
+    float *z = lesson_alloc(L, (size_t)ns * lat, sizeof(float)),
+          *img = lesson_alloc(L, (size_t)ns * 784, sizeof(float));
+    float *feat = lesson_alloc(L, (size_t)ns * CLASSIFIER_FEATURES, sizeof(float));
     float at[11], fds[11], dl[11];
     int np = 0;
     nn_rng r;
@@ -161,7 +156,8 @@ static nn_gan *train_classic(lesson *L, const nn_dataset *ds, nn_model *net,
     lesson_capture_end(L);
     lesson_plot_shown(L, &p, s, &err, "Frechet distance during the classic GAN's run");
     {
-        float *xs = alloc_or_fail(L, (size_t)steps), *sm = alloc_or_fail(L, (size_t)steps);
+        float *xs = lesson_alloc(L, (size_t)steps, sizeof(float)),
+              *sm = lesson_alloc(L, (size_t)steps, sizeof(float));
         for (int i = 0; i < steps; i++) xs[i] = (float)(i + 1);
         trainrun_smooth(sm, dloss, steps, steps >= 1000 ? 100 : steps / 10 + 1);
         const float *ys2[2] = {dloss, sm};
@@ -263,9 +259,10 @@ int main(int argc, char **argv)
                "worth its sanity checks: two samples of the same distribution should be "
                "close, noise far, and a set missing a class should be further than one that "
                "is not. %d images each.", dim, dim, n);
-    float *img = alloc_or_fail(L, (size_t)n * 784);
-    float *f_test = alloc_or_fail(L, (size_t)n * dim), *f_train = alloc_or_fail(L, (size_t)n * dim);
-    float *f_other = alloc_or_fail(L, (size_t)n * dim);
+    float *img = lesson_alloc(L, (size_t)n * 784, sizeof(float));
+    float *f_test = lesson_alloc(L, (size_t)n * dim, sizeof(float)),
+          *f_train = lesson_alloc(L, (size_t)n * dim, sizeof(float));
+    float *f_other = lesson_alloc(L, (size_t)n * dim, sizeof(float));
     int *idx = malloc((size_t)(ds.n + n) * sizeof(int));
     int *labels = malloc((size_t)(n > N_ATTACK ? n : N_ATTACK) * sizeof(int));
     if (!idx || !labels) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
@@ -343,7 +340,7 @@ int main(int argc, char **argv)
                k_nn, L->fast ? 20 : classic_steps, L->fast ? 5 : default_steps);
     marks rows[MAX_ROWS];
     int nrows = 0;
-    float *f_fake = alloc_or_fail(L, (size_t)n * dim);
+    float *f_fake = lesson_alloc(L, (size_t)n * dim, sizeof(float));
     /* The floor: n other real training images judged like a generator's samples. */
     for (int i = 0; i < n; i++) idx[i] = n + i;
     nn_dataset_gather(img, &ds, idx, n, NN_RANGE_PM1);
@@ -352,8 +349,8 @@ int main(int argc, char **argv)
     nn_gan *classic = train_classic(L, &ds, net, f_test, n);
     nn_gan *healthy = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, default_steps, &ds);
     /* Latent vectors and codes of every generator judged: up to MAX_LATENT each. */
-    float *z = alloc_or_fail(L, (size_t)n * MAX_LATENT);
-    float *img_healthy = alloc_or_fail(L, (size_t)n * 784);
+    float *z = lesson_alloc(L, (size_t)n * MAX_LATENT, sizeof(float));
+    float *img_healthy = lesson_alloc(L, (size_t)n * 784, sizeof(float));
     int lat = healthy->arch.latent_dim;
     if (lat > MAX_LATENT) lesson_fail(L, LESSON_EXIT_INTERNAL, "latent dim %d > %d", lat, MAX_LATENT);
     nn_rng_seed(&r, L->seed, 2);
@@ -411,7 +408,8 @@ int main(int argc, char **argv)
         }
         if (!why) {
             int nf = N_MEMO_TRAIN < ds.n ? N_MEMO_TRAIN : ds.n;
-            float *fit = alloc_or_fail(L, (size_t)nf * 784), *codes = alloc_or_fail(L, (size_t)nf * 32);
+            float *fit = lesson_alloc(L, (size_t)nf * 784, sizeof(float)),
+                  *codes = lesson_alloc(L, (size_t)nf * 32, sizeof(float));
             for (int i = 0; i < nf; i++) idx[i] = i;
             nn_dataset_gather(fit, &ds, idx, nf, NN_RANGE_PM1);
             autoenc_encode(&ae, fit, nf, codes);
@@ -485,8 +483,10 @@ int main(int argc, char **argv)
                "training images), and the same distance for real test images, which the "
                "GAN never saw. A copying generator's samples sit much closer to the training "
                "set than test images do.", nt);
-    float *f_tr = alloc_or_fail(L, (size_t)nt * dim), *trimg = alloc_or_fail(L, (size_t)nt * 784);
-    float *d_fake = alloc_or_fail(L, (size_t)nm), *d_test = alloc_or_fail(L, (size_t)nm);
+    float *f_tr = lesson_alloc(L, (size_t)nt * dim, sizeof(float)),
+          *trimg = lesson_alloc(L, (size_t)nt * 784, sizeof(float));
+    float *d_fake = lesson_alloc(L, (size_t)nm, sizeof(float)),
+          *d_test = lesson_alloc(L, (size_t)nm, sizeof(float));
     int *near = malloc((size_t)nm * sizeof(int));
     if (!near) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
     for (int i = 0; i < nt; i++) idx[i] = i;
@@ -568,7 +568,8 @@ int main(int argc, char **argv)
                "eps is in units of the [0, 1] pixel range (the lesson's pixels are in [-1, 1], "
                "so they move by 2 eps). The classifier's accuracy on %d test images, eps from "
                "0 to 0.3:", na);
-    float *x = alloc_or_fail(L, (size_t)na * 784), *xa = alloc_or_fail(L, (size_t)na * 784);
+    float *x = lesson_alloc(L, (size_t)na * 784, sizeof(float)),
+          *xa = lesson_alloc(L, (size_t)na * 784, sizeof(float));
     int *pred = malloc((size_t)na * sizeof(int));
     if (!pred) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
     for (int i = 0; i < na; i++) idx[i] = i;
