@@ -66,15 +66,22 @@ case $build in /*) cbuild=build/copied ;; *) cbuild=$build ;; esac
 mkdir -p "$repo/$(dirname "$cbuild")"
 cp -Rp "$build" "$repo/$cbuild"
 
-# The exercises (NAMEs with an answer, a stub and a test): how many, and
-# the first two.
-ex1="" ex2="" last=0
+# The exercises (NAMEs with an answer, a stub and a test): how many
+# (count), the first two, the last one's number (last) and their numbers
+# as make hint names them (range: "1..N", or a list where numbers are
+# missing).
+ex1="" ex2="" last=0 count=0 nums=""
 for f in "$repo"/solutions/[0-9][0-9]_*.c; do
     name=$(basename "$f" .c)
     if [ ! -f "$repo/exercises/$name.c" ] || [ ! -f "$repo/tests/exercise_$name.c" ]; then continue; fi
-    last=$((last + 1))
+    count=$((count + 1))
+    last=$(echo "$name" | sed 's/_.*//; s/^0*//')
+    nums="$nums $last"
     if [ -z "$ex1" ]; then ex1=$name; elif [ -z "$ex2" ]; then ex2=$name; fi
 done
+range=$(echo "$nums" | awk '{ ok = 1; for (i = 2; i <= NF; i++) if ($i != $(i - 1) + 1) ok = 0
+                             if (ok && NF > 2) print $1 ".." $NF
+                             else { s = $1; for (i = 2; i <= NF; i++) s = s ", " $i; print s } }')
 n1=$(echo "$ex1" | sed 's/_.*//; s/^0*//')
 n2=$(echo "$ex2" | sed 's/_.*//; s/^0*//')
 if [ -z "$ex2" ]; then
@@ -115,8 +122,8 @@ bad_input()
 }
 
 # ---------------------------------------------------------------- bad input
-bad_input "make hint EX=0" "the exercises are 1..$last" hint EX=0
-bad_input "make hint EX=abc" "the exercises are 1..$last" hint EX=abc
+bad_input "make hint EX=0" "the exercises are $range" hint EX=0
+bad_input "make hint EX=abc" "the exercises are $range" hint EX=abc
 bad_input "make hint" "say which exercise, e.g. make hint EX=1" hint
 bad_input "make check EX=0" "the exercises are 1..$last" check EX=0
 bad_input "make lesson" "make lesson: say which lesson, e.g. make lesson N=6; the lessons are 1 " lesson
@@ -197,8 +204,8 @@ cp "$repo/solutions/$ex1.c" "$repo/exercises/$ex1.c"
 mk check EX="$n1"
 why=""
 [ "$rc" -eq 0 ] || why="exit status $rc"
-[ -z "$why" ] && ! grep -q "^  Exercise $n1 passes. $((last - 1)) exercises remain: next make check EX=$n2\$" "$scratch/out" &&
-    why="no \"Exercise $n1 passes. $((last - 1)) exercises remain: next make check EX=$n2\": $(tail -n 2 "$scratch/out" | tr '\n' '|')"
+[ -z "$why" ] && ! grep -q "^  Exercise $n1 passes. $((count - 1)) exercises remain: next make check EX=$n2\$" "$scratch/out" &&
+    why="no \"Exercise $n1 passes. $((count - 1)) exercises remain: next make check EX=$n2\": $(tail -n 2 "$scratch/out" | tr '\n' '|')"
 result "make check EX=$n1 (passes) names what remains" "$why"
 
 printf '\nint this_is_not_c = ;\n' >>"$repo/exercises/$ex2.c"
