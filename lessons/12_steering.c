@@ -75,13 +75,6 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
-static void *alloc_or_fail(lesson *L, size_t n, size_t size)
-{
-    void *p = nn_alloc(n, size);
-    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu items", n);
-    return p;
-}
-
 static double norm(const float *x, int n)
 {
     double s = 0.0;
@@ -194,11 +187,11 @@ static float *judge_per_class(lesson *L, const nn_gan *t, nn_model *G, nn_model 
                               uint64_t stream, int *want, int *got)
 {
     int n = K * per, d = t->arch.latent_dim, m = t->arch.n_cont;
-    float *z = alloc_or_fail(L, (size_t)n * d, sizeof(float));
-    float *cont = m ? alloc_or_fail(L, (size_t)n * m, sizeof(float)) : NULL;
-    float *scratch = alloc_or_fail(L, (size_t)n * (d + m), sizeof(float));
-    float *rows = alloc_or_fail(L, (size_t)n * G->in, sizeof(float));
-    float *img = alloc_or_fail(L, (size_t)n * 784, sizeof(float));
+    float *z = lesson_alloc(L, (size_t)n * d, sizeof(float));
+    float *cont = m ? lesson_alloc(L, (size_t)n * m, sizeof(float)) : NULL;
+    float *scratch = lesson_alloc(L, (size_t)n * (d + m), sizeof(float));
+    float *rows = lesson_alloc(L, (size_t)n * G->in, sizeof(float));
+    float *img = lesson_alloc(L, (size_t)n * 784, sizeof(float));
     nn_rng r;
     nn_rng_seed(&r, L->seed, stream);
     nn_sample_latent(z, n, d, &r);
@@ -221,7 +214,7 @@ static void nearest(lesson *L, const float *q, int nq, const nn_dataset *ds, int
                     double *dist)
 {
     enum { CHUNK = 1000 };
-    float *x = alloc_or_fail(L, (size_t)CHUNK * 784, sizeof(float));
+    float *x = lesson_alloc(L, (size_t)CHUNK * 784, sizeof(float));
     int idx[CHUNK];
     for (int i = 0; i < nq; i++) dist[i] = INFINITY;
     for (int s = 0; s < ds->n; s += CHUNK) {
@@ -325,9 +318,9 @@ int main(int argc, char **argv)
     nn_model *G0 = latent_generator(L, &ds, &m06);
     int dim = G0->in;
     /* How long a draw of the prior is: the spread of |z| over many draws. */
-    double *norms = alloc_or_fail(L, PRIOR_DRAWS, sizeof(double));
+    double *norms = lesson_alloc(L, PRIOR_DRAWS, sizeof(double));
     {
-        float *zz = alloc_or_fail(L, (size_t)PRIOR_DRAWS * dim, sizeof(float));
+        float *zz = lesson_alloc(L, (size_t)PRIOR_DRAWS * dim, sizeof(float));
         nn_rng r;
         nn_rng_seed(&r, L->seed, 20);
         nn_sample_latent(zz, PRIOR_DRAWS, dim, &r);
@@ -336,8 +329,8 @@ int main(int argc, char **argv)
         qsort(norms, PRIOR_DRAWS, sizeof *norms, cmp_double);
     }
     double p01 = norms[PRIOR_DRAWS / 100], p99 = norms[PRIOR_DRAWS - PRIOR_DRAWS / 100];
-    float *ends = alloc_or_fail(L, (size_t)2 * PAIRS * dim, sizeof(float));
-    float *paths = alloc_or_fail(L, (size_t)2 * PAIRS * PATH_N * dim, sizeof(float));
+    float *ends = lesson_alloc(L, (size_t)2 * PAIRS * dim, sizeof(float));
+    float *paths = lesson_alloc(L, (size_t)2 * PAIRS * PATH_N * dim, sizeof(float));
     {
         nn_rng r;
         nn_rng_seed(&r, L->seed, 21);
@@ -363,7 +356,7 @@ int main(int argc, char **argv)
     }
     /* END STEP */
     {
-        float *img = alloc_or_fail(L, (size_t)2 * PAIRS * PATH_N * 784, sizeof(float));
+        float *img = lesson_alloc(L, (size_t)2 * PAIRS * PATH_N * 784, sizeof(float));
         gan_sample_images(img, G0, paths, 2 * PAIRS * PATH_N);
         grid(L, "interpolation.png", img, 2 * PAIRS * PATH_N, PATH_N,
              "three pairs: each a straight (upper) and a spherical (lower) path, a to b");
@@ -439,8 +432,8 @@ int main(int argc, char **argv)
     {
         nn_dataset full = ds;
         full.n = L->fast ? ds.n : n_train;  /* --fast searches its small set only */
-        float *q = alloc_or_fail(L, (size_t)2 * NN_QUERIES * 784, sizeof(float));
-        float *z = alloc_or_fail(L, (size_t)NN_QUERIES * dim, sizeof(float));
+        float *q = lesson_alloc(L, (size_t)2 * NN_QUERIES * 784, sizeof(float));
+        float *z = lesson_alloc(L, (size_t)NN_QUERIES * dim, sizeof(float));
         nn_rng r;
         nn_rng_seed(&r, L->seed, 22);
         nn_sample_latent(z, NN_QUERIES, dim, &r);
@@ -453,7 +446,7 @@ int main(int argc, char **argv)
         double dist[2 * NN_QUERIES];
         nearest(L, q, 2 * NN_QUERIES, &full, nidx, dist);                  /* brute force */
         /* END STEP */
-        float *pic = alloc_or_fail(L, (size_t)2 * NN_QUERIES * 784, sizeof(float));
+        float *pic = lesson_alloc(L, (size_t)2 * NN_QUERIES * 784, sizeof(float));
         memcpy(pic, q, (size_t)NN_QUERIES * 784 * sizeof(float));
         nn_dataset_gather(pic + NN_QUERIES * 784, &full, nidx, NN_QUERIES, NN_RANGE_PM1);
         grid(L, "nearest.png", pic, 2 * NN_QUERIES, NN_QUERIES,
@@ -543,15 +536,15 @@ int main(int argc, char **argv)
 
     nn_loader ld;
     lesson_check(L, nn_loader_init(&ld, &ds, batch, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
-    float *x = alloc_or_fail(L, (size_t)batch * 784, sizeof(float));
-    float *real = alloc_or_fail(L, (size_t)batch * (784 + K), sizeof(float));
-    int *y = alloc_or_fail(L, (size_t)batch, sizeof(int));
+    float *x = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
+    float *real = lesson_alloc(L, (size_t)batch * (784 + K), sizeof(float));
+    int *y = lesson_alloc(L, (size_t)batch, sizeof(int));
     long per_epoch = nn_loader_batches_per_epoch(&ld);
     long cap = per_epoch * (cgan_epochs > info_epochs ? cgan_epochs : info_epochs);
-    trainrun_log lg = {0, alloc_or_fail(L, (size_t)cap, sizeof(float)),
-                       alloc_or_fail(L, (size_t)cap, sizeof(float)),
-                       alloc_or_fail(L, (size_t)cap, sizeof(float)),
-                       alloc_or_fail(L, (size_t)cap, sizeof(float))};
+    trainrun_log lg = {0, lesson_alloc(L, (size_t)cap, sizeof(float)),
+                       lesson_alloc(L, (size_t)cap, sizeof(float)),
+                       lesson_alloc(L, (size_t)cap, sizeof(float)),
+                       lesson_alloc(L, (size_t)cap, sizeof(float))};
     lesson_say(L, "%d epoch%s of %ld steps; a NaN, infinite or exploding loss stops the run.",
                cgan_epochs, cgan_epochs > 1 ? "s" : "", per_epoch);
     lesson_code(L, "train");
@@ -573,10 +566,10 @@ int main(int argc, char **argv)
                "class with the same ten vectors. What stays the same down a column is what z "
                "controls (the label does not): thickness, brightness, pose.");
     {
-        float *z = alloc_or_fail(L, (size_t)K * ca.latent_dim, sizeof(float));
-        float *rows = alloc_or_fail(L, (size_t)K * K * cg->G->in, sizeof(float));
-        float *zz = alloc_or_fail(L, (size_t)K * K * ca.latent_dim, sizeof(float));
-        float *img = alloc_or_fail(L, (size_t)K * K * 784, sizeof(float));
+        float *z = lesson_alloc(L, (size_t)K * ca.latent_dim, sizeof(float));
+        float *rows = lesson_alloc(L, (size_t)K * K * cg->G->in, sizeof(float));
+        float *zz = lesson_alloc(L, (size_t)K * K * ca.latent_dim, sizeof(float));
+        float *img = lesson_alloc(L, (size_t)K * K * 784, sizeof(float));
         int lab[K * K];
         nn_rng r;
         nn_rng_seed(&r, L->seed, 23);
@@ -614,10 +607,10 @@ int main(int argc, char **argv)
     judge_get_classifier(L, net, L->fast ? &test : &ds);
     /* The judge's own confusions, on real test images: a judge that mixes up
      * shirts and T-shirts will blame G for some of its own mistakes. */
-    int *jw = alloc_or_fail(L, (size_t)test.n, sizeof(int));
-    int *jg = alloc_or_fail(L, (size_t)test.n, sizeof(int));
+    int *jw = lesson_alloc(L, (size_t)test.n, sizeof(int));
+    int *jg = lesson_alloc(L, (size_t)test.n, sizeof(int));
     {
-        float *tx = alloc_or_fail(L, (size_t)test.n * 784, sizeof(float));
+        float *tx = lesson_alloc(L, (size_t)test.n * 784, sizeof(float));
         for (int i = 0; i < test.n; i++) jw[i] = i;
         nn_dataset_gather(tx, &test, jw, test.n, NN_RANGE_PM1);
         for (int i = 0; i < test.n; i++) jw[i] = test.labels[i];
@@ -630,8 +623,8 @@ int main(int argc, char **argv)
     for (int c = 0; c < K; c++) right += judge_m[c * K + c];
     lesson_key(L, "judge_test_accuracy", "%.4f", (double)right / test.n);
     int n_judged = K * per_class;
-    int *want = alloc_or_fail(L, (size_t)n_judged, sizeof(int));
-    int *got = alloc_or_fail(L, (size_t)n_judged, sizeof(int));
+    int *want = lesson_alloc(L, (size_t)n_judged, sizeof(int));
+    int *got = lesson_alloc(L, (size_t)n_judged, sizeof(int));
     lesson_say(L,
                "%d samples per requested class, each labelled by the lesson classifier "
                "(the line above says where it came from; %.1f%% right on the real test set). Rows: the class asked for; "
@@ -681,7 +674,7 @@ int main(int argc, char **argv)
     }
     if (avg) {
         /* The same judgement of G's own weights, for the record. */
-        int *got2 = alloc_or_fail(L, (size_t)n_judged, sizeof(int));
+        int *got2 = lesson_alloc(L, (size_t)n_judged, sizeof(int));
         float *img2 = judge_per_class(L, cg, cg->G, net, per_class, 24, want, got2);
         int cm2[K * K], ok2 = 0, min2 = per_class;
         nn_confusion_matrix(cm2, want, got2, n_judged, K, K);
@@ -793,12 +786,12 @@ int main(int argc, char **argv)
                                "included)", "loss", lg.d_loss, "D", lg.g_loss, "G", lg.n, 0);
             /* One row per code value, the same z and continuous codes 0 down
              * each column. */
-            float *z = alloc_or_fail(L, (size_t)K * ia.latent_dim, sizeof(float));
-            float *zz = alloc_or_fail(L, (size_t)K * K * ia.latent_dim, sizeof(float));
-            float *rows = alloc_or_fail(L, (size_t)K * K * ig->G->in, sizeof(float));
-            float *scr = alloc_or_fail(L, (size_t)K * K * (ia.latent_dim + N_CONT),
+            float *z = lesson_alloc(L, (size_t)K * ia.latent_dim, sizeof(float));
+            float *zz = lesson_alloc(L, (size_t)K * K * ia.latent_dim, sizeof(float));
+            float *rows = lesson_alloc(L, (size_t)K * K * ig->G->in, sizeof(float));
+            float *scr = lesson_alloc(L, (size_t)K * K * (ia.latent_dim + N_CONT),
                                        sizeof(float));
-            float *gimg = alloc_or_fail(L, (size_t)K * K * 784, sizeof(float));
+            float *gimg = lesson_alloc(L, (size_t)K * K * 784, sizeof(float));
             int lab[K * K];
             nn_rng r;
             nn_rng_seed(&r, L->seed, 26);
