@@ -806,6 +806,13 @@ int main(int argc, char **argv)
 
     /* ------------------------------------------------------------ gradient penalty */
     lesson_step(L, "The gradient penalty (WGAN-GP)");
+    recipe r_gp = recipe_wgan_gp(gp_lambda);
+    /* The WGAN authors' code trains the critic 100 times per G update for the
+     * first 25: the estimate read from it is then a critic's near its
+     * optimum, not one still catching up (without it, this run's estimate
+     * rose for its first quarter while the samples improved). */
+    r_gp.warm_steps = L->fast ? 2 : WARM_STEPS;
+    r_gp.warm_d_steps = WARM_D_STEPS;
     lesson_say(L,
                "Gulrajani et al. drop the clamp and add to the critic's loss\n"
                "  lambda * mean over x_hat of (||grad_x D(x_hat)|| - 1)^2\n"
@@ -820,16 +827,10 @@ int main(int argc, char **argv)
                "along the way, at %d points, the critic's estimate of W (mean score on %d "
                "test images minus mean score on %d samples of fixed latent vectors) and "
                "the Frechet distance of those samples.",
-               (double)gp_lambda, WARM_D_STEPS, WARM_STEPS, steps, N_LOG, ev.j->n, ev.j->n);
+               (double)gp_lambda, WARM_D_STEPS, r_gp.warm_steps, steps, N_LOG, ev.j->n,
+               ev.j->n);
     curve c_gp, c_van;
     outcome o_gp, o_van;
-    recipe r_gp = recipe_wgan_gp(gp_lambda);
-    /* The WGAN authors' code trains the critic 100 times per G update for the
-     * first 25: the estimate read from it is then a critic's near its
-     * optimum, not one still catching up (without it, this run's estimate
-     * rose for its first quarter while the samples improved). */
-    r_gp.warm_steps = WARM_STEPS;
-    r_gp.warm_d_steps = WARM_D_STEPS;
     lesson_code(L, "gp");
     /* STEP: gp */
     nn_gan *t_gp = train(L, &r_gp, L->seed, steps, &f, &ev, &c_gp, "wgan-gp", &o_gp);
