@@ -863,8 +863,8 @@ int main(int argc, char **argv)
     lesson_say(L,
                "A vanilla GAN's losses say little about how good the samples are; a WGAN "
                "critic's estimate of W is meant to. For contrast, lesson 06's default GAN "
-               "(non-saturating, D with dropout, real label 0.9, Adam 2e-4) trains for the same %d G "
-               "updates, its D loss averaged over each stretch between logged points. "
+               "(non-saturating, D with dropout, real label 0.9, Adam 2e-4) trains for the "
+               "same %d G updates, its D loss averaged over each stretch between logged points. "
                "Spearman's rank correlation over the points after the first 10%% of steps "
                "(the critic's warm-up) says whether each falls with the Frechet distance.",
                steps);
@@ -1038,7 +1038,8 @@ int main(int argc, char **argv)
                table_steps, seeds, seeds > 1 ? "s" : "", (double)clip_c, ev.j->n,
                full_tables ? "" : " These are short runs (--table-steps); --full-tables runs "
                                   "each as long as the main runs.");
-    const char *hdr = "                               FD mean   FD sd  classes   wall_s  diverged\n";
+    const char *hdr = "                               FD mean   FD sd  classes   wall_s  "
+                      "diverged\n";
     lesson_print(L, "%s", hdr);
     {
         recipe rows[5];
