@@ -775,9 +775,10 @@ int main(int argc, char **argv)
                                    "weights to +-c, the WGAN-GP paper's first picture."
                : later_share >= 0.5
                    ? "Fewer than half of all the critic's weights sit at the bound at the "
-                     "end, but the pile-up at +-c of the WGAN-GP paper's first picture is "
-                     "there after the first layer, whose weights read pixels that are "
-                     "background in most images and get little push either way."
+                     "end: the pile-up at +-c of the WGAN-GP paper's first picture is there "
+                     "in the layers after the first, but the first layer, which reads the "
+                     "784 pixels and holds most of the weights, keeps most of its own "
+                     "inside the bound (why, this lesson does not measure)."
                    : "Fewer than half of the critic's weights sit at the bound at the end of "
                      "this run, in every layer: the paper's pile-up at +-c is not this "
                      "run's picture.",
