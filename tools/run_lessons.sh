@@ -17,7 +17,6 @@ extra_runs()
 {
     cat <<'EOF'
 09_mode_collapse --fix wgan-gp --dataset ring --fashion-steps 0
-11_wasserstein --full-tables --seeds 1
 EOF
 }
 

@@ -92,7 +92,8 @@ double judge_generator(lesson *L, judge *j, nn_model *G, const float *z, int *cl
         int counts[CLASSIFIER_CLASSES], present = 0;
         classifier_predict(j->net, j->img, j->n, j->labels);
         nn_class_histogram(counts, j->labels, j->n, CLASSIFIER_CLASSES);
-        for (int c = 0; c < CLASSIFIER_CLASSES; c++) present += counts[c] * JUDGE_CLASS_SHARE >= j->n;
+        for (int c = 0; c < CLASSIFIER_CLASSES; c++)
+            present += counts[c] * JUDGE_CLASS_SHARE >= j->n;
         *classes = present;
     }
     return fd;
