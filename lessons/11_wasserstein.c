@@ -73,13 +73,6 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
-static void *alloc_or_fail(lesson *L, size_t n, size_t size)
-{
-    void *p = nn_alloc(n, size);
-    if (!p) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %zu values", n);
-    return p;
-}
-
 static void plot_lines(lesson *L, const char *name, const char *title, const char *xlabel,
                        const char *ylabel, const float *x, const float *const *ys,
                        const char *const *names, int k, int n, int logy)
@@ -253,7 +246,7 @@ static nn_gan *train(lesson *L, const recipe *r, uint64_t seed, int n_steps, fee
     t->opt_d.weight_decay = r->d_decay;
     int b = r->cfg.batch;
     int most = r->warm_d_steps > r->cfg.d_steps ? r->warm_d_steps : r->cfg.d_steps;
-    float *real = alloc_or_fail(L, (size_t)most * (size_t)b * 784, sizeof(float));
+    float *real = lesson_alloc(L, (size_t)most * (size_t)b * 784, sizeof(float));
     nn_gan_stats st;
     memset(o, 0, sizeof *o);
     if (log) log->n = 0;
@@ -485,7 +478,7 @@ int main(int argc, char **argv)
                     "28 x 28 grey images", f.ds.c, f.ds.h, f.ds.w);
     int n_train = f.ds.n;
     if (L->fast && f.ds.n > FAST_IMAGES) f.ds.n = FAST_IMAGES;
-    f.order = alloc_or_fail(L, (size_t)f.ds.n, sizeof(int));
+    f.order = lesson_alloc(L, (size_t)f.ds.n, sizeof(int));
     for (int i = 0; i < f.ds.n; i++) f.order[i] = i;
     f.pos = f.ds.n;
     nn_rng_seed(&f.rng, L->seed, 32);
@@ -514,10 +507,10 @@ int main(int argc, char **argv)
     int kl_inf = 0, n_away = 0;
     double js_dev = 0.0, gjs_max = 0.0, gw_min = INFINITY, gw_max = 0.0;
     {
-        float *base = alloc_or_fail(L, N_DRAWS, sizeof(float));
-        float *real = alloc_or_fail(L, N_DRAWS, sizeof(float));
-        float *fake = alloc_or_fail(L, N_DRAWS, sizeof(float));
-        int *hp = alloc_or_fail(L, BINS, sizeof(int)), *hq = alloc_or_fail(L, BINS, sizeof(int));
+        float *base = lesson_alloc(L, N_DRAWS, sizeof(float));
+        float *real = lesson_alloc(L, N_DRAWS, sizeof(float));
+        float *fake = lesson_alloc(L, N_DRAWS, sizeof(float));
+        int *hp = lesson_alloc(L, BINS, sizeof(int)), *hq = lesson_alloc(L, BINS, sizeof(int));
         nn_rng r;
         nn_rng_seed(&r, L->seed, 20);
         nn_rng_fill_normal(&r, real, N_DRAWS, 0.0f, sd);
@@ -640,19 +633,19 @@ int main(int argc, char **argv)
     }
     evalset ev;
     ev.j = judge_create(L, net, &test, L->fast ? FAST_JUDGE_N : JUDGE_N);
-    ev.z = alloc_or_fail(L, (size_t)ev.j->n * 100, sizeof(float));
-    ev.real = alloc_or_fail(L, (size_t)ev.j->n * 784, sizeof(float));
+    ev.z = lesson_alloc(L, (size_t)ev.j->n * 100, sizeof(float));
+    ev.real = lesson_alloc(L, (size_t)ev.j->n * 784, sizeof(float));
     {
         nn_rng zr;
         nn_rng_seed(&zr, L->seed, 11);
         nn_sample_latent(ev.z, ev.j->n, 100, &zr);
-        int *idx = alloc_or_fail(L, (size_t)ev.j->n, sizeof(int));
+        int *idx = lesson_alloc(L, (size_t)ev.j->n, sizeof(int));
         for (int i = 0; i < ev.j->n; i++) idx[i] = i;
         nn_dataset_gather(ev.real, &test, idx, ev.j->n, NN_RANGE_PM1);
         nn_free(idx);
     }
-    float *wbuf = alloc_or_fail(L, 1000000, sizeof(float));
-    float *probe_real = alloc_or_fail(L, 64 * 784, sizeof(float));
+    float *wbuf = lesson_alloc(L, 1000000, sizeof(float));
+    float *probe_real = lesson_alloc(L, 64 * 784, sizeof(float));
     feed_batches(&f, probe_real, 64);
 
     /* ------------------------------------------------------------ weight clipping */
@@ -936,8 +929,8 @@ int main(int argc, char **argv)
                "alternating steps (y answers the x just taken, as nn_gan_step does: D, "
                "then G against the updated D), each %d steps of size %g from (1, 1).",
                bilinear_steps, (double)bilinear_lr);
-    float *traj = alloc_or_fail(L, (size_t)4 * (size_t)(bilinear_steps + 1), sizeof(float));
-    float *dist = alloc_or_fail(L, (size_t)3 * (size_t)(bilinear_steps + 1), sizeof(float));
+    float *traj = lesson_alloc(L, (size_t)4 * (size_t)(bilinear_steps + 1), sizeof(float));
+    float *dist = lesson_alloc(L, (size_t)3 * (size_t)(bilinear_steps + 1), sizeof(float));
     float *sim = traj, *alt = traj + 2 * (bilinear_steps + 1);
     float *xs = dist, *dsim = dist + bilinear_steps + 1, *dalt = dist + 2 * (bilinear_steps + 1);
     lesson_code(L, "bilinear");
@@ -994,7 +987,7 @@ int main(int argc, char **argv)
         int tsteps = L->fast ? 200 : 3000;
         toy_gan *tg = toy_gan_create(&tc, L->seed, &err);
         if (!tg) lesson_check(L, err.code, &err);
-        float *dr = alloc_or_fail(L, (size_t)tsteps * 3, sizeof(float));
+        float *dr = lesson_alloc(L, (size_t)tsteps * 3, sizeof(float));
         float *df = dr + tsteps, *ts = dr + 2 * tsteps;
         for (int s = 0; s < tsteps; s++) {
             toy_gan_step(tg, &ring);
@@ -1003,7 +996,7 @@ int main(int argc, char **argv)
             ts[s] = (float)(s + 1);
         }
         /* The swing: range of the 50-step running mean over the second half. */
-        float *sm = alloc_or_fail(L, (size_t)tsteps, sizeof(float));
+        float *sm = lesson_alloc(L, (size_t)tsteps, sizeof(float));
         trainrun_smooth(sm, dr, tsteps, 50);
         float mn = INFINITY, mx = -INFINITY;
         for (int s = tsteps / 2; s < tsteps; s++) {
