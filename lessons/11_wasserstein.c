@@ -663,6 +663,7 @@ int main(int argc, char **argv)
                L->fast ? " (--fast: far too short to show what clipping does to a trained "
                          "critic; the figures below are of a barely trained one.)" : "");
     const float cs[3] = {0.001f, 0.01f, 0.1f};
+    double deep_share = 0.0;
     const int sweep_steps = steps / 4 > 2 ? steps / 4 : 2;
     float layer_norm[3][DEEP_LAYERS + 1];
     int n_lin = 0;
@@ -711,6 +712,10 @@ int main(int argc, char **argv)
         snprintf(label, sizeof label, "wgan-clip c = %g", (double)cs[k]);
         outcome o;
         nn_gan *t = train(L, &r, L->seed + 1, sweep_steps, &f, &ev, NULL, label, &o);
+        if (k == 1) { /* the main run's bound, on a critic whose input layer is a smaller part */
+            int at_deep, nw_deep = linear_weights(t->D, wbuf, cs[k], &at_deep);
+            deep_share = (double)at_deep / nw_deep;
+        }
         n_lin = critic_backward_norms(t->D, probe_real, 64, layer_norm[k], wbuf, 784);
         nn_gan_free(t);
     }
@@ -733,6 +738,10 @@ int main(int argc, char **argv)
     lesson_print(L, "\n");
     double later_share = later_n ? later_at / (double)later_n : 0.0;
     lesson_key(L, "clip_weights_at_bound_by_layer", "%s", by_layer);
+    lesson_print(L, "the deep critic below (%d hidden layers of %d), c = %g, after %d G updates: "
+                 "%.1f%% of its weights within 5%% of +-c\n", DEEP_LAYERS, DEEP_WIDTH,
+                 (double)cs[1], sweep_steps, 100.0 * deep_share);
+    lesson_key(L, "clip_deep_weights_at_bound", "%.4f", deep_share);
     lesson_print(L, "the deep critic's gradient (of its score, per image) at the input of each "
                  "linear layer, first to last, after %d G updates:\n", sweep_steps);
     for (int k = 0; k < 3; k++) {
