@@ -855,6 +855,8 @@ int main(int argc, char **argv)
     trainrun_sample_grid(L, t_gp->G, ev.z, 100, "wgan_gp_samples.png", 3);
     lesson_figure(L, "wgan_gp_samples.png", "WGAN-GP, 100 samples");
     if (save_samples) trainrun_export(L, t_gp->G, save_samples, n_export);
+    /* Lesson 14 judges this G beside the course's other generators. */
+    lesson_check(L, nn_model_save(t_gp->G, lesson_path(L, "wgan_gp_G.ckpt"), &err), &err);
     lesson_print(L, "%.2f%% of its weights lie within 5%% of +-%g, the clipping bound (the "
                  "clipped critic: %.1f%%); mean ||grad_x D|| at the interpolates %.3f\n",
                  100.0 * gp_share, (double)clip_c, 100.0 * clip_share, (double)gp_interp);

@@ -553,6 +553,8 @@ int main(int argc, char **argv)
     double wall = lesson_seconds() - t0;
     lesson_key(L, "cgan_steps", "%ld", steps);
     lesson_key(L, "cgan_train_s", "%.1f", wall);
+    /* The G we sample from, for lesson 14's table of the course's generators. */
+    lesson_check(L, nn_model_save(Gs, lesson_path(L, "cgan_G.ckpt"), &err), &err);
     trainrun_plot_pair(L, "cgan_losses", "conditional GAN: D and G loss", "loss", lg.d_loss,
                        "D", lg.g_loss, "G", lg.n, 0);
     if (L->fast)

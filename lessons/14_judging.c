@@ -447,6 +447,52 @@ int main(int argc, char **argv)
             lesson_print(L, "lesson 10's DCGAN: %s\n", why);
         }
         nn_model_free(G10);
+        /* Lesson 11's WGAN-GP (lesson 06's default G, trained as a critic's
+         * generator) and lesson 12's conditional G (asked for each class in
+         * turn), when they have run. */
+        for (int k = 0; k < 2; k++) {
+            char ck[700];
+            beside(L, ck, sizeof ck, k == 0 ? "11_wasserstein" : "12_steering",
+                   k == 0 ? "wgan_gp_G.ckpt" : "cgan_G.ckpt");
+            nn_gan_arch ga = mlpgan_arch_default();
+            if (k == 1) {
+                ga.steer = NN_GAN_CONDITIONAL;
+                ga.n_classes = CLASSIFIER_CLASSES;
+            }
+            why = L->fast ? "not read by a --fast run"
+                  : access(ck, F_OK) != 0 ? "no checkpoint in its folder" : NULL;
+            nn_gan_config gc = nn_gan_config_default();
+            nn_gan *t = why ? NULL : nn_gan_create(&ga, &gc, NN_INIT_NORMAL_002, L->seed, &err);
+            if (!why && !t) lesson_check(L, err.code, &err);
+            if (!why && nn_model_load(t->G, ck, &err) != NN_OK) {
+                if (err.code != NN_ERR_SHAPE) lesson_check(L, err.code, &err);
+                why = "its checkpoint is of another architecture: passed over";
+            }
+            if (!why) {
+                int zdim = ga.latent_dim, gin = nn_gan_g_in(&ga);
+                if (gin > MAX_LATENT)
+                    lesson_fail(L, LESSON_EXIT_INTERNAL, "G's input %d > %d", gin, MAX_LATENT);
+                nn_rng_seed(&r, L->seed, 5 + (uint64_t)k);
+                nn_sample_latent(z, n, zdim, &r);
+                if (k == 1) {
+                    /* [z, one-hot(y)] rows (exercise 19), each class in turn. */
+                    int *y = lesson_alloc(L, (size_t)n, sizeof(int));
+                    float *rows_in = lesson_alloc(L, (size_t)n * gin, sizeof(float));
+                    for (int i = 0; i < n; i++) y[i] = i % CLASSIFIER_CLASSES;
+                    nn_gan_condition(rows_in, z, y, n, zdim, CLASSIFIER_CLASSES);
+                    memcpy(z, rows_in, (size_t)n * gin * sizeof(float));
+                    nn_free(rows_in);
+                    nn_free(y);
+                }
+                gan_sample_images(img, t->G, z, n);
+                mark(L, &rows[nrows++], k == 0 ? "11 WGAN-GP" : "12 conditional (every class)",
+                     net, img, n, f_test, f_fake, labels);
+            } else {
+                lesson_print(L, "lesson %s: %s\n", k == 0 ? "11's WGAN-GP" : "12's conditional G",
+                             why);
+            }
+            nn_gan_free(t);
+        }
     }
     lesson_say(L, "Each generator's %d samples against %d real test images: the Frechet "
                "distance (lower is better), precision, recall (higher is better) and the "
