@@ -291,13 +291,19 @@ static nn_gan *train(lesson *L, const recipe *r, uint64_t seed, int n_steps, fee
     return t;
 }
 
-/* The critic: lesson 06's default D without dropout (the penalty needs a
- * network of linear layers and leaky ReLUs, and WGAN-GP asks for no
- * normalisation in the critic); G is lesson 06's default. */
+/* The critic: linear layers and leaky ReLUs (what the penalty's code
+ * covers), no dropout or normalisation (WGAN-GP asks for none), and most of
+ * its weights past the input layer, as in the papers' convolutional critics:
+ * 784 pixels narrow to 128 first, then two layers of 512. G is lesson 06's
+ * default. */
 static nn_gan_arch wgan_arch(void)
 {
     nn_gan_arch a = mlpgan_arch_default();
     a.d_dropout = 0.0f;
+    a.n_d_hidden = 3;
+    a.d_hidden[0] = 128;
+    a.d_hidden[1] = 512;
+    a.d_hidden[2] = 512;
     return a;
 }
 
@@ -650,16 +656,19 @@ int main(int argc, char **argv)
 
     /* ------------------------------------------------------------ weight clipping */
     lesson_step(L, "Weight clipping (the original WGAN)");
+    recipe r_clip = recipe_wgan_clip(clip_c);
     lesson_say(L,
                "Arjovsky et al. keep the critic Lipschitz by clamping every parameter into "
                "[-c, c] after each critic update: exercise 17, nn_clip_weights, called by "
                "the step when cfg.clip > 0. Their recipe: RMSProp at 5e-5, c = 0.01, 5 "
-               "critic updates per G update. The networks: lesson 06's default G, and its D "
-               "without dropout as the critic (784-512-256-1, leaky ReLU 0.2, no "
-               "normalisation). %d G updates with c = %g; then, for the gradients layer by "
+               "critic updates per G update. The networks: lesson 06's default G, and a "
+               "critic of leaky ReLU 0.2 layers without normalisation, 784-%d-%d-%d-1, "
+               "most of its weights past the input layer as in the papers' convolutional "
+               "critics. %d G updates with c = %g; then, for the gradients layer by "
                "layer, a deep critic (%d hidden layers of %d, as the paper's deep critics) "
                "for %d G updates with each of c = 0.001, 0.01 and 0.1.%s",
-               steps, (double)clip_c, DEEP_LAYERS, DEEP_WIDTH, steps / 4 > 2 ? steps / 4 : 2,
+               r_clip.arch.d_hidden[0], r_clip.arch.d_hidden[1], r_clip.arch.d_hidden[2], steps,
+               (double)clip_c, DEEP_LAYERS, DEEP_WIDTH, steps / 4 > 2 ? steps / 4 : 2,
                L->fast ? " (--fast: far too short to show what clipping does to a trained "
                          "critic; the figures below are of a barely trained one.)" : "");
     const float cs[3] = {0.001f, 0.01f, 0.1f};
@@ -670,7 +679,6 @@ int main(int argc, char **argv)
     double clip_share = 0.0, clip_share_start = 0.0;
     float clip_interp = 0.0f;
     outcome o_clip;
-    recipe r_clip = recipe_wgan_clip(clip_c);
     {
         /* The share a fresh critic has at the bound after its first clip. */
         nn_gan *t0 = nn_gan_create(&r_clip.arch, &r_clip.cfg, NN_INIT_NORMAL_002, L->seed, &err);
