@@ -149,8 +149,7 @@ int main(int argc, char **argv)
     /* Two threads unless told otherwise: both cores of a 2-core machine
      * share the matrix products (results are reproducible at any fixed
      * count, not across counts). */
-    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
-    if (threads > 0) nn_set_threads(threads);
+    lesson_use_threads(threads);
     /* Where a resumed run starts; read first, so a missing checkpoint is
      * reported before minutes of data loading. */
     long epochs_done = 0, steps_done = 0;

@@ -472,8 +472,7 @@ int main(int argc, char **argv)
     if (L->fast && table_steps == DEFAULT_TABLE_STEPS) table_steps = FAST_TABLE_STEPS;
     if (L->fast && seeds == DEFAULT_SEEDS) seeds = 1;
     if (full_tables) table_steps = steps;
-    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
-    if (threads > 0) nn_set_threads(threads);
+    lesson_use_threads(threads);
     if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
     /* The data first: a bad --data stops the lesson before it starts. */
     feed f;

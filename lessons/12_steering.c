@@ -289,8 +289,7 @@ int main(int argc, char **argv)
         if (info_epochs == DEFAULT_INFO_EPOCHS) info_epochs = 1;
         if (per_class == 1000) per_class = 100;
     }
-    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
-    if (threads > 0) nn_set_threads(threads);
+    lesson_use_threads(threads);
     if (save_samples) {
         trainrun_check_writable(L, "save-samples", save_samples);
         char lab[600];

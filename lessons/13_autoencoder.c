@@ -72,8 +72,7 @@ int main(int argc, char **argv)
     nn_error err = {NN_OK, ""};
     double t_start = lesson_seconds();
     if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
-    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
-    if (threads > 0) nn_set_threads(threads);
+    lesson_use_threads(threads);
 
     /* ------------------------------------------------------------ the mean */
     lesson_step(L, "What the mean squared error rewards");

@@ -215,8 +215,7 @@ int main(int argc, char **argv)
     lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
     nn_error err = {NN_OK, ""};
     double t_start = lesson_seconds();
-    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
-    if (threads > 0) nn_set_threads(threads);
+    lesson_use_threads(threads);
     int n = L->fast ? FAST_N : N_JUDGE;
     const int dim = CLASSIFIER_FEATURES;
 

@@ -3,6 +3,7 @@
  */
 #include "lesson.h"
 #include "exercise_probe.h"
+#include "nn.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1130,6 +1131,12 @@ void lesson_check(lesson *L, nn_status s, const nn_error *err)
     int input = s == NN_ERR_IO || s == NN_ERR_FORMAT || s == NN_ERR_ARG || s == NN_ERR_SHAPE;
     lesson_fail(L, input ? LESSON_EXIT_INPUT : LESSON_EXIT_INTERNAL, "%s",
                 err && err->msg[0] ? err->msg : nn_status_name(s));
+}
+
+void lesson_use_threads(int threads)
+{
+    if (threads == 0 && !getenv("GANSTEPS_THREADS")) threads = 2;
+    if (threads > 0) nn_set_threads(threads);
 }
 
 void *lesson_alloc(lesson *L, size_t n, size_t size)

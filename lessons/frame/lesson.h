@@ -232,6 +232,11 @@ LESSON_NORETURN void lesson_fail(lesson *L, int status, const char *fmt, ...) LE
  * (the input was wrong), 1 for nomem/numeric. err may be NULL. Returns when OK. */
 void lesson_check(lesson *L, nn_status s, const nn_error *err);
 
+/* The thread count of the matrix products for a lesson's --threads flag:
+ * threads > 0 as asked; 0 keeps GANSTEPS_THREADS when it is set, else 2
+ * (both cores of the 2-core course machine). */
+void lesson_use_threads(int threads);
+
 /* n zeroed values of size bytes each (nn_alloc; free with nn_free), or the
  * lesson stops with "out of memory" (exit 1): a lesson has nothing to fall
  * back on. */

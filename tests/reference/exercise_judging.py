@@ -13,28 +13,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-M64 = (1 << 64) - 1
+import rng_pcg32
 
 
-class Pcg32:
-    """pcg32_srandom_r / pcg32_random_r, as lib/rng.c (see rng_pcg32.py)."""
-
-    def __init__(self, seed, stream):
-        self.state = 0
-        self.inc = ((stream << 1) | 1) & M64
-        self.next()
-        self.state = (self.state + seed) & M64
-        self.next()
-
-    def next(self):
-        old = self.state
-        self.state = (old * 6364136223846793005 + self.inc) & M64
-        xs = (((old >> 18) ^ old) >> 27) & 0xFFFFFFFF
-        rot = old >> 59
-        return ((xs >> rot) | (xs << ((-rot) & 31))) & 0xFFFFFFFF
+class Pcg32(rng_pcg32.Pcg32):
+    """lib/rng.c's generator (rng_pcg32.py), its uniforms as numpy float32."""
 
     def uniform(self):  # nn_rng_uniform: 24 bits, exact in float
-        return np.float32((self.next() >> 8) * (1.0 / 16777216.0))
+        return np.float32(super().uniform())
 
 
 def lit(v):

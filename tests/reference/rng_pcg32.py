@@ -46,8 +46,9 @@ def normals(seed, stream, n):
     return out[:n]
 
 
-for seed, stream in [(42, 54), (0, 0), (12345, 0)]:
-    r = Pcg32(seed, stream)
-    vals = ", ".join("0x%08xu" % r.next() for _ in range(6))
-    print("/* seed %d, stream %d */ {%s}," % (seed, stream, vals))
-print("/* normals, seed 7 stream 0 */ {%s}" % ", ".join(cf(v) for v in normals(7, 0, 6)))
+if __name__ == "__main__":  # other scripts import Pcg32 from here
+    for seed, stream in [(42, 54), (0, 0), (12345, 0)]:
+        r = Pcg32(seed, stream)
+        vals = ", ".join("0x%08xu" % r.next() for _ in range(6))
+        print("/* seed %d, stream %d */ {%s}," % (seed, stream, vals))
+    print("/* normals, seed 7 stream 0 */ {%s}" % ", ".join(cf(v) for v in normals(7, 0, 6)))
