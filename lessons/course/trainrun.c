@@ -211,6 +211,17 @@ nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char 
         if (nn_loader_next(&ld, real, NULL) == 0) nn_loader_next(&ld, real, NULL);
         nn_gan_stats st;
         nn_gan_step(t, real, &st);
+        const char *bad = trainrun_diverged(&st);
+        if (bad) {
+            lesson_progress_done(&prog);
+            nn_free(real);
+            nn_loader_free(&ld);
+            nn_gan_free(t);
+            lesson_fail(L, LESSON_EXIT_INTERNAL,
+                        "%s G (lesson 06's settings), step %d: %s, training diverged; "
+                        "try another --seed (now %llu)",
+                        arch_name, s + 1, bad, (unsigned long long)L->seed);
+        }
         lesson_progress_tick(&prog, s + 1, "D(x) %.2f D(G(z)) %.2f", (double)st.d_real,
                              (double)st.d_fake);
     }
