@@ -348,10 +348,18 @@ const float *nn_gan_d_input(nn_gan *g, const float *x)
     const float sd = g->cfg.instance_noise;
     if (sd <= 0.0f) return x;
     /* Noise on both kinds blurs the two distributions into each other, so
-     * their supports overlap and D cannot separate them perfectly. */
-    size_t n = (size_t)g->cfg.batch * (size_t)g->D->in;
-    nn_rng_fill_normal(&g->noise_rng, g->noisy, n, 0.0f, sd);
-    for (size_t i = 0; i < n; i++) g->noisy[i] += x[i];
+     * their supports overlap and D cannot separate them perfectly. Only the
+     * data columns: a conditional D's one-hot label columns say what was
+     * asked for, and stay exact. */
+    size_t n = (size_t)g->cfg.batch * (size_t)g->arch.pack;
+    size_t din = (size_t)nn_gan_d_in(&g->arch), dd = (size_t)g->arch.data_dim;
+    for (size_t r = 0; r < n; r++) {
+        float *out = g->noisy + r * din;
+        const float *in = x + r * din;
+        nn_rng_fill_normal(&g->noise_rng, out, dd, 0.0f, sd);
+        for (size_t i = 0; i < dd; i++) out[i] += in[i];
+        for (size_t i = dd; i < din; i++) out[i] = in[i];
+    }
     return g->noisy;
 }
 

@@ -279,6 +279,15 @@ static void test_conditional_step(void **state)
         for (int j = 0; j < 3; j++)
             assert_true(g->g_in[i * 6 + 3 + j] == (j == g->labels[i] ? 1.0f : 0.0f));
     }
+    /* Instance noise moves the pixels D reads, never the label it is told. */
+    g->cfg.instance_noise = 0.5f;
+    const float *noisy = nn_gan_d_input(g, real);
+    int moved = 0;
+    for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) moved += noisy[i * 7 + j] != real[i * 7 + j];
+        for (int j = 4; j < 7; j++) assert_true(noisy[i * 7 + j] == real[i * 7 + j]);
+    }
+    assert_int_equal(moved, 16);
     nn_gan_free(g);
 }
 
