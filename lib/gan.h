@@ -188,7 +188,7 @@ typedef struct {
     float *cols;           /* (4 * batch) column 0 of D's outputs and gradients, d_out > 1 */
     float *interp;         /* (batch, pack * data_dim): the penalty's interpolates */
     float *eps;            /* (batch) their weights */
-    float *noisy;          /* (batch, pack * data_dim): an input with instance noise */
+    float *noisy;          /* (batch, pack * d_in): an input with instance noise */
     nn_rng noise_rng;      /* instance noise: its own stream, so the latent draws stay put */
     long steps;            /* G updates taken */
 } nn_gan;
@@ -272,8 +272,9 @@ float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const 
  * plus InfoGAN's information loss; writes ds (n, d_out). */
 float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n);
 
-/* What D reads for the batch x (batch, pack * data_dim): x itself, or, under
- * cfg.instance_noise > 0, x plus fresh Gaussian noise in g->noisy (valid
+/* What D reads for the batch x (batch, pack * d_in): x itself, or, under
+ * cfg.instance_noise > 0, x plus fresh Gaussian noise on its data columns (a
+ * conditional D's label columns are copied as they are) in g->noisy (valid
  * until the next call). The gradient into x is the gradient into what D read. */
 const float *nn_gan_d_input(nn_gan *g, const float *x);
 
