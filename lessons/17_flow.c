@@ -621,8 +621,9 @@ int main(int argc, char **argv)
     for (int d = 0; d < n_sets; d++) {
         run *r = &runs[flow_idx[d]];
         if (r->diverged_at >= 0)
-            lesson_fail(L, LESSON_EXIT_INTERNAL, "the flow on the %s diverged at step %d: %s. "
-                        "Try a lower --lr or --s-max", sets[d].name, r->diverged_at, r->why);
+            lesson_fail(L, LESSON_EXIT_INTERNAL, "the flow on the %s diverged in step %d of "
+                        "%d: %s. Try a lower --lr or --s-max", sets[d].name,
+                        r->diverged_at + 1, r->steps, r->why);
         lesson_print(L, "%s flow: %d steps in %.1f s, held-out mean log p from %.3f to %.3f\n",
                      sets[d].name, r->steps, r->secs, (double)r->curve_ll[0],
                      (double)r->curve_ll[N_CURVE - 1]);

@@ -292,6 +292,20 @@ int nn_flow_diagnose(nn_flow *f, const float *x, int n, char *msg, size_t cap)
         snprintf(msg, cap, "the log-determinant is not finite");
         return 1;
     }
+    /* Every number finite, and yet the loss may not fit a float: the
+     * layers' scales exp(s) multiplied up and threw z far out. */
+    const float *z = f->act + (size_t)K * mb * 2;
+    double L = 0.0, zmax = 0.0;
+    for (int i = 0; i < n; i++) {
+        double q = (double)z[2 * i] * z[2 * i] + (double)z[2 * i + 1] * z[2 * i + 1];
+        L += 0.5 * q + LOG_2PI - f->logdet[i];
+        zmax = fmax(zmax, sqrt(q));
+    }
+    if (!isfinite((float)(L / n))) {
+        snprintf(msg, cap, "the layers' scales exp(s) multiplied up: z reached |z| = %.3g and "
+                 "the loss overflows a float", zmax);
+        return 1;
+    }
     snprintf(msg, cap, "every number of the forward pass is finite");
     return 0;
 }

@@ -21,6 +21,9 @@
  * backward written out through the coupling maths into each network.
  * Every buffer is allocated by nn_flow_create, for up to max_batch points
  * per call (the density functions take any n and go max_batch at a time).
+ * Not an nn_gan (lib/gan.h): there is no discriminator and no game, one
+ * loss of one model, so the GAN step has nothing to drive; each network is
+ * an nn_model, with its forward, backward and Adam step.
  */
 #ifndef NN_FLOW_H
 #define NN_FLOW_H
@@ -109,8 +112,9 @@ double nn_flow_mean_log_prob(nn_flow *f, const float *x, int n);
 
 /* After a non-finite loss: writes into msg one sentence naming the first
  * thing that is not finite, in the order the numbers were made (a
- * network's parameters, layer k's s or t, z, the log-determinant) on the
- * points x (n, 2), n <= max_batch. Returns 1 when something was found. */
+ * network's parameters, layer k's s or t, z, the log-determinant, then a z
+ * so far out that the loss overflows a float) on the points x (n, 2),
+ * n <= max_batch. Returns 1 when something was found. */
 int nn_flow_diagnose(nn_flow *f, const float *x, int n, char *msg, size_t cap);
 
 /* Parameters of every network together. */

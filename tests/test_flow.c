@@ -2,7 +2,7 @@
  * by hand, a 3-layer flow against torch (log p and the gradients of the mean
  * negative log-likelihood), the whole gradient by central differences with
  * respect to x and to parameters of every network, the inverse, training on
- * a Gaussian, and the diagnosis of a blow-up. */
+ * a Gaussian, and the diagnosis of a blow-up (a NaN, a float overflow). */
 #include "testutil.h"
 
 #include <math.h>
@@ -215,6 +215,30 @@ static void test_diagnose(void **state)
     nn_flow_free(f);
 }
 
+/* Scales that multiply up: every number finite, z about 5e21 (within a
+ * float), its square not: the loss is infinite and the diagnosis says why. */
+static void test_diagnose_overflow(void **state)
+{
+    (void)state;
+    nn_flow_config c = nn_flow_config_default();
+    c.layers = 4;
+    c.hidden = 4;
+    c.s_max = 25.0f;
+    c.max_batch = 4;
+    nn_flow *f = nn_flow_create(&c, 1, NULL);
+    assert_non_null(f);
+    for (int k = 0; k < 4; k++) f->net[k]->layers[4].b[0] = 100.0f; /* s = 25 tanh 4 */
+    const float x[4] = {1, 1, -1, 0.5f};
+    float z[4];
+    nn_flow_forward(f, z, NULL, x, 2);
+    for (int i = 0; i < 4; i++) assert_true(isfinite(z[i]));
+    assert_false(isfinite(nn_flow_train_step(f, x, 2)));
+    char msg[200];
+    assert_int_equal(nn_flow_diagnose(f, x, 2, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "overflows"));
+    nn_flow_free(f);
+}
+
 static void test_bad_config(void **state)
 {
     (void)state;
@@ -235,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_inverse),
         cmocka_unit_test(test_training_fits_a_gaussian),
         cmocka_unit_test(test_diagnose),
+        cmocka_unit_test(test_diagnose_overflow),
         cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
