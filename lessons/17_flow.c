@@ -862,7 +862,7 @@ int main(int argc, char **argv)
                    "mass between them than the best-fixed GAN%s.%s",
                    vanilla_drops ? ", where the vanilla GAN drops some" : "",
                    n_sets == 2 ? " on both data sets" : "",
-                   strands ? " Its off-mode samples lie more than 10 sigma out: the heat maps "
+                   strands ? " Half of its off-mode samples lie more than 10 sigma out: the heat maps "
                              "show the modes hanging on strands of density, the plane "
                              "stretched thin between them but never torn." : "");
     if (any_gans && vanilla_off >= 0)
