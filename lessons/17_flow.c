@@ -862,9 +862,9 @@ int main(int argc, char **argv)
                    "mass between them than the best-fixed GAN%s.%s",
                    vanilla_drops ? ", where the vanilla GAN drops some" : "",
                    n_sets == 2 ? " on both data sets" : "",
-                   strands ? " Half of its off-mode samples lie more than 10 sigma out: the heat maps "
-                             "show the modes hanging on strands of density, the plane "
-                             "stretched thin between them but never torn." : "");
+                   strands ? " Half of its off-mode samples lie more than 10 sigma out: "
+                             "the heat maps show the modes hanging on strands of density, "
+                             "the plane stretched thin between them but never torn." : "");
     if (any_gans && vanilla_off >= 0)
         lesson_say(L, "The vanilla GAN on the %s puts even fewer samples on the modes (%.1f%%) "
                    "for another reason: it covers %d of %d modes, and with its discriminator "
