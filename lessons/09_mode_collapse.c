@@ -133,29 +133,14 @@ typedef struct {
 static void demo_make(lesson *L, demo *d, const char *name)
 {
     nn_error err;
-    toy_config c = toy_config_default();
-    if (strcmp(name, "grid") == 0) {
-        lesson_check(L, nn_toy_grid(&d->data, 5, 2.0f, 0.05f, &err), &err);
-        c.g_hidden = c.d_hidden = 64;
-        c.d_layers = 3;
-        c.lr_d = 5e-4f;
-        c.batch = 64;
-        c.d_slope = 0.05f;
-        d->steps = 40000;
-        d->settings[2] = TOY_FIX_MBSTD;
-    } else {
-        lesson_check(L, nn_toy_ring(&d->data, 8, 2.0f, 0.02f, &err), &err);
-        d->steps = 6000;
-        d->settings[2] = TOY_FIX_UNROLL;
-    }
+    int grid = strcmp(name, "grid") == 0;
+    lesson_check(L, grid ? nn_toy_grid(&d->data, 5, 2.0f, 0.05f, &err)
+                         : nn_toy_ring(&d->data, 8, 2.0f, 0.02f, &err), &err);
+    /* The sizes, rates and steps above, and the scale: toy_config_preset. */
+    toy_config c = toy_config_preset(&d->data, &d->steps);
     d->settings[0] = TOY_FIX_NONE;
     d->settings[1] = TOY_FIX_PACK;
-    /* G and D see the data divided by its spread (the root mean square of
-     * a coordinate of the mode centres): inputs and outputs of order 1. */
-    double sq = 0.0;
-    for (int k = 0; k < d->data.n_modes * 2; k++)
-        sq += (double)d->data.centres[k] * d->data.centres[k];
-    c.scale = (float)sqrt(sq / (d->data.n_modes * 2));
+    d->settings[2] = grid ? TOY_FIX_MBSTD : TOY_FIX_UNROLL;
     nn_gan_objective_parse(loss_flag, &c.loss);
     c.lr = lr;
     c.gp_lambda = gp_lambda;

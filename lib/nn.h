@@ -3,7 +3,7 @@
  * Each module's header says, next to every prototype, the maths it computes
  * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
  * layers, conv, loss, optim, init, model, gradpen, gradcheck, then data, image, plot, metrics,
- * adversarial.
+ * adversarial, flow.
  */
 #ifndef NN_H
 #define NN_H
@@ -30,5 +30,6 @@
 #include "latent.h"
 #include "info.h"
 #include "adversarial.h"
+#include "flow.h"
 
 #endif

@@ -1,6 +1,7 @@
 /* toygan.c - the 2-D GAN of lesson 09 and its fixes (see toygan.h). */
 #include "toygan.h"
 
+#include <math.h>
 #include <string.h>
 
 toy_config toy_config_default(void)
@@ -24,6 +25,24 @@ toy_config toy_config_default(void)
      * modes with 84% of samples on a mode (5 seeds), 0.1 all 8 with 78%,
      * and 10 flattens the critic so much that G finds 3 or 4, with no
      * sample on a mode (2 seeds each). */
+    return c;
+}
+
+toy_config toy_config_preset(const nn_toy *data, int *steps)
+{
+    toy_config c = toy_config_default();
+    *steps = 6000;
+    if (strcmp(data->name, "grid") == 0) {
+        c.g_hidden = c.d_hidden = 64;
+        c.d_layers = 3;
+        c.lr_d = 5e-4f;
+        c.batch = 64;
+        c.d_slope = 0.05f;
+        *steps = 40000;
+    }
+    double sq = 0.0;
+    for (int k = 0; k < data->n_modes * 2; k++) sq += (double)data->centres[k] * data->centres[k];
+    c.scale = (float)sqrt(sq / (data->n_modes * 2));
     return c;
 }
 

@@ -57,6 +57,15 @@ typedef struct {
  * grid demo changes sizes, rates and steps (demo_make in lesson 09). */
 toy_config toy_config_default(void);
 
+/* Lesson 09's preset for its data set (the measurements behind it are by
+ * demo_make in lessons/09_mode_collapse.c), which lesson 17 trains too:
+ *   ring: the default, 6,000 steps;
+ *   grid: G 2 x 64, D 3 x 64 with leaky slope 0.05, D's rate 5e-4, batch
+ *         64, 40,000 steps.
+ * Both: scale = the root mean square of a coordinate of the mode centres,
+ * so G and D see inputs and outputs of order 1. *steps gets the steps. */
+toy_config toy_config_preset(const nn_toy *data, int *steps);
+
 typedef struct {
     toy_config cfg;
     int m;               /* samples per D input: cfg.pack under packing, else 1 */

@@ -18,7 +18,7 @@ static const char *const functions[] = {
     "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
     "nn_conv_transpose2d_out_size", "nn_wgan_critic_loss", "nn_clip_weights",
     "nn_gradpen_value", "nn_gan_condition", "nn_slerp", "nn_info_cat_loss",
-    "nn_mse_loss", "nn_knn_precision", "nn_fgsm_step",
+    "nn_mse_loss", "nn_knn_precision", "nn_fgsm_step", NULL, NULL, "nn_coupling_forward",
 };
 static const char *const files[] = {
     "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
@@ -31,6 +31,7 @@ static const char *const files[] = {
     "exercises/17_clip_weights.c", "exercises/18_gradient_penalty.c",
     "exercises/19_condition.c", "exercises/20_slerp.c", "exercises/21_info_loss.c",
     "exercises/22_mse_loss.c", "exercises/23_knn_precision.c", "exercises/24_fgsm_step.c",
+    NULL, NULL, "exercises/27_coupling.c",
 };
 #define N_EXERCISES ((int)(sizeof functions / sizeof functions[0]) - 1)
 
@@ -290,6 +291,18 @@ static int probe(int n, char *why, size_t cap)
         snprintf(why, cap, "x = (0.5, 0.95), grad = (3, -1), eps 0.1 gives (%g, %g); expected "
                  "(0.6, 0.85)", (double)a[0], (double)a[1]);
         return near(a[0], 0.6) && near(a[1], 0.85);
+    }
+    case 27: { /* x = (1, 2), keep 0, s = log 2, t = 1: y = (1, 5), logdet 0.5 + log 2; back */
+        const float x[2] = {1, 2}, s[1] = {(float)log(2.0)}, t[1] = {1};
+        float y[2] = {0, 0}, back[2] = {0, 0}, ld[1] = {0.5f}, ldb[1] = {0};
+        nn_coupling_forward(y, ld, x, s, t, 1, 0);
+        nn_coupling_inverse(back, ldb, y, s, t, 1, 0);
+        snprintf(why, cap, "x = (1, 2), keep 0, s = log 2, t = 1 gives y = (%g, %g), logdet "
+                 "0.5 -> %g, and back (%g, %g) with logdet %g; expected (1, 5), 1.1931, (1, 2), "
+                 "-0.6931", (double)y[0], (double)y[1], (double)ld[0], (double)back[0],
+                 (double)back[1], (double)ldb[0]);
+        return near(y[0], 1.0) && near(y[1], 5.0) && near(ld[0], 0.5 + log(2.0)) &&
+               near(back[0], 1.0) && near(back[1], 2.0) && near(ldb[0], -log(2.0));
     }
     }
     return 1;
