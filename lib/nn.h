@@ -30,5 +30,6 @@
 #include "latent.h"
 #include "info.h"
 #include "adversarial.h"
+#include "style.h"
 
 #endif
