@@ -220,10 +220,12 @@ int main(int argc, char **argv)
                "A DCGAN's generator reads z at its first layer and nowhere else. This one "
                "(Karras et al. 2019, at the size of lesson 10's) reads it in four "
                "places:\n\n"
-               "- The mapping network: %d linear layers with leaky ReLU turn z (%d numbers) "
+               "- The mapping network: %d linear layer%s with leaky ReLU turn%s z (%d numbers) "
                "into w (%d), %zu parameters. z is a Gaussian by construction; w can be "
                "shaped however the data needs, so the directions of w need not fight the "
-               "roundness of z's distribution.\n"
+               "roundness of z's distribution. StyleGAN's has 8 layers, trained at 1/100 of "
+               "the rate of the rest; with one Adam rate for every layer a deep mapping "
+               "slows a short run down, so this one is shallow (--map-layers).\n"
                "- The learned constant: the synthesis starts from one %d x %d x %d image, the "
                "same for every sample (%zu parameters). Nothing about a sample enters "
                "through it.\n"
@@ -239,10 +241,15 @@ int main(int argc, char **argv)
                "The %d copies of w side by side are the \"style bus\": the style_broadcast "
                "layer makes them, the style_const layer carries them past the images, and "
                "AdaIN layer k reads copy k. Giving the copies different w's is style "
-               "mixing. D is lesson 10's (strided convolutions, batchnorm, leaky ReLU).",
-               a.map_layers, a.latent_dim, a.w_dim, map_params, cst->out_c, cst->out_h,
+               "mixing. D is lesson 10's (strided convolutions, batchnorm, leaky ReLU)%s.",
+               a.map_layers, a.map_layers > 1 ? "s" : "", a.map_layers > 1 ? "" : "s",
+               a.latent_dim, a.w_dim, map_params, cst->out_c, cst->out_h,
                cst->out_w, nn_layer_param_count(cst), parts.n_slots, style_params,
-               noise_params, parts.n_slots);
+               noise_params, parts.n_slots,
+               da.d_mbstd ? ", with StyleGAN's minibatch standard deviation feature before "
+                            "its logit (lesson 09): it lets D see a batch of fakes that all "
+                            "look alike, which a style generator drifts into here without "
+                            "it (--mbstd off)" : "");
     lesson_key(L, "g_params", "%zu", nn_model_param_count(G));
     lesson_key(L, "d_params", "%zu", nn_model_param_count(D));
     lesson_key(L, "mapping_params", "%zu", map_params);
@@ -260,7 +267,8 @@ int main(int argc, char **argv)
     if (batch > ds.n)
         lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds.n);
     int *order = lesson_alloc(L, (size_t)ds.n, sizeof(int));
-    float *real = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
+    /* a batch, and at least the eight images AdaIN is shown on */
+    float *real = lesson_alloc(L, (size_t)(batch > 8 ? batch : 8) * 784, sizeof(float));
     for (int i = 0; i < ds.n; i++) order[i] = i;
     nn_dataset_gather(real, &ds, order, 8, NN_RANGE_PM1);
     double worst_mean = 0.0, worst_std = 0.0;
@@ -504,6 +512,13 @@ int main(int argc, char **argv)
                cross, slot_side(t->G, 0), slot_side(t->G, 0), parts.n_slots - cross, differ,
                100.0 * share_coarse[0], 100.0 * share_fine[0], 100.0 * share_coarse[1],
                100.0 * share_fine[1]);
+    if (!L->fast && share_coarse[0] + share_fine[0] < 0.9)
+        lesson_say(L, "The rest, %.0f%% with the 7 x 7 crossover, the classifier puts in "
+                   "neither source's class: half a garment's styles with half another's is "
+                   "often no garment at all here. StyleGAN trains with such mixed w's in a "
+                   "share of its batches (mixing regularisation), so that its layers learn "
+                   "to work with styles from different w's; this G never saw one before "
+                   "this step.", 100.0 * (1.0 - share_coarse[0] - share_fine[0]));
     if (L->fast)
         lesson_say(L, "A --fast run is too short to show what the styles decide: its G "
                    "has not learned to draw yet, so these shares are noise. Run without "
@@ -533,6 +548,10 @@ int main(int argc, char **argv)
     float *show = lesson_alloc(L, (size_t)4 * (NOISE_DRAWS / 2 + 1) * 784, sizeof(float));
     double noise_std = 0.0, noise_max = 0.0, w_std = 0.0;
     float *std1 = lesson_alloc(L, 784, sizeof(float));
+    lesson_say(L, "The noise's share of an image, measured: %d w's, each drawn %d times with "
+               "the same styles and fresh noise images, and the per-pixel standard deviation "
+               "across the draws; then the same across the w's (each w's image averaged over "
+               "its draws), the variation that w carries.", nw, NOISE_DRAWS);
     lesson_code(L, "noise");
     /* STEP: noise */
     for (int i = 0; i < nw; i++) {
@@ -569,6 +588,7 @@ int main(int argc, char **argv)
         lesson_figure(L, "noise_std.png", "per-pixel std over noise draws, mean over w's "
                       "(white: the largest)");
     }
+    double s_max = 0.0; /* the largest layer's mean |s| */
     lesson_print(L, "learned noise scales (mean |s| over channels):\n");
     lesson_print(L, "  layer  maps        mean |s|\n");
     for (int i = 0; i < t->G->n_layers; i++) {
@@ -576,6 +596,7 @@ int main(int argc, char **argv)
         if (l->spec.kind != NN_LAYER_NOISE) continue;
         double m = 0.0;
         for (int c = 0; c < l->in_c; c++) m += fabs(l->w[c]) / l->in_c;
+        if (m > s_max) s_max = m;
         lesson_print(L, "  %5d  %2d x %2d x %2d  %8.4f\n", i, l->in_c, l->in_h, l->in_w, m);
     }
     lesson_print(L, "per-pixel std of the image (pixels in [-1, 1]): over noise draws for one "
@@ -597,6 +618,13 @@ int main(int argc, char **argv)
                      "(edges and textures, where no choice is wrong)."
                    : "Here the noise moves a good part of the image, not just details: at "
                      "this size and training length G leans on it more than StyleGAN does.");
+    if (!L->fast && noise_std < 0.01)
+        lesson_say(L, "And in this run it moves almost nothing: less than 1%% of the pixel "
+                   "range. The scales start at 0 and the largest layer's mean |s| has grown "
+                   "to %.4f in %ld steps. StyleGAN's noise earns its place over a far longer "
+                   "training, on hair and skin whose exact strands nobody could predict; a "
+                   "short run on small garments has found little use for it yet.", s_max,
+                   lg.n);
 
     /* ------------------------------------------------------------ truncation */
     lesson_step(L, "Truncation: variety for fidelity");
@@ -681,8 +709,8 @@ int main(int argc, char **argv)
                          "classes drop out as every w is pulled toward the average one."
                    : cls_fall ? "Whole classes drop out as every w is pulled toward the "
                                 "average one, while precision does not rise here."
-                              : "Samples move inside the real data's balls, though every "
-                                "class is still drawn.",
+                              : "Samples move inside the real data's balls, while the "
+                                "number of classes covered does not fall.",
                    (double)rec[0], (double)rec[N_PSI - 1],
                    rec_fall ? ": the variety paid" : "",
                    fd[0], fd[N_PSI - 1]);
