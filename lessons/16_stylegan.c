@@ -247,9 +247,9 @@ int main(int argc, char **argv)
                cst->out_w, nn_layer_param_count(cst), parts.n_slots, style_params,
                noise_params, parts.n_slots,
                da.d_mbstd ? ", with StyleGAN's minibatch standard deviation feature before "
-                            "its logit (lesson 09): it lets D see a batch of fakes that all "
-                            "look alike, which a style generator drifts into here without "
-                            "it (--mbstd off)" : "");
+                            "its logit (one of lesson 09's fixes for mode collapse): it lets "
+                            "D see a batch of fakes that all look alike (--mbstd off takes "
+                            "it away)" : "");
     lesson_key(L, "g_params", "%zu", nn_model_param_count(G));
     lesson_key(L, "d_params", "%zu", nn_model_param_count(D));
     lesson_key(L, "mapping_params", "%zu", map_params);
