@@ -512,13 +512,6 @@ int main(int argc, char **argv)
                cross, slot_side(t->G, 0), slot_side(t->G, 0), parts.n_slots - cross, differ,
                100.0 * share_coarse[0], 100.0 * share_fine[0], 100.0 * share_coarse[1],
                100.0 * share_fine[1]);
-    if (!L->fast && share_coarse[0] + share_fine[0] < 0.9)
-        lesson_say(L, "The rest, %.0f%% with the 7 x 7 crossover, the classifier puts in "
-                   "neither source's class: half a garment's styles with half another's is "
-                   "often no garment at all here. StyleGAN trains with such mixed w's in a "
-                   "share of its batches (mixing regularisation), so that its layers learn "
-                   "to work with styles from different w's; this G never saw one before "
-                   "this step.", 100.0 * (1.0 - share_coarse[0] - share_fine[0]));
     if (L->fast)
         lesson_say(L, "A --fast run is too short to show what the styles decide: its G "
                    "has not learned to draw yet, so these shares are noise. Run without "
@@ -535,7 +528,14 @@ int main(int argc, char **argv)
                    "images follow the fine source's class at least as often. At this size "
                    "the 7 x 7 layers hold little: the constant is the same for every sample "
                    "and the shape is settled at 14 x 14 (the second row of the table). "
-                   "StyleGAN's coarse layers are 4 x 4 and 8 x 8 of a 1024-pixel image.");
+                   "StyleGAN's coarse layers are 4 x 4 and 8 x 8 of a 1024 x 1024 image.");
+    if (!L->fast && share_coarse[0] + share_fine[0] < 0.9)
+        lesson_say(L, "Of those pairs' mixed images (7 x 7 crossover), %.0f%% the classifier "
+                   "puts in neither source's class: half a garment's styles with half another's is "
+                   "often no garment at all here. StyleGAN trains with such mixed w's in a "
+                   "share of its batches (mixing regularisation), so that its layers learn "
+                   "to work with styles from different w's; this G never saw one before "
+                   "this step.", 100.0 * (1.0 - share_coarse[0] - share_fine[0]));
 
     /* ------------------------------------------------------------ noise */
     lesson_step(L, "What the noise moves");
@@ -612,6 +612,7 @@ int main(int argc, char **argv)
                nw, noise_std, w_std, noise_std > 0 ? w_std / noise_std : 0.0,
                L->fast ? "A --fast run is too short to show what the noise learns to do: "
                          "its scales have barely left 0."
+               : noise_std < 0.01 ? "The std image shows where it acts."
                : noise_std < 0.1 * w_std
                    ? "The noise moves details only: the garment, its shape and shading "
                      "come from w, and the noise varies where the std image is bright "
@@ -619,7 +620,7 @@ int main(int argc, char **argv)
                    : "Here the noise moves a good part of the image, not just details: at "
                      "this size and training length G leans on it more than StyleGAN does.");
     if (!L->fast && noise_std < 0.01)
-        lesson_say(L, "And in this run it moves almost nothing: less than 1%% of the pixel "
+        lesson_say(L, "In this run it moves almost nothing: less than 1%% of the pixel "
                    "range. The scales start at 0 and the largest layer's mean |s| has grown "
                    "to %.4f in %ld steps. StyleGAN's noise earns its place over a far longer "
                    "training, on hair and skin whose exact strands nobody could predict; a "
@@ -705,8 +706,8 @@ int main(int argc, char **argv)
                    cls_fall && prec_rise ? " and " : "",
                    prec_rise ? "precision rises" : "",
                    cls_fall && prec_rise
-                       ? "Truncation buys typical, clean-looking samples with variety: whole "
-                         "classes drop out as every w is pulled toward the average one."
+                       ? "Truncation buys typical, clean-looking samples and pays with variety: "
+                         "whole classes drop out as every w is pulled toward the average one."
                    : cls_fall ? "Whole classes drop out as every w is pulled toward the "
                                 "average one, while precision does not rise here."
                               : "Samples move inside the real data's balls, while the "
