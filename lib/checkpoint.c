@@ -8,7 +8,8 @@
  *   uint64   file_bytes         the size of the whole file, checksum included
  *   uint32   n_layers
  *   per layer: uint32 kind, int32 in, int32 out, float32 arg,
- *              int32 kernel, stride, pad, c, h, w (the image layers' fields)
+ *              int32 kernel, stride, pad, c, h, w (the image layers' fields; a
+ *              style_const keeps its constant's shape in c, h, w)
  *   uint64   n_params, n_buffers
  *   float32  params[n_params], buffers[n_buffers], adam_m[n_params], adam_v[n_params]
  *   int64    adam_t

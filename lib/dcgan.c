@@ -70,6 +70,8 @@ nn_model *nn_dcgan_discriminator(const nn_dcgan_arch *a, int max_batch, nn_error
                              .pad = 1};
     if (a->d_batchnorm) s[n++] = (nn_layer_spec){.kind = NN_LAYER_BATCHNORM2D};
     s[n++] = (nn_layer_spec){.kind = NN_LAYER_LEAKY_RELU, .arg = a->d_slope};
+    /* One more feature, the batch's spread, lets D see a collapsed G. */
+    if (a->d_mbstd) s[n++] = (nn_layer_spec){.kind = NN_LAYER_MBSTD};
     /* The feature maps, read flat, to one logit. */
     s[n++] = (nn_layer_spec){.kind = NN_LAYER_LINEAR, .out = 1};
     return nn_model_create(a->c * a->h * a->w, s, n, max_batch, err);

@@ -5,7 +5,7 @@
  *    -> ReLU -> transposed conv 4x4 stride 2 to (c, h, w) -> tanh
  * D: (c, h, w) -> conv 4x4 stride 2 to (d_channels, h/2, w/2) -> leaky ReLU
  *    -> conv 4x4 stride 2 to (2 d_channels, h/4, w/4) -> [batchnorm] ->
- *    leaky ReLU -> linear to one logit
+ *    leaky ReLU -> [minibatch std] -> linear to one logit
  * With the defaults this is the reference benchmark's DCGAN. The choices of
  * the paper's guidelines are switches, so a lesson can take one away:
  * strided convolutions do the resampling (there is no pooling layer at all),
@@ -27,6 +27,8 @@ typedef struct {
     int d_batchnorm;    /* 1: batchnorm after D's second conv */
     float g_slope;      /* G's activations: 0 is ReLU (the guideline), else leaky */
     float d_slope;      /* D's leaky ReLU slope, 0.2 */
+    int d_mbstd;        /* 1: a minibatch standard deviation feature before D's logit
+                           (ProGAN's and StyleGAN's D have one); 0, the guideline's D */
 } nn_dcgan_arch;
 
 /* The guideline setting for 28 x 28 grey images (the values above). */

@@ -20,6 +20,11 @@
 #include "layers.h"
 #include "ops.h"
 #include "ops_fast.h"
+#include "style.h"
+
+/* The running mean of w a style generator's truncation pulls toward: the
+ * decay StyleGAN uses (arg 0 selects it). */
+#define W_AVG_DEFAULT_DECAY 0.995f
 
 /* torch.nn.BatchNorm1d's defaults: momentum 0.1 (arg 0 selects it), eps 1e-5. */
 #define BN_DEFAULT_MOMENTUM 0.1f
@@ -50,6 +55,10 @@ const char *nn_layer_kind_name(nn_layer_kind kind)
     case NN_LAYER_CONV2D:     return "conv2d";
     case NN_LAYER_CONVT2D:    return "conv_transpose2d";
     case NN_LAYER_BATCHNORM2D: return "batchnorm2d";
+    case NN_LAYER_STYLE_BROADCAST: return "style_broadcast";
+    case NN_LAYER_STYLE_CONST: return "style_const";
+    case NN_LAYER_ADAIN:      return "adain";
+    case NN_LAYER_NOISE:      return "noise";
     }
     return "unknown";
 }
@@ -79,6 +88,11 @@ size_t nn_layer_param_count(const nn_layer *l)
     case NN_LAYER_CONVT2D:     return conv_weights(l) + (size_t)l->out_c;
     case NN_LAYER_BATCHNORM:
     case NN_LAYER_BATCHNORM2D: return 2u * (size_t)bn_channels(l);
+    /* style layers: the constant image; the affine map to 2 c styles;
+     * one noise scale per channel */
+    case NN_LAYER_STYLE_CONST: return (size_t)l->out;
+    case NN_LAYER_ADAIN:       return 2u * (size_t)l->in_c * ((size_t)l->style_dim + 1u);
+    case NN_LAYER_NOISE:       return (size_t)l->in_c;
     default:                   return 0;
     }
 }
@@ -88,6 +102,7 @@ size_t nn_layer_param_count(const nn_layer *l)
 static size_t layer_buffer_count(const nn_layer *l)
 {
     nn_layer_kind k = l->spec.kind;
+    if (k == NN_LAYER_STYLE_BROADCAST) return (size_t)l->in; /* the running mean of w */
     return k == NN_LAYER_BATCHNORM || k == NN_LAYER_BATCHNORM2D ? 2u * (size_t)bn_channels(l) : 0;
 }
 
@@ -103,6 +118,14 @@ static size_t layer_workspace(const nn_layer *l, int max_batch)
     if (l->spec.kind == NN_LAYER_BATCHNORM || l->spec.kind == NN_LAYER_BATCHNORM2D)
         n += ws_round(rows) + 2u * ws_round((size_t)bn_channels(l)); /* xhat, mean, invstd */
     if (l->spec.kind == NN_LAYER_DROPOUT) n += ws_round(rows);   /* mask */
+    const size_t mb = (size_t)max_batch;
+    if (l->spec.kind == NN_LAYER_STYLE_CONST) n += ws_round(mb * (size_t)l->in); /* dbus */
+    if (l->spec.kind == NN_LAYER_NOISE)                          /* noise images */
+        n += ws_round(mb * (size_t)l->in_h * (size_t)l->in_w);
+    if (l->spec.kind == NN_LAYER_ADAIN)  /* xhat, invstd, style, dstyle, slot, dslot */
+        n += ws_round(rows) + ws_round(mb * (size_t)l->in_c) +
+             2u * ws_round(2u * mb * (size_t)l->in_c) +
+             2u * ws_round(mb * (size_t)l->style_dim);
     return n;
 }
 
@@ -284,6 +307,56 @@ static nn_status check_spec(nn_layer *l, const nn_layer_spec *s, int idx, int in
         if (st != NN_OK) return st;
         break;
     }
+    case NN_LAYER_STYLE_BROADCAST:
+        if (s->out <= 0 || s->out % in != 0)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (style_broadcast): output width %d is not a positive "
+                           "multiple of its input width %d; give .out = slots x %d", idx,
+                           s->out, in, in);
+        if (!(s->arg >= 0.0f && s->arg < 1.0f))
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (style_broadcast): decay %g of the running mean of w is "
+                           "outside [0, 1); use 0 for 0.995", idx, (double)s->arg);
+        l->out = s->out;
+        l->out_c = l->out_h = l->out_w = 0;
+        break;
+    case NN_LAYER_STYLE_CONST: {
+        if (s->c < 1 || s->h < 1 || s->w < 1)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (style_const): constant shape %dx%dx%d (.c x .h x .w) has "
+                           "a side below 1; give all three, such as .c = 64, .h = 7, .w = 7",
+                           idx, s->c, s->h, s->w);
+        if ((long long)s->c * s->h * s->w > INT_MAX)
+            return nn_fail(err, NN_ERR_ARG, "layer %d (style_const): %dx%dx%d is more numbers "
+                           "than an int holds", idx, s->c, s->h, s->w);
+        if (l->n_slots < 1)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (style_const): no adain layer follows it to read its "
+                           "styles; put at least one after it", idx);
+        if (in % l->n_slots != 0)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (style_const): its input rows (%d features) do not split "
+                           "into %d equal slots, one per adain layer after it; give it %d x "
+                           "the width of w", idx, in, l->n_slots, l->n_slots);
+        l->style_dim = in / l->n_slots;
+        l->out = s->c * s->h * s->w;
+        l->out_c = s->c;
+        l->out_h = s->h;
+        l->out_w = s->w;
+        break;
+    }
+    case NN_LAYER_ADAIN:
+    case NN_LAYER_NOISE:
+        if (l->in_c <= 0)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (%s): its input rows (%d features) have no image shape; "
+                           "put it after a style_const layer or a convolution", idx,
+                           nn_layer_kind_name(s->kind), in);
+        if (s->kind == NN_LAYER_ADAIN && l->style_src < 0)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (adain): no style_const layer comes before it, so it has "
+                           "no styles to read; start the synthesis with one", idx);
+        break;
     case NN_LAYER_RELU:
     case NN_LAYER_SIGMOID:
     case NN_LAYER_TANH:
@@ -332,12 +405,23 @@ nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int 
      * The input rows have no image shape until a reshape gives them one. */
     size_t n_params = 0, n_buffers = 0, n_ws = 0, n_scratch = 0;
     int width = in, widest = in, shape[3] = {0, 0, 0};
+    /* The style bus: each ADAIN reads the nearest STYLE_CONST before it, in
+     * the order they come; the constant counts its readers. */
+    for (int i = 0, src = -1; i < n_layers; i++) {
+        layers[i].style_src = -1;
+        if (specs[i].kind == NN_LAYER_STYLE_CONST) src = i;
+        if (specs[i].kind == NN_LAYER_ADAIN && src >= 0) {
+            layers[i].style_src = src;
+            layers[i].style_slot = layers[src].n_slots++;
+        }
+    }
     for (int i = 0; i < n_layers; i++) {
         nn_layer *l = &layers[i];
         if (check_spec(l, &specs[i], i, width, shape, err) != NN_OK) {
             nn_model_free(m);
             return NULL;
         }
+        if (l->spec.kind == NN_LAYER_ADAIN) l->style_dim = layers[l->style_src].style_dim;
         width = l->out;
         shape[0] = l->out_c;
         shape[1] = l->out_h;
@@ -399,6 +483,15 @@ nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int 
             l->b = p;  l->db = g;  p += bn;  g += bn;   /* beta */
             l->running_mean = buf;  buf += bn;
             l->running_var = buf;   buf += bn;
+        } else if (kind == NN_LAYER_STYLE_CONST || kind == NN_LAYER_NOISE) {
+            const size_t np = nn_layer_param_count(l);  /* the constant, or the scales */
+            l->w = p;  l->dw = g;  p += np;  g += np;
+        } else if (kind == NN_LAYER_ADAIN) {
+            const size_t nb = 2u * (size_t)l->in_c, nw = nb * (size_t)l->style_dim;
+            l->w = p;  l->dw = g;  p += nw;  g += nw;   /* A (2 c, style_dim) */
+            l->b = p;  l->db = g;  p += nb;  g += nb;
+        } else if (kind == NN_LAYER_STYLE_BROADCAST) {
+            l->running_mean = buf;  buf += l->in;
         }
         if (kind == NN_LAYER_RESHAPE) continue; /* y is set by each forward */
         l->y = ws;
@@ -409,6 +502,19 @@ nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int 
             l->invstd = ws;  ws += ws_round((size_t)bn);
         } else if (kind == NN_LAYER_DROPOUT) {
             l->cache = ws;   ws += ws_round(rows);
+        } else if (kind == NN_LAYER_STYLE_CONST) {
+            l->dbus = ws;    ws += ws_round((size_t)max_batch * (size_t)l->in);
+        } else if (kind == NN_LAYER_NOISE) {
+            l->cache = ws;   ws += ws_round((size_t)max_batch * (size_t)l->in_h * (size_t)l->in_w);
+        } else if (kind == NN_LAYER_ADAIN) {
+            const size_t mc = (size_t)max_batch * (size_t)l->in_c;
+            const size_t md = (size_t)max_batch * (size_t)l->style_dim;
+            l->cache = ws;   ws += ws_round(rows);          /* xhat */
+            l->invstd = ws;  ws += ws_round(mc);
+            l->style = ws;   ws += ws_round(2u * mc);       /* scales, then biases */
+            l->dstyle = ws;  ws += ws_round(2u * mc);
+            l->slot = ws;    ws += ws_round(md);
+            l->dslot = ws;   ws += ws_round(md);
         }
     }
     m->scratch = m->scratch_len ? ws : NULL;
@@ -448,7 +554,7 @@ static float following_slope(const nn_model *m, int i)
         nn_layer_kind k = m->layers[j].spec.kind;
         if (k == NN_LAYER_LEAKY_RELU) return m->layers[j].spec.arg;
         if (k != NN_LAYER_BATCHNORM && k != NN_LAYER_BATCHNORM2D && k != NN_LAYER_DROPOUT &&
-            k != NN_LAYER_RESHAPE)
+            k != NN_LAYER_RESHAPE && k != NN_LAYER_NOISE)
             break;
     }
     return 0.0f;
@@ -480,6 +586,17 @@ void nn_model_init(nn_model *m, nn_rng *r, nn_init_kind kind)
             const int d1 = lk == NN_LAYER_CONV2D ? l->in_c : l->out_c;
             nn_init_conv(r, l->w, conv_weights(l), l->b, l->out_c, d1 * kk, d0 * kk, kind,
                          following_slope(m, i));
+        } else if (lk == NN_LAYER_STYLE_CONST) {
+            nn_rng_fill_normal(r, l->w, (size_t)l->out, 0.0f, 1.0f);
+        } else if (lk == NN_LAYER_ADAIN) {
+            /* Slope 1 is a gain of 1: the styles move about 1 for a w of
+             * spread 1. The scales start at 1, so a new layer passes the
+             * normalised maps on. */
+            const int c = l->in_c;
+            nn_init_linear(r, l->w, l->b, l->style_dim, 2 * c, kind, 1.0f);
+            for (int j = 0; j < 2 * c; j++) l->b[j] = j < c ? 1.0f : 0.0f;
+        } else if (lk == NN_LAYER_STYLE_BROADCAST) {
+            memset(l->running_mean, 0, (size_t)l->in * sizeof(float));
         }
     }
     nn_model_zero_grad(m);
@@ -592,13 +709,81 @@ static void activation(const nn_layer *l, float *out, const float *x, const floa
     nn_pool_for(act_range, &job, n, ACT_MIN_PER_THREAD);
 }
 
+/* k copies of each row side by side; in train mode the running mean of
+ * the rows moves toward this batch's mean. */
+static void broadcast_forward(nn_layer *l, const float *x, int batch, int train)
+{
+    const int in = l->in, k = l->out / l->in;
+    for (int b = 0; b < batch; b++)
+        for (int r = 0; r < k; r++)
+            memcpy(l->y + (size_t)b * l->out + (size_t)r * in, x + (size_t)b * in,
+                   (size_t)in * sizeof(float));
+    if (!train) return;
+    const float d = l->spec.arg == 0.0f ? W_AVG_DEFAULT_DECAY : l->spec.arg;
+    for (int j = 0; j < in; j++) {
+        double mean = 0.0;
+        for (int b = 0; b < batch; b++) mean += x[(size_t)b * in + j];
+        l->running_mean[j] = d * l->running_mean[j] + (1.0f - d) * (float)(mean / batch);
+    }
+}
+
+/* Where an ADAIN layer's scales and biases sit: two (max_batch, c) blocks. */
+static float *adain_bias(const nn_model *m, float *style, const nn_layer *l)
+{
+    return style + (size_t)m->max_batch * (size_t)l->in_c;
+}
+
+/* AdaIN: the layer's slot of the bus, its affine map to a scale and a bias
+ * per channel (two products, one per half of A), then exercise 26. */
+static void adain_forward(const nn_model *m, nn_layer *l, const float *x, int batch)
+{
+    const nn_layer *src = &m->layers[l->style_src];
+    const int c = l->in_c, d = l->style_dim, hw = l->in_h * l->in_w;
+    assert(src->bus);
+    for (int b = 0; b < batch; b++)
+        memcpy(l->slot + (size_t)b * d, src->bus + (size_t)b * src->in + (size_t)l->style_slot * d,
+               (size_t)d * sizeof(float));
+    float *scale = l->style, *bias = adain_bias(m, l->style, l);
+    nn_linear_forward(scale, l->slot, l->w, l->b, batch, d, c);
+    nn_linear_forward(bias, l->slot, l->w + (size_t)c * d, l->b + c, batch, d, c);
+    nn_adain_forward(l->y, l->cache, l->invstd, x, scale, bias, batch, c, hw, NN_ADAIN_EPS);
+}
+
+/* AdaIN's backward: into its input (gx), its affine map (dw, db: NULL when
+ * frozen) and, through the map, its slot of the bus's gradient. */
+static void adain_backward(const nn_model *m, nn_layer *l, float *gx, float *dw, float *db,
+                           const float *g, int batch)
+{
+    nn_layer *src = &m->layers[l->style_src];
+    const int c = l->in_c, d = l->style_dim, hw = l->in_h * l->in_w;
+    float *dscale = l->dstyle, *dbias = adain_bias(m, l->dstyle, l);
+    memset(dscale, 0, (size_t)batch * c * sizeof(float));
+    memset(dbias, 0, (size_t)batch * c * sizeof(float));
+    nn_adain_backward(gx, dscale, dbias, g, l->cache, l->invstd, l->style, batch, c, hw);
+    memset(l->dslot, 0, (size_t)batch * d * sizeof(float));
+    nn_linear_backward(l->dslot, dw, db, dscale, l->slot, l->w, batch, d, c);
+    nn_linear_backward(l->dslot, dw ? dw + (size_t)c * d : NULL, db ? db + c : NULL, dbias,
+                       l->slot, l->w + (size_t)c * d, batch, d, c);
+    for (int b = 0; b < batch; b++)
+        nn_axpy(src->dbus + (size_t)b * src->in + (size_t)l->style_slot * d, 1.0f,
+                l->dslot + (size_t)b * d, (size_t)d);
+}
+
 const float *nn_model_forward(nn_model *m, const float *x, int batch, int train)
 {
+    return nn_model_forward_range(m, x, batch, train, 0, m->n_layers);
+}
+
+const float *nn_model_forward_range(nn_model *m, const float *x, int batch, int train, int first,
+                                    int end)
+{
     assert(batch >= 1 && batch <= m->max_batch);
-    m->input = x;
+    assert(first >= 0 && first < end && end <= m->n_layers);
+    /* Only a whole forward leaves what backward reads. */
+    m->input = first == 0 && end == m->n_layers ? x : NULL;
     m->batch = batch;
     m->train = train;
-    for (int i = 0; i < m->n_layers; i++) {
+    for (int i = first; i < end; i++) {
         nn_layer *l = &m->layers[i];
         size_t n = (size_t)batch * (size_t)l->in; /* elements, width-keeping layers */
         /* x (batch, l->in) is the previous layer's y, or the caller's input;
@@ -657,6 +842,26 @@ const float *nn_model_forward(nn_model *m, const float *x, int batch, int train)
         case NN_LAYER_MBSTD:
             nn_mbstd_forward(l->y, x, batch, l->in);
             break;
+        case NN_LAYER_STYLE_BROADCAST:
+            broadcast_forward(l, x, batch, train);
+            break;
+        case NN_LAYER_STYLE_CONST:
+            /* The bus stays where it is (the caller's rows or the broadcast's
+             * output); the ADAIN layers after this one read it there. */
+            l->bus = x;
+            for (int b = 0; b < batch; b++)
+                memcpy(l->y + (size_t)b * l->out, l->w, (size_t)l->out * sizeof(float));
+            break;
+        case NN_LAYER_ADAIN:
+            assert(l->style_src >= first);
+            adain_forward(m, l, x, batch);
+            break;
+        case NN_LAYER_NOISE: {
+            const int hw = l->in_h * l->in_w;
+            nn_rng_fill_normal(&m->rng, l->cache, (size_t)batch * hw, 0.0f, 1.0f);
+            nn_noise_forward(l->y, x, l->cache, l->w, batch, l->in_c, hw);
+            break;
+        }
         }
         x = l->y;
     }
@@ -693,6 +898,10 @@ void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int p
                 if (nn_layer_param_count(&m->layers[i]) > 0) stop = i;
         if (stop < 0) return;
     }
+    /* The ADAIN layers add their styles' gradients into their bus's. */
+    for (int i = stop; i < m->n_layers; i++)
+        if (m->layers[i].spec.kind == NN_LAYER_STYLE_CONST)
+            memset(m->layers[i].dbus, 0, (size_t)batch * m->layers[i].in * sizeof(float));
     const float *g = dy;          /* d loss / d (output of layer i), (batch, out) */
     float *bufs[2] = {m->grad_a, m->grad_b};
     int which = 0;
@@ -758,6 +967,29 @@ void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int p
             nn_conv_transpose2d_backward(gx, dw, db, g, x, l->w, batch, l->in_c, l->in_h,
                                          l->in_w, l->out_c, l->spec.kernel, l->spec.stride,
                                          l->spec.pad, m->scratch);
+            break;
+        case NN_LAYER_STYLE_BROADCAST:
+            if (gx) {
+                const int k = l->out / l->in;
+                for (int b = 0; b < batch; b++)
+                    for (int r = 0; r < k; r++)
+                        nn_axpy(gx + (size_t)b * l->in, 1.0f,
+                                g + (size_t)b * l->out + (size_t)r * l->in, (size_t)l->in);
+            }
+            break;
+        case NN_LAYER_STYLE_CONST:
+            /* Every row drew the same constant: its gradient is the sum of
+             * theirs. The input's gradient is what the styles gathered. */
+            if (dw)
+                for (int b = 0; b < batch; b++)
+                    nn_axpy(dw, 1.0f, g + (size_t)b * l->out, (size_t)l->out);
+            if (gx) nn_axpy(gx, 1.0f, l->dbus, n);
+            break;
+        case NN_LAYER_ADAIN:
+            adain_backward(m, l, gx, dw, db, g, batch);
+            break;
+        case NN_LAYER_NOISE:
+            nn_noise_backward(gx, dw, g, l->cache, batch, l->in_c, l->in_h * l->in_w);
             break;
         case NN_LAYER_RESHAPE:
             break; /* handled above */

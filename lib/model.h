@@ -41,8 +41,31 @@ typedef enum {
                              stride, pad; needs an image shape (a RESHAPE first) */
     NN_LAYER_CONVT2D,     /* torch.nn.ConvTranspose2d: the same fields; output
                              size from nn_conv_transpose2d_out_size */
-    NN_LAYER_BATCHNORM2D  /* torch.nn.BatchNorm2d: per channel, statistics over
+    NN_LAYER_BATCHNORM2D, /* torch.nn.BatchNorm2d: per channel, statistics over
                              the batch and the pixels; arg = momentum as BATCHNORM */
+    /* A style-based generator's layers (style.h). The synthesis reads its
+     * styles from a "style bus": the input row of a STYLE_CONST layer, kept
+     * beside the images while they pass through the layers after it. */
+    NN_LAYER_STYLE_BROADCAST, /* out = k in: k copies of the row side by side (one w
+                             per styled layer); backward sums them. Keeps the
+                             running mean of its input rows in train mode,
+                             w_avg = arg w_avg + (1 - arg) batch mean, arg the
+                             decay in [0, 1) (0 means 0.995); saved as a buffer */
+    NN_LAYER_STYLE_CONST, /* c, h, w: a learned constant image, the same for every
+                             row; its input row is the style bus, which the
+                             ADAIN layers after it read in slots of in / n_slots
+                             numbers, one per ADAIN up to the next STYLE_CONST.
+                             d loss / d input is what they add into the bus */
+    NN_LAYER_ADAIN,       /* adaptive instance normalisation (nn_adain_forward):
+                             each image's channels normalised over their pixels,
+                             then scale and bias per row and channel from the
+                             layer's own affine map of its bus slot,
+                             [scale, bias] = A slot + b  (A (2 c, slot width),
+                             b's scale half starts at 1); needs an image */
+    NN_LAYER_NOISE        /* y = x + s[channel] noise[pixel]: one N(0, 1) image per
+                             row from the model's rng, shared by the channels,
+                             learned scales s (start at 0). Drawn on every
+                             forward, train or eval: same seed, same noise */
 } nn_layer_kind;
 
 /* One layer as the user writes it, with designated initializers so that the
@@ -77,7 +100,19 @@ typedef struct {
     /* Views into the workspace. */
     float *y;               /* output, (max_batch, out); a RESHAPE's is its input */
     float *cache;           /* batchnorm xhat or dropout mask, (max_batch, out) */
-    float *mean, *invstd;   /* batchnorm batch statistics, (out or channels) */
+    float *mean, *invstd;   /* batchnorm batch statistics, (out or channels);
+                               adain: invstd (max_batch, channels) */
+    /* The style bus (style.h). A STYLE_CONST layer: n_slots ADAIN layers read
+     * it, slots of style_dim numbers; bus is its last forward's input and dbus
+     * (max_batch, in) what backward gathers for it. An ADAIN layer reads slot
+     * style_slot of layer style_src's bus: a copy in slot (max_batch,
+     * style_dim), its scales then biases in style (2, max_batch, channels);
+     * dstyle and dslot their gradients. A NOISE layer keeps its noise images
+     * (max_batch, h w) in cache; STYLE_CONST's constant and NOISE's scales are
+     * w and dw; STYLE_BROADCAST's running mean of w is running_mean. */
+    int n_slots, style_dim, style_src, style_slot;
+    const float *bus;
+    float *dbus, *slot, *style, *dstyle, *dslot;
 } nn_layer;
 
 typedef struct {
@@ -103,7 +138,7 @@ typedef struct {
     const float *input;     /* the last forward's input, (batch, in), caller's */
     int batch;              /* the last forward's batch size */
     int train;              /* the last forward's mode */
-    nn_rng rng;             /* dropout masks */
+    nn_rng rng;             /* dropout masks, noise images */
 } nn_model;
 
 /* Builds a model for `in` input features and up to max_batch rows. Returns
@@ -119,8 +154,10 @@ void nn_model_free(nn_model *m); /* accepts NULL */
 
 /* Initialises every linear and convolution layer's weights by `kind` (biases
  * 0, or torch's default for NN_INIT_TORCH; a convolution's fans are torch's,
- * see nn_init_conv); batchnorm gamma 1, beta 0, running stats 0/1; Adam state
- * and step count reset; dropout stream seeded from r. */
+ * see nn_init_conv); batchnorm gamma 1, beta 0, running stats 0/1; a style
+ * constant N(0, 1), an ADAIN's affine map by `kind` with gain 1 (its scale
+ * biases 1, the rest 0), noise scales 0, the running mean of w 0; Adam state
+ * and step count reset; the stream of dropout masks and noise seeded from r. */
 void nn_model_init(nn_model *m, nn_rng *r, nn_init_kind kind);
 
 size_t nn_model_param_count(const nn_model *m);
@@ -130,6 +167,14 @@ void nn_model_zero_grad(nn_model *m);       /* grads = 0 */
  * statistics and dropout; 0 uses running statistics and no dropout. Returns
  * the output (batch, out), owned by the model. */
 const float *nn_model_forward(nn_model *m, const float *x, int batch, int train);
+
+/* Runs layers [first, end) only, x (batch, layer first's in), and returns
+ * layer end - 1's output: a style generator's mapping alone, or its
+ * synthesis from a bus the caller built (style.h). An ADAIN layer's bus must
+ * come from a STYLE_CONST inside the range. Backward needs a full forward:
+ * after a partial one it is refused (assert). */
+const float *nn_model_forward_range(nn_model *m, const float *x, int batch, int train, int first,
+                                    int end);
 
 /* Back-propagates dy (batch, out) through the last forward. Adds d loss / d x
  * into dx (batch, in) unless dx is NULL; adds into m->grads only when

@@ -30,6 +30,7 @@
 #include "latent.h"
 #include "info.h"
 #include "adversarial.h"
+#include "style.h"
 #include "flow.h"
 
 #endif

@@ -68,6 +68,23 @@ static void test_switches(void **state)
     nn_model_free(D);
 }
 
+/* d_mbstd puts the batch's spread before the logit: one more feature for
+ * the linear layer to read, one more weight. */
+static void test_mbstd(void **state)
+{
+    (void)state;
+    nn_dcgan_arch a = nn_dcgan_arch_default();
+    a.d_mbstd = 1;
+    nn_model *D = nn_dcgan_discriminator(&a, 2, NULL);
+    assert_non_null(D);
+    assert_int_equal(D->n_layers, 8);
+    assert_int_equal(D->layers[6].spec.kind, NN_LAYER_MBSTD);
+    assert_int_equal(D->layers[7].in, 128 * 7 * 7 + 1);
+    assert_int_equal(D->out, 1);
+    assert_int_equal(nn_model_param_count(D), 138817 + 1);
+    nn_model_free(D);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -88,6 +105,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_counts_and_shapes),
         cmocka_unit_test(test_switches),
+        cmocka_unit_test(test_mbstd),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

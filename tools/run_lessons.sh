@@ -45,6 +45,11 @@ fast_text()
 13_autoencoder - That is the blur the mean squared error asks
 14_judging + far too short to show collapse
 14_judging - most real images have no sample
+16_stylegan + too short to show what the styles decide
+16_stylegan + too short to show what the noise learns to do
+16_stylegan + too short to show truncation's trade
+16_stylegan - So in this run the coarse styles decide
+16_stylegan - Truncation buys
 17_flow + far too short to show where a flow puts its mass
 17_flow + This --fast run is far too short to show what follows
 17_flow - This run shows both sides

@@ -18,7 +18,8 @@ static const char *const functions[] = {
     "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
     "nn_conv_transpose2d_out_size", "nn_wgan_critic_loss", "nn_clip_weights",
     "nn_gradpen_value", "nn_gan_condition", "nn_slerp", "nn_info_cat_loss",
-    "nn_mse_loss", "nn_knn_precision", "nn_fgsm_step", NULL, NULL, "nn_coupling_forward",
+    "nn_mse_loss", "nn_knn_precision", "nn_fgsm_step", NULL, "nn_adain_forward",
+    "nn_coupling_forward",
 };
 static const char *const files[] = {
     "", "exercises/01_sample_latent.c", "exercises/02_build_generator.c",
@@ -31,7 +32,7 @@ static const char *const files[] = {
     "exercises/17_clip_weights.c", "exercises/18_gradient_penalty.c",
     "exercises/19_condition.c", "exercises/20_slerp.c", "exercises/21_info_loss.c",
     "exercises/22_mse_loss.c", "exercises/23_knn_precision.c", "exercises/24_fgsm_step.c",
-    NULL, NULL, "exercises/27_coupling.c",
+    NULL, "exercises/26_adain.c", "exercises/27_coupling.c",
 };
 #define N_EXERCISES ((int)(sizeof functions / sizeof functions[0]) - 1)
 
@@ -291,6 +292,15 @@ static int probe(int n, char *why, size_t cap)
         snprintf(why, cap, "x = (0.5, 0.95), grad = (3, -1), eps 0.1 gives (%g, %g); expected "
                  "(0.6, 0.85)", (double)a[0], (double)a[1]);
         return near(a[0], 0.6) && near(a[1], 0.85);
+    }
+    case 26: { /* x = (0, 0, 2, 2), eps 0: xhat (-1, -1, 1, 1); scale 3, bias -1 */
+        const float x[4] = {0, 0, 2, 2}, sc[1] = {3}, bi[1] = {-1};
+        float y[4] = {0, 0, 0, 0}, xh[4] = {0, 0, 0, 0}, is[1] = {0};
+        nn_adain_forward(y, xh, is, x, sc, bi, 1, 1, 4, 0.0f);
+        snprintf(why, cap, "x = (0, 0, 2, 2), scale 3, bias -1, eps 0 gives y (%g, %g, %g, %g); "
+                 "expected (-4, -4, 2, 2)", (double)y[0], (double)y[1], (double)y[2],
+                 (double)y[3]);
+        return near(y[0], -4.0) && near(y[2], 2.0) && near(xh[3], 1.0) && near(is[0], 1.0);
     }
     case 27: { /* x = (1, 2), keep 0, s = log 2, t = 1: y = (1, 5), logdet 0.5 + log 2; back */
         const float x[2] = {1, 2}, s[1] = {(float)log(2.0)}, t[1] = {1};
