@@ -416,10 +416,12 @@ int main(int argc, char **argv)
                    "pointing the same way, so there is a natural answer to \"this sneaker as "
                    "a boot\": the same sole, toe and outline, with the shaft raised to the "
                    "ankle. What must change is clear (the height of the upper), and so is "
-                   "what should stay (where the shoe sits, its length, its darkness), and the "
-                   "lesson classifier tells the two classes apart reliably, so it can judge "
-                   "the translations. T-shirts and dresses would be the other obvious pair, "
-                   "but the classifier confuses tops with one another far more often.");
+                   "what should stay (where the shoe sits, its length, its darkness). And the "
+                   "lesson classifier tells the two classes apart on real images (step 7 "
+                   "gives its score), so it can judge the translations. T-shirts and dresses "
+                   "would be the other obvious pair, but the classifier confuses the tops "
+                   "with one another far more often (lesson 12's confusion matrix on real "
+                   "test images shows it).");
     else
         lesson_say(L, "This run translates between classes %d and %d (--a, --b); the lesson's "
                    "text is written for the default pair, sneakers and ankle boots.",
@@ -510,9 +512,9 @@ int main(int argc, char **argv)
                "the way back, and back-propagates the cycle's gradient through G_ba into the "
                "fakes and on through G_ab; the same the other way round, then the identity "
                "terms; one Adam step for each generator; then D_b and D_a each learn from a "
-               "real batch and this step's fakes. The course's one GAN step (lesson 06's) "
-               "cannot do this: its G reads a latent vector, and no loss there runs through "
-               "a second generator.");
+               "real batch and this step's fakes (the paper's pool of 50 older fakes is left "
+               "out). The course's one GAN step (lesson 06's) cannot do this: its G reads a "
+               "latent vector, and no loss there runs through a second generator.");
 
     /* ------------------------------------------------------------ train with */
     lesson_step(L, "Training with the cycle");
@@ -636,6 +638,23 @@ int main(int argc, char **argv)
                "that depends on its input correlates more with its own.",
                ta_n, name_a, tb_n, name_b);
     lesson_code(L, "measure");
+    double real_a, real_b;
+    {
+        int *got = lesson_alloc(L, (size_t)(ta_n > tb_n ? ta_n : tb_n), sizeof(int));
+        int ok = 0;
+        classifier_predict(net, test_a, ta_n, got);
+        for (int i = 0; i < ta_n; i++) ok += got[i] == class_a;
+        real_a = (double)ok / ta_n;
+        ok = 0;
+        classifier_predict(net, test_b, tb_n, got);
+        for (int i = 0; i < tb_n; i++) ok += got[i] == class_b;
+        real_b = (double)ok / tb_n;
+        nn_free(got);
+    }
+    lesson_print(L, "the judge on real test images: %s %.1f%% recognised as %s, %s %.1f%% "
+                 "as %s\n", name_a, 100 * real_a, name_a, name_b, 100 * real_b, name_b);
+    lesson_key_quiet(L, "judge_real_a_accuracy", "%.4f", real_a);
+    lesson_key_quiet(L, "judge_real_b_accuracy", "%.4f", real_b);
     lesson_print(L, "%-24s %13s %13s %13s %13s\n", "", "with: A->B", "with: B->A",
                  "without: A->B", "without: B->A");
     lesson_print(L, "%-24s %12.1f%% %12.1f%% %12.1f%% %12.1f%%\n", "recognised as target",
