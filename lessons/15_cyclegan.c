@@ -490,9 +490,11 @@ int main(int argc, char **argv)
                    "The paper weighs the identity term at half of lambda, for paintings and "
                    "photos, where it keeps the colours; it is off here (--lambda-id sets it). "
                    "A sneaker must change its shape to become a boot, and the identity term "
-                   "rewards generators that copy what they are given: on the course machine "
-                   "(seed 15, 1200 steps, the same networks) lambda_id 1 left 4.7%% of the "
-                   "translated sneakers recognised as boots, against 41%% with lambda_id 0.");
+                   "rewards generators that copy what they are given. Measured on the "
+                   "course machine with this lesson's defaults (seed 15) and the paper's "
+                   "lambda_id 5: 17.8%% of the translated sneakers were recognised as boots "
+                   "and 79.2%% still as sneakers, each translation correlating 0.80 with its "
+                   "input. Step 7 gives this run's figures without it.");
     lesson_say(L, "Your nn_cycle_loss on a hand case:");
     {
         const float rec[3] = {1, -1, 0.5f}, x[3] = {0, 0, 0.5f};
@@ -745,7 +747,7 @@ int main(int argc, char **argv)
                        "(%.1f times less). Without the cycle nothing in the generators' loss "
                        "refers to the input: they are only asked to draw some %s and some %s.",
                        rec_c, rec_n, rec_n / rec_c, name_b, name_a);
-            if (diff_n < diff_c)
+            if (diff_n < 0.8 * diff_c)
                 lesson_say(L,
                            "And they draw much the same one whatever they are given: the "
                            "translations of two different inputs differ by %.3f per pixel "
@@ -756,10 +758,12 @@ int main(int argc, char **argv)
                            diff_n, diff_c, diff_x);
             else
                 lesson_say(L,
-                           "Their translations differ from one input to the next as much as "
-                           "the cycle's do (%.3f against %.3f per pixel), but not in the way "
-                           "the inputs do: the way back cannot recover what was dropped. That "
-                           "is what the cycle prevents.", diff_n, diff_c);
+                           "Their translations differ from one input to the next about as "
+                           "much as the cycle's do (%.3f against %.3f per pixel): they are not "
+                           "one boot for all. But the way back, row 3 of the grids, gives a "
+                           "generic %s where the cycle's gives the input's own details: what "
+                           "the translation dropped cannot be recovered. That is what the "
+                           "cycle prevents.", diff_n, diff_c, name_a);
             if (corr_c > corr_n + 0.01 && corr_c - other_c > 0.01)
                 lesson_say(L,
                            "The correlation agrees: a translation correlates %.2f with its own "
@@ -772,11 +776,12 @@ int main(int argc, char **argv)
                            "without, and about as much with another input's translation "
                            "(%.2f and %.2f). Over whole images, the correlation mostly "
                            "measures how two silhouettes overlap, and every boot's silhouette "
-                           "overlaps a sneaker's about as well as any other boot's. What the "
-                           "way back recovers travels in finer details: where the shoe sits, "
-                           "its length, its shading, and in part in faint patterns that only "
-                           "the other generator reads, a hiding CycleGAN is known for (Chu et "
-                           "al. 2017).",
+                           "overlaps a sneaker's about as well as any other boot's; and a "
+                           "convolutional generator keeps some of its input unasked (where "
+                           "the shoe sits, how bright it is), cycle or not. What the way back "
+                           "recovers travels in finer details, and in part in faint patterns "
+                           "that only the other generator reads, a hiding CycleGAN is known "
+                           "for (Chu et al. 2017).",
                            corr_c, corr_n, other_c, other_n);
         } else {
             lesson_say(L,
