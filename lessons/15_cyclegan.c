@@ -621,9 +621,9 @@ int main(int argc, char **argv)
         float six[6 * 784];
         const float *src[6] = {test_a, t_ab, r_a, test_a, n_ab, nr_a};
         for (int i = 0; i < 6; i++) memcpy(six + (size_t)i * 784, src[i], 784 * sizeof(float));
-        fprintf(f, "one %s, its translation and the way back; with the cycle (left three), "
-                "without (right three):\n", name_a);
-        nn_image_preview(f, six, 6, 1, 28, 28, 6, -1.0f, 1.0f, NN_PREVIEW_AUTO);
+        fprintf(f, "one %s, its translation and the way back; with the cycle (top), "
+                "without (below):\n", name_a);
+        nn_image_preview(f, six, 6, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
         lesson_capture_end(L);
     }
 

@@ -19,9 +19,9 @@
  *
  * Why a step of its own rather than nn_gan_step (gan.h): nn_gan draws G's
  * input from a latent distribution and trains one G against one D. Here each
- * generator reads images, is run three times per step (on its own domain, on
- * the other generator's fakes for the cycle, on its target domain for the
- * identity), and the generators share one loss: G_ab's gradient comes from
+ * generator reads images, is run two or three times per step (on its own
+ * domain, on the other generator's fakes for the cycle, and on its target
+ * domain when the identity loss is on), and the generators share one loss: G_ab's gradient comes from
  * D_b and through G_ba's backward. The pieces are the same: nn_model
  * forward and backward, nn_model_zero_grad, nn_model_adam_step, loss.h's
  * LSGAN losses.
@@ -32,7 +32,7 @@
  *                        -> rec_a = G_ba(fake_b) -> cycle gradient -> G_ba
  *                           backward, adding into fake_b's gradient -> G_ab backward
  *       fake_a = G_ba(b) -> the same with the roles swapped
- *       id_b = G_ab(b), id_a = G_ba(a) -> identity gradients -> backward
+ *       [lambda_id > 0: id_b = G_ab(b), id_a = G_ba(a) -> identity gradients]
  *     Adam(G_ab), Adam(G_ba)
  *     nn_cycle_d_update(D_b, b, fake_b), nn_cycle_d_update(D_a, a, fake_a)
  *
