@@ -21,6 +21,7 @@
 #include "gradpen.h"
 #include "gan.h"
 #include "dcgan.h"
+#include "cycle.h"
 #include "gradcheck.h"
 #include "data.h"
 #include "image.h"

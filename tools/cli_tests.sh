@@ -376,6 +376,8 @@ specific_cases()
 06 --save-samples --save-samples @TMP/no-such-folder/samples.idx
 09 --save-samples --save-samples @TMP/no-such-folder/samples.txt
 11 --save-samples --save-samples @TMP/no-such-folder/samples.idx
+15 --save-samples --save-samples @TMP/no-such-folder/samples.idx
+15 --a --a 7 --b 7
 EOF
 }
 

@@ -45,6 +45,8 @@ fast_text()
 13_autoencoder - That is the blur the mean squared error asks
 14_judging + far too short to show collapse
 14_judging - most real images have no sample
+15_cyclegan + far too short to show translations the classifier accepts
+15_cyclegan - What the cycle keeps: there and back
 16_stylegan + too short to show what the styles decide
 16_stylegan + too short to show what the noise learns to do
 16_stylegan + too short to show truncation's trade

@@ -18,7 +18,7 @@ static const char *const functions[] = {
     "nn_leaky_relu_backward", "nn_central_difference", "nn_conv2d_forward_reference",
     "nn_conv_transpose2d_out_size", "nn_wgan_critic_loss", "nn_clip_weights",
     "nn_gradpen_value", "nn_gan_condition", "nn_slerp", "nn_info_cat_loss",
-    "nn_mse_loss", "nn_knn_precision", "nn_fgsm_step", NULL, "nn_adain_forward",
+    "nn_mse_loss", "nn_knn_precision", "nn_fgsm_step", "nn_cycle_loss", "nn_adain_forward",
     "nn_coupling_forward",
 };
 static const char *const files[] = {
@@ -32,7 +32,7 @@ static const char *const files[] = {
     "exercises/17_clip_weights.c", "exercises/18_gradient_penalty.c",
     "exercises/19_condition.c", "exercises/20_slerp.c", "exercises/21_info_loss.c",
     "exercises/22_mse_loss.c", "exercises/23_knn_precision.c", "exercises/24_fgsm_step.c",
-    NULL, "exercises/26_adain.c", "exercises/27_coupling.c",
+    "exercises/25_cycle_loss.c", "exercises/26_adain.c", "exercises/27_coupling.c",
 };
 #define N_EXERCISES ((int)(sizeof functions / sizeof functions[0]) - 1)
 
@@ -292,6 +292,16 @@ static int probe(int n, char *why, size_t cap)
         snprintf(why, cap, "x = (0.5, 0.95), grad = (3, -1), eps 0.1 gives (%g, %g); expected "
                  "(0.6, 0.85)", (double)a[0], (double)a[1]);
         return near(a[0], 0.6) && near(a[1], 0.85);
+    }
+    case 25: { /* rec = (1, -1, 0.5), x = (0, 0, 0.5), lambda 10: L = 20/3, 10/3 (1, -1, 0) */
+        const float rec[3] = {1, -1, 0.5f}, x[3] = {0, 0, 0.5f};
+        float d[3] = {7, 7, 7};
+        float l = nn_cycle_loss(d, rec, x, 3, 10.0f);
+        snprintf(why, cap, "rec = (1, -1, 0.5) against x = (0, 0, 0.5), lambda 10 gives L %g, "
+                 "drec (%g, %g, %g); expected 6.66667, (3.33333, -3.33333, 0)", (double)l,
+                 (double)d[0], (double)d[1], (double)d[2]);
+        return near(l, 20.0 / 3.0) && near(d[0], 10.0 / 3.0) && near(d[1], -10.0 / 3.0) &&
+               d[2] == 0.0f;
     }
     case 26: { /* x = (0, 0, 2, 2), eps 0: xhat (-1, -1, 1, 1); scale 3, bias -1 */
         const float x[4] = {0, 0, 2, 2}, sc[1] = {3}, bi[1] = {-1};
