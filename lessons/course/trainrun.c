@@ -244,11 +244,18 @@ void trainrun_record(trainrun_log *lg, const nn_gan_stats *st)
 
 void trainrun_check_writable(lesson *L, const char *flag, const char *path)
 {
+    /* Opened for appending, so an existing file keeps its bytes; a file the
+     * probe made is removed again, so a run stopped before it saves leaves
+     * nothing behind. */
+    FILE *before = fopen(path, "rb");
+    const int existed = before != NULL;
+    if (before) fclose(before);
     FILE *probe = fopen(path, "ab");
     if (!probe)
         lesson_fail(L, LESSON_EXIT_INPUT, "--%s: cannot write %s; check that its folder exists "
                     "and is writable", flag, path);
     fclose(probe);
+    if (!existed) remove(path);
 }
 
 void trainrun_save(lesson *L, const nn_gan *t, const char *arch, long epochs, long steps)

@@ -55,7 +55,8 @@ void trainrun_write_log(lesson *L, const trainrun_log *lg, long first_step);
 void trainrun_record(trainrun_log *lg, const nn_gan_stats *st);
 
 /* Fails the lesson now, with one line naming the flag, when path cannot be
- * written: a sample file is found unwritable before training, not after. */
+ * written: a sample file is found unwritable before training, not after.
+ * Leaves no file behind that was not there before. */
 void trainrun_check_writable(lesson *L, const char *flag, const char *path);
 
 /* G.ckpt, D.ckpt and train_state.tsv in the lesson folder, for --resume. */
