@@ -7,17 +7,7 @@ Run once with /usr/bin/python3 (python3-torch) and paste the printed C arrays
 into the test; `make test` never runs it."""
 import torch
 import torch.nn.functional as F
-
-
-def lit(v):
-    s = "%.9g" % v
-    if "." not in s and "e" not in s and "n" not in s:
-        s += ".0"
-    return s + "f"
-
-
-def carray(name, vals):
-    print("static const float %s[%d] = {%s};" % (name, len(vals), ", ".join(lit(v) for v in vals)))
+from c_arrays import carray, lit
 
 
 rec = torch.tensor([0.5, -0.75, 0.9, -1.0, 0.25, 0.0, -0.3, 1.0],

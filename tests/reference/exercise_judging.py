@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 import rng_pcg32
+from c_arrays import carray, lit
 
 
 class Pcg32(rng_pcg32.Pcg32):
@@ -21,17 +22,6 @@ class Pcg32(rng_pcg32.Pcg32):
 
     def uniform(self):  # nn_rng_uniform: 24 bits, exact in float
         return np.float32(super().uniform())
-
-
-def lit(v):
-    s = "%.9g" % v
-    if "." not in s and "e" not in s and "n" not in s:
-        s += ".0"
-    return s + "f"
-
-
-def carray(name, vals):
-    print("static const float %s[%d] = {%s};" % (name, len(vals), ", ".join(lit(v) for v in vals)))
 
 
 # ---- exercise 22: MSE, n = 7

@@ -13,19 +13,9 @@ into the tests; `make test` never runs it."""
 import math
 
 import torch
+from c_arrays import carray, lit
 
 torch.set_default_dtype(torch.float64)
-
-
-def lit(v):
-    s = "%.9g" % v
-    if "." not in s and "e" not in s and "n" not in s:
-        s += ".0"
-    return s + "f"
-
-
-def carray(name, vals):
-    print("static const float %s[%d] = {%s};" % (name, len(vals), ", ".join(lit(v) for v in vals)))
 
 
 # ---- exercise 27: one coupling layer on 5 points, keep = 0 and keep = 1.

@@ -8,18 +8,7 @@ Run once with /usr/bin/python3 (python3-torch) and paste the printed C arrays
 into the tests; `make test` never runs it."""
 import torch
 import torch.nn.functional as F
-
-
-def lit(v):
-    s = "%.9g" % v
-    if "." not in s and "e" not in s and "n" not in s:
-        s += ".0"
-    return s + "f"
-
-
-def carray(name, vals):
-    vals = [float(v) for v in vals]
-    print("static const float %s[%d] = {%s};" % (name, len(vals), ", ".join(lit(v) for v in vals)))
+from c_arrays import carray
 
 
 # n = 2 images, c = 3 channels, 2 x 3 pixels (hw = 6); simple fractions so
