@@ -139,13 +139,22 @@ static nn_cycle *make_cycle(lesson *L, float lam, float lam_id)
 
 /* ------------------------------------------------------------ data */
 
-/* The images of one class of ds, in [-1, 1]: (*n, 784), at most max. */
-static float *class_images(lesson *L, const nn_dataset *ds, int cls, int max, int *n)
+/* The indices into ds of the images of one class, at most max: (*n). */
+static int *class_indices(lesson *L, const nn_dataset *ds, int cls, int max, int *n)
 {
     int *idx = lesson_alloc(L, (size_t)ds->n, sizeof(int));
     int k = 0;
     for (int i = 0; i < ds->n && k < max; i++)
         if (ds->labels[i] == cls) idx[k++] = i;
+    *n = k;
+    return idx;
+}
+
+/* The images of one class of ds, in [-1, 1]: (*n, 784), at most max. */
+static float *class_images(lesson *L, const nn_dataset *ds, int cls, int max, int *n)
+{
+    int k;
+    int *idx = class_indices(L, ds, cls, max, &k);
     float *x = lesson_alloc(L, (size_t)(k > 0 ? k : 1) * 784, sizeof(float));
     nn_dataset_gather(x, ds, idx, k, NN_RANGE_PM1);
     nn_free(idx);
@@ -154,18 +163,21 @@ static float *class_images(lesson *L, const nn_dataset *ds, int cls, int max, in
 }
 
 /* Batches drawn without replacement from one domain's images, reshuffled
- * after each pass. */
+ * after each pass. The images stay bytes in the data set; each batch is
+ * turned into floats as it is drawn. */
 typedef struct {
-    const float *x;
+    const nn_dataset *ds;
+    const int *idx;             /* (n) the domain's images in ds */
     int n, pos;
     int *order;
     nn_rng rng;
 } sampler;
 
-static void sampler_init(lesson *L, sampler *s, const float *x, int n, uint64_t seed,
-                         uint64_t stream)
+static void sampler_init(lesson *L, sampler *s, const nn_dataset *ds, const int *idx, int n,
+                         uint64_t seed, uint64_t stream)
 {
-    s->x = x;
+    s->ds = ds;
+    s->idx = idx;
     s->n = n;
     s->pos = 0;
     s->order = lesson_alloc(L, (size_t)n, sizeof(int));
@@ -181,8 +193,8 @@ static void sampler_next(sampler *s, float *out, int b)
             nn_rng_shuffle(&s->rng, s->order, s->n);
             s->pos = 0;
         }
-        memcpy(out + (size_t)i * 784, s->x + (size_t)s->order[s->pos++] * 784,
-               784 * sizeof(float));
+        nn_dataset_gather(out + (size_t)i * 784, s->ds, &s->idx[s->order[s->pos++]], 1,
+                          NN_RANGE_PM1);
     }
 }
 
@@ -393,8 +405,8 @@ int main(int argc, char **argv)
                     "1 x 28 x 28 grey images", ds.c, ds.h, ds.w);
     const char *name_a = ds.class_names[class_a], *name_b = ds.class_names[class_b];
     int na, nb, ta_n, tb_n;
-    float *train_a = class_images(L, &ds, class_a, 1 << 30, &na);
-    float *train_b = class_images(L, &ds, class_b, 1 << 30, &nb);
+    int *train_a = class_indices(L, &ds, class_a, 1 << 30, &na);
+    int *train_b = class_indices(L, &ds, class_b, 1 << 30, &nb);
     int n_test = L->fast ? FAST_TEST : 1 << 30;
     float *test_a = class_images(L, &test, class_a, n_test, &ta_n);
     float *test_b = class_images(L, &test, class_b, n_test, &tb_n);
@@ -530,8 +542,8 @@ int main(int argc, char **argv)
     run_log lg_c, lg_n;
     log_alloc(L, &lg_c);
     log_alloc(L, &lg_n);
-    sampler_init(L, &sa, train_a, na, L->seed, 10);
-    sampler_init(L, &sb, train_b, nb, L->seed, 11);
+    sampler_init(L, &sa, &ds, train_a, na, L->seed, 10);
+    sampler_init(L, &sb, &ds, train_b, nb, L->seed, 11);
     lesson_code(L, "train");
     train(L, cyc, &sa, &sb, xa, xb, &lg_c, "with the cycle");
     lesson_print(L, "%ld steps in %.1f s; last %d steps' means: D %.3f, G adversarial %.3f, "
@@ -566,8 +578,8 @@ int main(int argc, char **argv)
     nn_cycle *nocyc = make_cycle(L, 0.0f, 0.0f);
     nn_free(sa.order);
     nn_free(sb.order);
-    sampler_init(L, &sa, train_a, na, L->seed, 10);
-    sampler_init(L, &sb, train_b, nb, L->seed, 11);
+    sampler_init(L, &sa, &ds, train_a, na, L->seed, 10);
+    sampler_init(L, &sb, &ds, train_b, nb, L->seed, 11);
     train(L, nocyc, &sa, &sb, xa, xb, &lg_n, "without the cycle");
     lesson_print(L, "%ld steps in %.1f s; last %d steps' means: D %.3f, G adversarial %.3f\n",
                  lg_n.n, lg_n.seconds,
