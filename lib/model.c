@@ -118,6 +118,8 @@ static size_t layer_workspace(const nn_layer *l, int max_batch)
     if (l->spec.kind == NN_LAYER_BATCHNORM || l->spec.kind == NN_LAYER_BATCHNORM2D)
         n += ws_round(rows) + 2u * ws_round((size_t)bn_channels(l)); /* xhat, mean, invstd */
     if (l->spec.kind == NN_LAYER_DROPOUT) n += ws_round(rows);   /* mask */
+    if (l->spec.kind == NN_LAYER_STYLE_BROADCAST)                /* crossover slots */
+        n += ws_round((size_t)max_batch);
     const size_t mb = (size_t)max_batch;
     if (l->spec.kind == NN_LAYER_STYLE_CONST) n += ws_round(mb * (size_t)l->in); /* dbus */
     if (l->spec.kind == NN_LAYER_NOISE)                          /* noise images */
@@ -317,6 +319,10 @@ static nn_status check_spec(nn_layer *l, const nn_layer_spec *s, int idx, int in
             return nn_fail(err, NN_ERR_ARG,
                            "layer %d (style_broadcast): decay %g of the running mean of w is "
                            "outside [0, 1); use 0 for 0.995", idx, (double)s->arg);
+        if (!(s->mix >= 0.0f && s->mix <= 1.0f))
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer %d (style_broadcast): mixing probability %g is outside "
+                           "[0, 1]; use 0 for no style mixing", idx, (double)s->mix);
         l->out = s->out;
         l->out_c = l->out_h = l->out_w = 0;
         break;
@@ -502,6 +508,8 @@ nn_model *nn_model_create(int in, const nn_layer_spec *specs, int n_layers, int 
             l->invstd = ws;  ws += ws_round((size_t)bn);
         } else if (kind == NN_LAYER_DROPOUT) {
             l->cache = ws;   ws += ws_round(rows);
+        } else if (kind == NN_LAYER_STYLE_BROADCAST) {
+            l->cache = ws;   ws += ws_round((size_t)max_batch);   /* crossover slots */
         } else if (kind == NN_LAYER_STYLE_CONST) {
             l->dbus = ws;    ws += ws_round((size_t)max_batch * (size_t)l->in);
         } else if (kind == NN_LAYER_NOISE) {
@@ -709,14 +717,33 @@ static void activation(const nn_layer *l, float *out, const float *x, const floa
     nn_pool_for(act_range, &job, n, ACT_MIN_PER_THREAD);
 }
 
-/* k copies of each row side by side; in train mode the running mean of
- * the rows moves toward this batch's mean. */
-static void broadcast_forward(nn_layer *l, const float *x, int batch, int train)
+/* The row whose w slot r of row b read in the last forward: its own, or,
+ * from its crossover slot on, the next row's (style mixing). */
+static int broadcast_source(const nn_layer *l, int b, int r, int batch)
+{
+    return r >= (int)l->cache[b] ? (b + 1) % batch : b;
+}
+
+/* k copies of each row side by side; in train mode, style mixing (spec.mix)
+ * may switch a row to the next row's w from a random slot on, and the
+ * running mean of the rows moves toward this batch's mean of their own w. */
+static void broadcast_forward(nn_layer *l, const float *x, int batch, int train, nn_rng *rng)
 {
     const int in = l->in, k = l->out / l->in;
+    /* The next row is another sample of the same batch, so reading its w is
+     * drawing a second latent. With one row or one slot there is nothing to
+     * mix with. */
+    const int mixing = train && l->spec.mix > 0.0f && batch > 1 && k > 1;
+    for (int b = 0; b < batch; b++) {
+        int cross = k;
+        if (mixing && nn_rng_uniform(rng) < l->spec.mix)
+            cross = 1 + (int)nn_rng_below(rng, (uint32_t)(k - 1));
+        l->cache[b] = (float)cross;
+    }
     for (int b = 0; b < batch; b++)
         for (int r = 0; r < k; r++)
-            memcpy(l->y + (size_t)b * l->out + (size_t)r * in, x + (size_t)b * in,
+            memcpy(l->y + (size_t)b * l->out + (size_t)r * in,
+                   x + (size_t)broadcast_source(l, b, r, batch) * in,
                    (size_t)in * sizeof(float));
     if (!train) return;
     const float d = l->spec.arg == 0.0f ? W_AVG_DEFAULT_DECAY : l->spec.arg;
@@ -843,7 +870,7 @@ const float *nn_model_forward_range(nn_model *m, const float *x, int batch, int 
             nn_mbstd_forward(l->y, x, batch, l->in);
             break;
         case NN_LAYER_STYLE_BROADCAST:
-            broadcast_forward(l, x, batch, train);
+            broadcast_forward(l, x, batch, train, &m->rng);
             break;
         case NN_LAYER_STYLE_CONST:
             /* The bus stays where it is (the caller's rows or the broadcast's
@@ -973,7 +1000,7 @@ void nn_model_backward(nn_model *m, float *dx, const float *dy, int batch, int p
                 const int k = l->out / l->in;
                 for (int b = 0; b < batch; b++)
                     for (int r = 0; r < k; r++)
-                        nn_axpy(gx + (size_t)b * l->in, 1.0f,
+                        nn_axpy(gx + (size_t)broadcast_source(l, b, r, batch) * l->in, 1.0f,
                                 g + (size_t)b * l->out + (size_t)r * l->in, (size_t)l->in);
             }
             break;

@@ -50,7 +50,15 @@ typedef enum {
                              per styled layer); backward sums them. Keeps the
                              running mean of its input rows in train mode,
                              w_avg = arg w_avg + (1 - arg) batch mean, arg the
-                             decay in [0, 1) (0 means 0.995); saved as a buffer */
+                             decay in [0, 1) (0 means 0.995); saved as a buffer.
+                             mix in [0, 1]: style-mixing regularisation (StyleGAN
+                             section 3.1), train forwards only: each row, with
+                             probability mix (model rng), takes slots c..k-1
+                             (c uniform in [1, k-1]) from row (i + 1) mod
+                             batch, an independent sample of the same batch;
+                             backward sends each slot's gradient to the row it
+                             read. 0 never mixes and draws nothing; the running
+                             mean still averages the rows' own input */
     NN_LAYER_STYLE_CONST, /* c, h, w: a learned constant image, the same for every
                              row; its input row is the style bus, which the
                              ADAIN layers after it read in slots of in / n_slots
@@ -81,6 +89,8 @@ typedef struct {
     float arg;
     int kernel, stride, pad;  /* CONV2D, CONVT2D: square kernel, stride >= 1, pad >= 0 */
     int c, h, w;              /* RESHAPE: the image shape */
+    float mix;                /* STYLE_BROADCAST: style-mixing probability (a training
+                                 option: checkpoints do not keep it) */
 } nn_layer_spec;
 
 typedef struct {
@@ -109,7 +119,9 @@ typedef struct {
      * style_dim), its scales then biases in style (2, max_batch, channels);
      * dstyle and dslot their gradients. A NOISE layer keeps its noise images
      * (max_batch, h w) in cache; STYLE_CONST's constant and NOISE's scales are
-     * w and dw; STYLE_BROADCAST's running mean of w is running_mean. */
+     * w and dw; STYLE_BROADCAST's running mean of w is running_mean and its
+     * cache (max_batch) the slot where each row of the last train forward
+     * switched to the next row's w (k: it did not). */
     int n_slots, style_dim, style_src, style_slot;
     const float *bus;
     float *dbus, *slot, *style, *dstyle, *dslot;

@@ -103,7 +103,7 @@ nn_model *nn_style_generator(const nn_style_arch *a, int max_batch, nn_error *er
         s[n++] = leaky;
     }
     s[n++] = (nn_layer_spec){.kind = NN_LAYER_STYLE_BROADCAST, .out = 2 * a->n_res * a->w_dim,
-                             .arg = a->w_avg_decay};
+                             .arg = a->w_avg_decay, .mix = a->mixing};
     /* Resolution 0: the constant, then a convolution at its size. */
     s[n++] = (nn_layer_spec){.kind = NN_LAYER_STYLE_CONST, .c = a->channels[0],
                              .h = a->const_side, .w = a->const_side};

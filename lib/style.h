@@ -10,7 +10,11 @@
  *
  * Four layer kinds make it (model.h): NN_LAYER_STYLE_BROADCAST,
  * NN_LAYER_STYLE_CONST, NN_LAYER_ADAIN and NN_LAYER_NOISE. Because G stays
- * one model of z, nn_gan's one step trains it like any other generator. The
+ * one model of z, nn_gan's one step trains it like any other generator,
+ * style-mixing regularisation included: in train forwards the broadcast
+ * layer can fill a row's slots from a random crossover on with another
+ * row's w (model.h, STYLE_BROADCAST's .mix), so neighbouring slots learn
+ * to work with styles of other images. The
  * mapping and the synthesis also run apart (nn_model_forward_range): the
  * mapping's w can then be pulled toward the mean w (truncation) or mixed
  * with another w slot by slot (style mixing) before the synthesis reads it.
@@ -77,6 +81,10 @@ typedef struct {
     int c, h, w;                     /* the image: 1 x 28 x 28 */
     float slope;                     /* leaky ReLU: 0.2 */
     float w_avg_decay;               /* the running mean of w: 0.995 */
+    float mixing;                    /* style-mixing regularisation: the share of
+                                        training rows whose later slots take
+                                        another row's w (the broadcast's .mix):
+                                        0 off, 0.9 in the paper; default 0 */
 } nn_style_arch;
 
 nn_style_arch nn_style_arch_default(void);

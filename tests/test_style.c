@@ -2,8 +2,9 @@
  * AdaIN's backward against torch, noise by hand, the style bus through a
  * whole model by central differences (the constant, the affine maps, the
  * noise scales, the mapping and z), the running mean of w, the mapping and
- * the synthesis run apart, truncation and mixing by hand, the spec checks,
- * and a checkpoint round trip. */
+ * the synthesis run apart, truncation and mixing by hand, style-mixing
+ * regularisation in the broadcast layer by hand and by central differences,
+ * the spec checks, and a checkpoint round trip. */
 #include "testutil.h"
 
 #include <math.h>
@@ -148,10 +149,13 @@ static void gc_grad(void *ctx)
     nn_model_backward(c->m, c->dx, c->r, c->batch, 1);
 }
 
-static void test_gradient_through_the_bus(void **state)
+/* mix 0: every slot reads its own row's w. mix 1: every row switches to
+ * the next row's w at a random slot, the same one in every forward of the
+ * check since the rng is restored; z's gradient then gathers from two rows. */
+static void gradient_through_the_bus(float mix)
 {
-    (void)state;
     nn_style_arch a = tiny_arch();
+    a.mixing = mix;
     nn_error err;
     const int batch = 3;
     nn_model *G = nn_style_generator(&a, batch, &err);
@@ -186,7 +190,67 @@ static void test_gradient_through_the_bus(void **state)
         print_error("worst: %s element %zu, rel %g\n", rep.worst, rep.worst_index, e);
     assert_true(e <= 2e-2);
     assert_int_equal(rep.zero_grad, 0);
+    if (mix > 0.0f) {
+        /* The check is only worth something if some row did mix. */
+        const nn_layer *b = &G->layers[2 * a.map_layers];
+        assert_int_equal(b->spec.kind, NN_LAYER_STYLE_BROADCAST);
+        int mixed = 0;
+        for (int i = 0; i < batch; i++) mixed += b->cache[i] < 4.0f;
+        assert_int_equal(mixed, batch);
+    }
     nn_model_free(G);
+}
+
+static void test_gradient_through_the_bus(void **state)
+{
+    (void)state;
+    gradient_through_the_bus(0.0f);
+}
+
+static void test_gradient_with_mixing(void **state)
+{
+    (void)state;
+    gradient_through_the_bus(1.0f);
+}
+
+/* Style mixing by hand: 4 rows of w (2 numbers), 3 slots, mix 0.5, the
+ * model's rng seeded 4. Its draws (a uniform per row; below 0.5, a crossover
+ * 1 + below(2)) are 0.48 -> slot 2, 0.89 -> none, 0.10 -> slot 1,
+ * 0.39 -> slot 2; a mixed row reads the next row's w, row 3 reads row 0's. */
+static void test_mixing_by_hand(void **state)
+{
+    (void)state;
+    const nn_layer_spec spec[] = {
+        {.kind = NN_LAYER_STYLE_BROADCAST, .out = 6, .arg = 0.5f, .mix = 0.5f}};
+    nn_error err;
+    nn_model *m = nn_model_create(2, spec, 1, 4, &err);
+    assert_non_null(m);
+    const float x[8] = {1, 2, 11, 12, 21, 22, 31, 32};
+    const float want[24] = {1, 2, 1, 2, 11, 12,        /* row 0: slot 2 from row 1 */
+                            11, 12, 11, 12, 11, 12,    /* row 1: its own */
+                            21, 22, 31, 32, 31, 32,    /* row 2: slots 1, 2 from row 3 */
+                            31, 32, 31, 32, 1, 2};     /* row 3: slot 2 from row 0 */
+    nn_rng_seed(&m->rng, 4, 0);
+    assert_rel_close(nn_model_forward(m, x, 4, 1), want, 24, 0);
+    /* The running mean averages the rows' own w: 0.5 of (16, 17). */
+    const float avg[2] = {8.0f, 8.5f};
+    assert_rel_close(m->buffers, avg, 2, 1e-7);
+    /* Slot r of row b gets gradient 3 b + r + 1 (both numbers); each goes to
+     * the row that slot read: row 0 gets 1 + 2 from itself and 12 from row
+     * 3's slot 2; row 1 3 + 4 + 5 + 6; row 2 7; row 3 8 + 9 + 10 + 11. */
+    float dy[24], dx[8] = {0};   /* backward adds into dx */
+    for (int b = 0; b < 4; b++)
+        for (int r = 0; r < 3; r++) dy[6 * b + 2 * r] = dy[6 * b + 2 * r + 1] = 3 * b + r + 1;
+    const float dx_want[8] = {15, 15, 18, 18, 7, 7, 38, 38};
+    nn_model_backward(m, dx, dy, 4, 1);
+    assert_rel_close(dx, dx_want, 8, 0);
+    /* An eval forward never mixes and draws nothing from the rng. */
+    nn_rng before = m->rng;
+    const float *y = nn_model_forward(m, x, 4, 0);
+    for (int b = 0; b < 4; b++)
+        for (int r = 0; r < 3; r++) assert_rel_close(y + 6 * b + 2 * r, x + 2 * b, 2, 0);
+    assert_int_equal(nn_rng_u32(&m->rng), nn_rng_u32(&before));
+    nn_model_free(m);
 }
 
 /* The mapping, a bus built by hand and the synthesis give what one forward
@@ -254,6 +318,9 @@ static void test_spec_checks(void **state)
     const nn_layer_spec bad_copies[] = {{.kind = NN_LAYER_STYLE_BROADCAST, .out = 7}};
     assert_null(nn_model_create(2, bad_copies, 1, 1, &err));
     assert_non_null(strstr(err.msg, "not a positive multiple"));
+    const nn_layer_spec bad_mix[] = {{.kind = NN_LAYER_STYLE_BROADCAST, .out = 4, .mix = 1.5f}};
+    assert_null(nn_model_create(2, bad_mix, 1, 1, &err));
+    assert_non_null(strstr(err.msg, "mixing probability 1.5 is outside [0, 1]"));
     const nn_layer_spec flat_noise[] = {{.kind = NN_LAYER_NOISE}};
     assert_null(nn_model_create(2, flat_noise, 1, 1, &err));
     assert_non_null(strstr(err.msg, "no image shape"));
@@ -300,6 +367,8 @@ int main(void)
         cmocka_unit_test(test_noise_by_hand),
         cmocka_unit_test(test_generator_shape),
         cmocka_unit_test(test_gradient_through_the_bus),
+        cmocka_unit_test(test_gradient_with_mixing),
+        cmocka_unit_test(test_mixing_by_hand),
         cmocka_unit_test(test_parts_and_w_avg),
         cmocka_unit_test(test_truncate_and_mix),
         cmocka_unit_test(test_spec_checks),
