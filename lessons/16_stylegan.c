@@ -732,13 +732,20 @@ int main(int argc, char **argv)
     if (L->fast)
         lesson_say(L, "A --fast run is too short to show truncation's trade: its G draws "
                    "little yet, and %d samples are too few to judge. Run without --fast.", nj);
-    else if (cls_fall || prec_rise)
+    else if (cls_fall || prec_rise) {
+        /* The figures at every psi, so that a rise that is not steady shows. */
+        char cls_txt[96] = "", prec_txt[128] = "";
+        if (cls_fall)
+            snprintf(cls_txt, sizeof cls_txt, "the samples cover fewer classes (%d, %d, %d)",
+                     classes[0], classes[1], classes[2]);
+        if (prec_rise)
+            snprintf(prec_txt, sizeof prec_txt, "precision rises (%.3f, %.3f, %.3f%s)",
+                     (double)prec[0], (double)prec[1], (double)prec[2],
+                     prec[2] < prec[1] ? ": not steadily" : "");
         lesson_say(L, "From psi 1 to 0.5 %s%s%s. %s Recall went from %.3f to %.3f%s; the "
                    "Frechet distance, which counts fidelity and variety together, from %.2f "
                    "to %.2f.",
-                   cls_fall ? "the samples cover fewer classes" : "",
-                   cls_fall && prec_rise ? " and " : "",
-                   prec_rise ? "precision rises" : "",
+                   cls_txt, cls_fall && prec_rise ? " and " : "", prec_txt,
                    cls_fall && prec_rise
                        ? "Truncation buys typical, clean-looking samples and pays with variety: "
                          "whole classes drop out as every w is pulled toward the average one."
@@ -749,7 +756,7 @@ int main(int argc, char **argv)
                    (double)rec[0], (double)rec[N_PSI - 1],
                    rec_fall ? ": the variety paid" : "",
                    fd[0], fd[N_PSI - 1]);
-    else
+    } else
         lesson_say(L, "In this run truncation neither lowered the classes covered nor "
                    "raised precision between psi 1 and 0.5 (%d and %d classes, precision "
                    "%.3f and %.3f): the mean w of so short a training may not be a good "
