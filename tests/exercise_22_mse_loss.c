@@ -20,18 +20,9 @@ static void expect_grad(const float *got, const float *want, int n, const char *
 {
     size_t where;
     if (ex_rel_error(got, want, (size_t)n, &where) <= 1e-5) return;
+    ex_expect_mean_grad_written(got, want, n, GARBAGE, what);
     float alt[16];
     ex_expect(n <= 16, "(test) arrays too long");
-    int untouched = 1;
-    for (int i = 0; i < n; i++) untouched &= got[i] == GARBAGE;
-    ex_expect(!untouched, "%s was not written (it still holds what was there before)", what);
-    for (int i = 0; i < n; i++) alt[i] = want[i] + GARBAGE;
-    ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
-              "%s is the gradient + what dy held before: write it (=), do not add (+=)", what);
-    for (int i = 0; i < n; i++) alt[i] = want[i] * (float)n;
-    ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
-              "%s is n times too large: the loss is a mean, so each derivative carries 1/n",
-              what);
     for (int i = 0; i < n; i++) alt[i] = want[i] / 2.0f;
     ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
               "%s is half the gradient: the derivative of e^2 is 2 e", what);

@@ -109,6 +109,23 @@ static double loss(const float *x, const float *s, const float *b, const float *
     return L;
 }
 
+/* num[k] = d loss / d v[k] by central differences (h = 1e-3), v being one
+ * of x, s, b: each entry nudged up and down in place, then put back. */
+static void central(float *num, float *v, int n, const float *x, const float *s,
+                    const float *b, const float *r)
+{
+    const float h = 1e-3f;
+    for (int k = 0; k < n; k++) {
+        float keep = v[k];
+        v[k] = keep + h;
+        double up = loss(x, s, b, r);
+        v[k] = keep - h;
+        double down = loss(x, s, b, r);
+        v[k] = keep;
+        num[k] = (float)((up - down) / (2.0 * h));
+    }
+}
+
 static void test_central_difference(void **state)
 {
     (void)state;
@@ -127,29 +144,15 @@ static void test_central_difference(void **state)
     nn_adain_forward(y, xhat, invstd, x, s, b, 2, 3, 6, 1e-5f);
     nn_adain_backward(dx, ds, db, r, xhat, invstd, s, 2, 3, 6);
     float num[36];
-    const float h = 1e-3f;
-    for (int k = 0; k < 36; k++) {
-        float keep = x[k];
-        x[k] = keep + h;
-        double up = loss(x, s, b, r);
-        x[k] = keep - h;
-        double down = loss(x, s, b, r);
-        x[k] = keep;
-        num[k] = (float)((up - down) / (2.0 * h));
-    }
+    central(num, x, 36, x, s, b, r);
     ex_expect_close(dx, num, 36, 2e-3, "the backward's dx (from your xhat and invstd) against "
                     "central differences of your forward (h = 1e-3)");
-    for (int k = 0; k < 6; k++) {
-        float keep = s[k];
-        s[k] = keep + h;
-        double up = loss(x, s, b, r);
-        s[k] = keep - h;
-        double down = loss(x, s, b, r);
-        s[k] = keep;
-        num[k] = (float)((up - down) / (2.0 * h));
-    }
+    central(num, s, 6, x, s, b, r);
     ex_expect_close(ds, num, 6, 2e-3, "dscale (sum dy xhat, from your xhat) against central "
                     "differences of your forward");
+    central(num, b, 6, x, s, b, r);
+    ex_expect_close(db, num, 6, 2e-3, "dbias (sum dy) against central differences of your "
+                    "forward");
 }
 
 int main(void)

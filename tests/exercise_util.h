@@ -68,4 +68,26 @@ static inline double ex_rel_error(const float *got, const float *want, size_t n,
                   (what), ex_g_, ex_w_, (double)(tol));                               \
     } while (0)
 
+/* The slips a mean loss's gradient d (n) is checked for before its values,
+ * when the test filled d with `garbage` first and want (n) is the answer:
+ * d left unwritten, the gradient added to what d held (+= for =), and the
+ * 1/n of the mean forgotten. Returns only when none of them is what d holds. */
+static inline void ex_expect_mean_grad_written(const float *got, const float *want, int n,
+                                               float garbage, const char *what)
+{
+    size_t where;
+    float alt[64];
+    ex_expect(n <= 64, "(test) arrays too long");
+    int untouched = 1;
+    for (int i = 0; i < n; i++) untouched &= got[i] == garbage;
+    ex_expect(!untouched, "%s was not written (it still holds what was there before)", what);
+    for (int i = 0; i < n; i++) alt[i] = want[i] + garbage;
+    ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
+              "%s is the gradient + what it held before: write it (=), do not add (+=)", what);
+    for (int i = 0; i < n; i++) alt[i] = want[i] * (float)n;
+    ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
+              "%s is n times too large: the loss is a mean, so each derivative carries 1/n",
+              what);
+}
+
 #endif
