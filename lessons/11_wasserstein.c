@@ -386,11 +386,15 @@ static float interp_norm(lesson *L, nn_gan *t, const float *real)
     int b = t->cfg.batch;
     nn_sample_latent(t->z, b, t->arch.latent_dim, &t->rng);
     memcpy(t->fake, nn_model_forward(t->G, t->z, b, 0), (size_t)b * 784 * sizeof(float));
-    nn_rng_fill_uniform(&t->rng, t->eps, (size_t)b, 0.0f, 1.0f);
-    nn_gradpen_interpolate(t->interp, real, t->fake, t->eps, b, 784);
+    float *eps = lesson_alloc(L, (size_t)b, sizeof(float));
+    float *interp = lesson_alloc(L, (size_t)b * 784, sizeof(float));
+    nn_rng_fill_uniform(&t->rng, eps, (size_t)b, 0.0f, 1.0f);
+    nn_gradpen_interpolate(interp, real, t->fake, eps, b, 784);
     float norm = 0.0f;
-    nn_gradpen_add(&gp, t->D, t->interp, b, 0.0f, &norm);
+    nn_gradpen_add(&gp, t->D, interp, b, 0.0f, &norm);
     nn_gradpen_free(&gp);
+    nn_free(eps);
+    nn_free(interp);
     return norm;
 }
 

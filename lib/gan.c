@@ -1,7 +1,7 @@
 /* gan.c - building, checking and feeding a GAN (gan.h). The step itself is
  * exercise 9 (solutions/09_train_step.c); the builders, the latent sampler
  * and the losses it calls are exercises too. */
-#include "gan.h"
+#include "gan_options.h"
 
 #include <math.h>
 #include <string.h>
@@ -124,10 +124,7 @@ static nn_status check_config(const nn_gan_config *c, nn_error *err)
     return NN_OK;
 }
 
-/* A model with m's layers, built afresh (the unrolled copy of D); out > 0
- * gives its last layer, a linear one, that many outputs instead (Q's head
- * added to D's logit). */
-static nn_model *same_layers(const nn_model *m, int out, nn_error *err)
+nn_model *nn_gan_same_layers(const nn_model *m, int out, nn_error *err)
 {
     nn_layer_spec specs[64];
     if (m->n_layers > 64) {
@@ -138,6 +135,27 @@ static nn_model *same_layers(const nn_model *m, int out, nn_error *err)
     for (int i = 0; i < m->n_layers; i++) specs[i] = m->layers[i].spec;
     if (out > 0) specs[m->n_layers - 1].out = out;
     return nn_model_create(m->in, specs, m->n_layers, m->max_batch, err);
+}
+
+/* The buffers of the step's core, whatever the options: the latent batch, the
+ * fakes and their gradient, and D's outputs and their gradients. */
+static nn_status alloc_core(nn_gan *g, nn_error *err)
+{
+    size_t n = (size_t)g->cfg.batch * (size_t)g->arch.pack, b = (size_t)g->cfg.batch;
+    size_t w = (size_t)g->D->out, din = (size_t)nn_gan_d_in(&g->arch);
+    g->z = nn_alloc(n * (size_t)g->arch.latent_dim, sizeof(float));
+    g->fake = nn_alloc(n * din, sizeof(float));
+    g->dfake = nn_alloc(n * din, sizeof(float));
+    /* One block for the four per-input output rows. */
+    g->s_real = nn_alloc(4 * b * w, sizeof(float));
+    if (!g->z || !g->fake || !g->dfake || !g->s_real)
+        return nn_fail(err, NN_ERR_NOMEM,
+                       "nn_gan_create: out of memory for batch %d of %d-value samples; try a "
+                       "smaller batch", g->cfg.batch, g->arch.data_dim);
+    g->ds_real = g->s_real + b * w;
+    g->ds_fake = g->s_real + 2 * b * w;
+    g->ds_unused = g->s_real + 3 * b * w;
+    return NN_OK;
 }
 
 static nn_gan *assemble(nn_model *G, nn_model *D, const nn_gan_arch *arch,
@@ -173,7 +191,7 @@ nn_gan *nn_gan_create(const nn_gan_arch *arch, const nn_gan_config *cfg, nn_init
     /* InfoGAN's Q shares all of D but its last layer: that layer gets Q's
      * outputs beside D's logit. */
     if (nn_gan_d_out(arch) > 1) {
-        nn_model *DQ = same_layers(D, nn_gan_d_out(arch), err);
+        nn_model *DQ = nn_gan_same_layers(D, nn_gan_d_out(arch), err);
         nn_model_free(D);
         if (!DQ) {
             nn_model_free(G);
@@ -224,47 +242,14 @@ static nn_gan *assemble(nn_model *G, nn_model *D, const nn_gan_arch *arch,
         g->arch.data_dim = g->G->out;
         g->arch.pack = g->D->in / g->G->out;
     }
-    int n = b * g->arch.pack;
-    if (cfg->unroll > 0 && !(g->Du = same_layers(g->D, 0, err))) goto fail;
-    if (cfg->gp_lambda > 0.0f && nn_gradpen_init(&g->gp, g->D, err) != NN_OK) goto fail;
-
-    size_t S = (size_t)n, B = (size_t)b, W = (size_t)g->D->out;
-    size_t din = (size_t)nn_gan_d_in(&g->arch);
-    g->z = nn_alloc(S * (size_t)g->arch.latent_dim, sizeof(float));
-    g->fake = nn_alloc(S * din, sizeof(float));
-    g->dfake = nn_alloc(S * din, sizeof(float));
-    g->interp = nn_alloc(S * din, sizeof(float));
-    g->noisy = nn_alloc(S * din, sizeof(float));
-    /* One block for the four per-input output rows and the penalty's weights. */
-    g->s_real = nn_alloc(4 * B * W + B, sizeof(float));
-    int ok = g->z && g->fake && g->dfake && g->interp && g->noisy && g->s_real;
-    if (ok && g->arch.steer != NN_GAN_FREE) {
-        g->labels = nn_alloc(S, sizeof(int));
-        g->g_in = nn_alloc(S * (size_t)nn_gan_g_in(&g->arch), sizeof(float));
-        ok = g->labels && g->g_in;
-        if (ok && g->arch.n_cont > 0) {
-            size_t m = (size_t)g->arch.n_cont, zw = (size_t)g->arch.latent_dim + m;
-            g->codes = nn_alloc(S * m, sizeof(float));
-            g->zc = nn_alloc(S * zw, sizeof(float));
-            ok = g->codes && g->zc;
-        }
-        if (ok && g->arch.steer == NN_GAN_CONDITIONAL)
-            ok = !!(g->dgen = nn_alloc(S * (size_t)g->arch.data_dim, sizeof(float)));
-    }
-    if (ok && W > 1) ok = !!(g->cols = nn_alloc(4 * B, sizeof(float)));
-    if (!ok) {
-        nn_fail(err, NN_ERR_NOMEM,
-                "nn_gan_create: out of memory for batch %d of %d-value samples; try a smaller "
-                "batch", b, g->arch.data_dim);
+    if (alloc_core(g, err) != NN_OK || nn_gan_steering_setup(g, err) != NN_OK ||
+        nn_gan_penalty_setup(g, err) != NN_OK || nn_gan_noise_setup(g, seed, err) != NN_OK ||
+        nn_gan_unrolling_setup(g, err) != NN_OK)
         goto fail;
-    }
-    g->ds_real = g->s_real + B * W;
-    g->ds_fake = g->s_real + 2 * B * W;
-    g->ds_unused = g->s_real + 3 * B * W;
-    g->eps = g->s_real + 4 * B * W;
 
     /* Separate streams of one seed: another width in G (more draws for its
-     * weights) does not shift D's weights or the latent samples. */
+     * weights) does not shift D's weights or the latent samples. Stream 6 is
+     * instance noise's (nn_gan_noise_setup). */
     nn_rng r;
     nn_rng_seed(&r, seed, 1);
     nn_model_init(g->G, &r, init);
@@ -273,7 +258,6 @@ static nn_gan *assemble(nn_model *G, nn_model *D, const nn_gan_arch *arch,
     nn_rng_seed(&g->rng, seed, 3);
     nn_rng_seed(&g->G->rng, seed, 4);
     nn_rng_seed(&g->D->rng, seed, 5);
-    nn_rng_seed(&g->noise_rng, seed, 6);
 
     g->opt_g = (nn_adam){.lr = cfg->lr_g, .beta1 = cfg->beta1, .beta2 = cfg->beta2,
                          .eps = 1e-8f, .weight_decay = 0.0f};
@@ -293,20 +277,14 @@ void nn_gan_free(nn_gan *g)
     if (!g) return;
     nn_model_free(g->G);
     nn_model_free(g->D);
-    nn_model_free(g->Du);
-    nn_gradpen_free(&g->gp);
     nn_free(g->z);
     nn_free(g->fake);
     nn_free(g->dfake);
-    nn_free(g->interp);
-    nn_free(g->noisy);
     nn_free(g->s_real);
-    nn_free(g->labels);
-    nn_free(g->codes);
-    nn_free(g->zc);
-    nn_free(g->g_in);
-    nn_free(g->dgen);
-    nn_free(g->cols);
+    nn_gan_steering_free(&g->steering);
+    nn_gan_penalty_free(&g->penalty);
+    nn_gan_noise_free(&g->noise);
+    nn_gan_unrolling_free(&g->unrolled);
     nn_free(g);
 }
 
@@ -343,26 +321,6 @@ static float g_objective(const nn_gan *g, float *ds, const float *s, int n)
     return nn_gan_g_loss_nonsat(ds, s, n);
 }
 
-const float *nn_gan_d_input(nn_gan *g, const float *x)
-{
-    const float sd = g->cfg.instance_noise;
-    if (sd <= 0.0f) return x;
-    /* Noise on both kinds blurs the two distributions into each other, so
-     * their supports overlap and D cannot separate them perfectly. Only the
-     * data columns: a conditional D's one-hot label columns say what was
-     * asked for, and stay exact. */
-    size_t n = (size_t)g->cfg.batch * (size_t)g->arch.pack;
-    size_t din = (size_t)nn_gan_d_in(&g->arch), dd = (size_t)g->arch.data_dim;
-    for (size_t r = 0; r < n; r++) {
-        float *out = g->noisy + r * din;
-        const float *in = x + r * din;
-        nn_rng_fill_normal(&g->noise_rng, out, dd, 0.0f, sd);
-        for (size_t i = 0; i < dd; i++) out[i] += in[i];
-        for (size_t i = dd; i < din; i++) out[i] = in[i];
-    }
-    return g->noisy;
-}
-
 static void optimize(const nn_gan *g, nn_model *m, const nn_adam *opt)
 {
     if (g->cfg.rmsprop) {
@@ -396,7 +354,7 @@ float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const 
     /* Rows of d_out: the logits are column 0, gathered for the losses (which
      * read contiguous logits) and their gradients put back; Q's columns get
      * the information loss on the fakes and nothing on the reals. */
-    float *sr = g->cols, *sf = sr + n, *dr = sf + n, *df = dr + n;
+    float *sr = g->steering.cols, *sf = sr + n, *dr = sf + n, *df = dr + n;
     for (int i = 0; i < n; i++) {
         sr[i] = s_real[(size_t)i * w];
         sf[i] = s_fake[(size_t)i * w];
@@ -416,31 +374,9 @@ float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n)
 {
     int w = g->D->out;
     if (w == 1) return g_objective(g, ds, s, n);
-    float *sf = g->cols, *df = sf + n;
+    float *sf = g->steering.cols, *df = sf + n;
     for (int i = 0; i < n; i++) sf[i] = s[(size_t)i * w];
     float loss = g_objective(g, df, sf, n);
     for (int i = 0; i < n; i++) ds[(size_t)i * w] = df[i];
     return loss + nn_gan_info_loss(g, ds, s, n);
-}
-
-float nn_gan_penalty(nn_gan *g, nn_model *D, const float *real)
-{
-    /* One uniform eps per D input (Gulrajani et al. 2017, Algorithm 1): the
-     * penalty holds D's slope near 1 on the straight lines between the two
-     * distributions. */
-    int b = g->cfg.batch;
-    nn_rng_fill_uniform(&g->rng, g->eps, (size_t)b, 0.0f, 1.0f);
-    nn_gradpen_interpolate(g->interp, real, g->fake, g->eps, b, D->in);
-    return nn_gradpen_add(&g->gp, D, g->interp, b, g->cfg.gp_lambda, NULL);
-}
-
-nn_model *nn_gan_unroll_start(nn_gan *g)
-{
-    /* The copy starts where D is, Adam moments and step count included, so
-     * its k updates are the ones D itself would take next. */
-    nn_model_copy_params(g->Du, g->D);
-    memcpy(g->Du->adam_m, g->D->adam_m, g->D->n_params * sizeof(float));
-    memcpy(g->Du->adam_v, g->D->adam_v, g->D->n_params * sizeof(float));
-    g->Du->adam_t = g->D->adam_t;
-    return g->Du;
 }

@@ -161,15 +161,51 @@ typedef struct {
  * InfoGAN's weights 1 (categorical) and 0.1 (continuous). */
 nn_gan_config nn_gan_config_default(void);
 
+/* ------------------------------------------------------------ the options' state
+ * The step's core needs the buffers in nn_gan itself; each option keeps what
+ * it needs in a struct of its own, set up by nn_gan_create when the option is
+ * on (lib/gan_options.h) and zero otherwise. */
+
+/* Steering (a conditional GAN or InfoGAN): what G is asked for, the rows built
+ * from it, and the logit column of a D with Q's head. */
+typedef struct {
+    int *labels;           /* (batch * pack) the class or code value each fake was asked
+                            * for */
+    float *codes;          /* (batch * pack, n_cont) InfoGAN's continuous codes */
+    float *zc;             /* (batch * pack, latent_dim + n_cont) InfoGAN: [z, codes] */
+    float *g_in;           /* (batch * pack, g_in) G's input rows */
+    float *dgen;           /* (batch * pack, data_dim) conditional: dfake without the
+                            * label columns, what G's backward reads */
+    float *cols;           /* (4 * batch) column 0 of D's outputs and gradients, when D
+                            * has Q's head (d_out > 1) */
+} nn_gan_steering;
+
+/* WGAN-GP's gradient penalty (cfg.gp_lambda > 0). */
+typedef struct {
+    nn_gradpen gp;         /* the penalty's scratch over D */
+    float *interp;         /* (batch, pack * d_in) points between real and fake */
+    float *eps;            /* (batch) their weights */
+} nn_gan_penalty_state;
+
+/* Instance noise. Set up for every GAN: a schedule may turn the noise on or
+ * down between steps (g->cfg.instance_noise). */
+typedef struct {
+    float *noisy;          /* (batch, pack * d_in) an input with the noise added */
+    nn_rng rng;            /* its own stream, so the latent draws stay put */
+} nn_gan_noise;
+
+/* Unrolling (cfg.unroll > 0). */
+typedef struct {
+    nn_model *D;           /* the copy of D the look-ahead updates are taken on */
+} nn_gan_unrolling;
+
 typedef struct {
     nn_gan_config cfg;
     nn_gan_arch arch;
     nn_model *G;           /* (batch * pack, g_in) -> (batch * pack, data_dim) */
     nn_model *D;           /* (batch, pack * d_in) -> (batch, d_out); see nn_gan_d_in */
-    nn_model *Du;          /* the unrolled copy of D; NULL unless cfg.unroll > 0 */
     nn_adam opt_g, opt_d;  /* a schedule may change their lr between steps */
-    nn_rng rng;            /* latent vectors, interpolation weights */
-    nn_gradpen gp;         /* penalty scratch; zeroed unless cfg.gp_lambda > 0 */
+    nn_rng rng;            /* latent vectors, labels and codes, interpolation weights */
     float *z;              /* (batch * pack, latent_dim) */
     float *fake;           /* (batch * pack, d_in): G's last output as D reads it (a
                             * conditional GAN's with the one-hot labels after it) */
@@ -178,18 +214,10 @@ typedef struct {
     float *ds_real;        /* (batch, d_out) dL_D / ds_real */
     float *ds_fake;        /* (batch, d_out) dL / ds_fake */
     float *ds_unused;      /* (batch, d_out) the half of a loss's gradient not wanted yet */
-    int *labels;           /* (batch * pack) steered: the class or code value each fake
-                            * was asked for; NULL otherwise */
-    float *codes;          /* (batch * pack, n_cont) InfoGAN's continuous codes */
-    float *zc;             /* (batch * pack, latent_dim + n_cont) InfoGAN: [z, codes] */
-    float *g_in;           /* (batch * pack, g_in) steered: G's input rows */
-    float *dgen;           /* (batch * pack, data_dim) conditional: dfake without the
-                            * label columns, what G's backward reads */
-    float *cols;           /* (4 * batch) column 0 of D's outputs and gradients, d_out > 1 */
-    float *interp;         /* (batch, pack * data_dim): the penalty's interpolates */
-    float *eps;            /* (batch) their weights */
-    float *noisy;          /* (batch, pack * d_in): an input with instance noise */
-    nn_rng noise_rng;      /* instance noise: its own stream, so the latent draws stay put */
+    nn_gan_steering steering;
+    nn_gan_penalty_state penalty;
+    nn_gan_noise noise;
+    nn_gan_unrolling unrolled;
     long steps;            /* G updates taken */
 } nn_gan;
 
@@ -224,8 +252,8 @@ nn_gan *nn_gan_create_from(nn_model *G, nn_model *D, const nn_gan_config *cfg,
 /* The rows G reads for the fakes of one D update, after nn_sample_latent
  * has filled g->z: g->z itself for a free GAN; for a steered one, labels
  * (uniform over n_classes) and continuous codes drawn from g->rng into
- * g->labels and g->codes, and the rows [z, codes, one-hot(label)] built in
- * g->g_in with nn_gan_condition. */
+ * g->steering.labels and .codes, and the rows [z, codes, one-hot(label)]
+ * built in g->steering.g_in with nn_gan_condition. */
 const float *nn_gan_g_input(nn_gan *g);
 
 /* Keeps G's output fake (batch * pack, data_dim) in g->fake as D reads it:
@@ -263,8 +291,8 @@ void nn_gan_step(nn_gan *g, const float *real, nn_gan_stats *st);
 /* D's loss under g's objective on D's outputs for n real and n fake inputs,
  * rows of d_out (column 0 the logit); writes both gradients (dL/ds, same
  * shape). Label smoothing applies to nonsat and minimax. InfoGAN adds the
- * information loss of Q's columns on the fake rows against g->labels and
- * g->codes (nn_gan_info_loss); the real rows' Q columns get no gradient. */
+ * information loss of Q's columns on the fake rows against the labels and
+ * codes in g->steering (nn_gan_info_loss); the real rows' Q columns get no gradient. */
 float nn_gan_d_objective(const nn_gan *g, float *ds_real, float *ds_fake, const float *s_real,
                          const float *s_fake, int n);
 
@@ -274,7 +302,7 @@ float nn_gan_g_objective(const nn_gan *g, float *ds, const float *s, int n);
 
 /* What D reads for the batch x (batch, pack * d_in): x itself, or, under
  * cfg.instance_noise > 0, x plus fresh Gaussian noise on its data columns (a
- * conditional D's label columns are copied as they are) in g->noisy (valid
+ * conditional D's label columns are copied as they are) in g->noise.noisy (valid
  * until the next call). The gradient into x is the gradient into what D read. */
 const float *nn_gan_d_input(nn_gan *g, const float *x);
 
@@ -288,8 +316,8 @@ size_t nn_gan_d_optimize(nn_gan *g, nn_model *D);
 void nn_gan_g_optimize(nn_gan *g);
 /* The information loss on D's outputs s (n, d_out) at the fakes, when D
  * has Q's head (InfoGAN, or a conditional GAN with q_head):
- *   info_lambda * CE(Q's categorical logits, g->labels)
- *     + info_lambda_cont * 1/2 mean_i |Q's continuous estimates_i - g->codes_i|^2
+ *   info_lambda * CE(Q's categorical logits, g->steering.labels)
+ *     + info_lambda_cont * 1/2 mean_i |Q's continuous estimates_i - codes_i|^2
  * (a unit-variance Gaussian for the continuous codes, as in the paper's
  * code); minimising it maximises the lower bound on the mutual information
  * between codes and samples. Writes its gradient into Q's columns of ds
@@ -301,7 +329,7 @@ float nn_gan_info_loss(const nn_gan *g, float *ds, const float *s, int n);
  * returns it. Only when cfg.gp_lambda > 0. */
 float nn_gan_penalty(nn_gan *g, nn_model *D, const float *real);
 
-/* Starts an unrolled look-ahead: g->Du becomes a copy of g->D, Adam state
+/* Starts an unrolled look-ahead: g->unrolled.D becomes a copy of g->D, Adam state
  * included, and is returned; the k updates are then taken on it. */
 nn_model *nn_gan_unroll_start(nn_gan *g);
 

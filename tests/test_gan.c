@@ -120,15 +120,15 @@ static void test_create_from(void **state)
     assert_int_equal(g->arch.latent_dim, 3);
     assert_int_equal(g->arch.data_dim, 2);
     assert_int_equal(g->arch.pack, 2);
-    assert_non_null(g->Du);
-    assert_int_equal(nn_model_param_count(g->Du), nn_model_param_count(g->D));
+    assert_non_null(g->unrolled.D);
+    assert_int_equal(nn_model_param_count(g->unrolled.D), nn_model_param_count(g->D));
     assert_int_equal(nn_gan_real_batches(g), 3);
 
     /* The unrolled copy starts where D is, Adam state included. */
     for (size_t i = 0; i < g->D->n_params; i++) g->D->adam_m[i] = (float)i;
     g->D->adam_t = 5;
     nn_model *u = nn_gan_unroll_start(g);
-    assert_ptr_equal(u, g->Du);
+    assert_ptr_equal(u, g->unrolled.D);
     assert_memory_equal(u->params, g->D->params, g->D->n_params * sizeof(float));
     assert_memory_equal(u->adam_m, g->D->adam_m, g->D->n_params * sizeof(float));
     assert_int_equal(u->adam_t, 5);
@@ -229,7 +229,7 @@ static void test_wgan_options(void **state)
     /* Instance noise: what D reads is the batch plus noise of that spread. */
     g->cfg.instance_noise = 0.5f;
     const float *x = nn_gan_d_input(g, real);
-    assert_ptr_equal(x, g->noisy);
+    assert_ptr_equal(x, g->noise.noisy);
     double sq = 0.0;
     for (int i = 0; i < 4 * a.data_dim; i++) sq += (double)(x[i] - real[i]) * (x[i] - real[i]);
     double sd = sqrt(sq / (4 * a.data_dim));
@@ -273,11 +273,11 @@ static void test_conditional_step(void **state)
     nn_gan_step(g, real, &st);
     assert_true(g->D->params[0] != d0 && g->G->params[0] != g0);
     for (int i = 0; i < 4; i++) {
-        assert_true(g->labels[i] >= 0 && g->labels[i] < 3);
+        assert_true(g->steering.labels[i] >= 0 && g->steering.labels[i] < 3);
         for (int j = 0; j < 3; j++)
-            assert_true(g->fake[i * 7 + 4 + j] == (j == g->labels[i] ? 1.0f : 0.0f));
+            assert_true(g->fake[i * 7 + 4 + j] == (j == g->steering.labels[i] ? 1.0f : 0.0f));
         for (int j = 0; j < 3; j++)
-            assert_true(g->g_in[i * 6 + 3 + j] == (j == g->labels[i] ? 1.0f : 0.0f));
+            assert_true(g->steering.g_in[i * 6 + 3 + j] == (j == g->steering.labels[i] ? 1.0f : 0.0f));
     }
     /* Instance noise moves the pixels D reads, never the label it is told. */
     g->cfg.instance_noise = 0.5f;
