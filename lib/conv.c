@@ -39,6 +39,7 @@
 #include "common.h"
 #include "ops.h"
 #include "ops_fast.h"
+#include "pool.h"
 
 /* Columns (output pixels) the scratch holds patches for: enough that the
  * products are wide (a few hundred columns keep OpenBLAS near its peak,

@@ -19,7 +19,7 @@
 #include "conv.h"
 #include "layers.h"
 #include "ops.h"
-#include "ops_fast.h"
+#include "pool.h"
 #include "style.h"
 
 /* The running mean of w a style generator's truncation pulls toward: the

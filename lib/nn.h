@@ -12,6 +12,7 @@
 #include "tensor.h"
 #include "rng.h"
 #include "ops.h"
+#include "pool.h"
 #include "layers.h"
 #include "conv.h"
 #include "loss.h"

@@ -2,9 +2,9 @@
  *
  * nn_matmul_reference is the version the lessons show: three loops, one
  * multiply-add in the middle. nn_matmul dispatches to the fast path in
- * ops_fast.c (its threads in ops_pool.c) unless the reference was asked for (nn_set_kernel or
- * GANSTEPS_KERNEL=reference), which is how a student checks that a change
- * in speed changed nothing else.
+ * ops_fast.c (its threads are the pool's, pool.c) unless the reference was
+ * asked for (nn_set_kernel or GANSTEPS_KERNEL=reference), which is how a
+ * student checks that a change in speed changed nothing else.
  */
 #include "ops.h"
 #include "ops_fast.h"
@@ -19,26 +19,12 @@
 /* -1 means "not read yet": the environment is consulted on first use, so a
  * program that never calls nn_set_kernel still honours GANSTEPS_KERNEL. */
 static int g_kernel = -1;
-static int g_threads = -1;
 
 static int kernel_from_env(void)
 {
     const char *s = getenv("GANSTEPS_KERNEL");
     if (s && strcmp(s, "reference") == 0) return NN_KERNEL_REFERENCE;
     return NN_KERNEL_FAST;
-}
-
-static int threads_from_env(void)
-{
-    const char *s = getenv("GANSTEPS_THREADS");
-    if (!s || !*s) return NN_FAST_DEFAULT_THREADS;
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    /* A malformed value falls back to the default rather than failing: the
-     * library cannot report an error from a setter nobody called. */
-    if (*end != '\0' || v < 1) return NN_FAST_DEFAULT_THREADS;
-    if (v > NN_FAST_MAX_THREADS) v = NN_FAST_MAX_THREADS;
-    return (int)v;
 }
 
 void nn_set_kernel(int kernel)
@@ -51,20 +37,6 @@ int nn_get_kernel(void)
 {
     if (g_kernel < 0) g_kernel = kernel_from_env();
     return g_kernel;
-}
-
-void nn_set_threads(int n)
-{
-    assert(n >= 1);
-    if (n > NN_FAST_MAX_THREADS) n = NN_FAST_MAX_THREADS;
-    /* The count actually running: fewer if the system refused a thread. */
-    g_threads = nn_fast_set_threads(n);
-}
-
-int nn_get_threads(void)
-{
-    if (g_threads < 0) nn_set_threads(threads_from_env());
-    return g_threads;
 }
 
 /* ---------------------------------------------------------------- matmul */
@@ -105,7 +77,6 @@ void nn_matmul(float *C, const float *A, const float *B, int m, int n, int k,
         nn_matmul_reference(C, A, B, m, n, k, transA, transB, accumulate);
         return;
     }
-    (void)nn_get_threads(); /* make sure GANSTEPS_THREADS reached the fast path */
     nn_fast_matmul(C, A, B, m, n, k, transA, transB, accumulate);
 }
 

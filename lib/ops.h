@@ -31,10 +31,7 @@ enum { NN_KERNEL_FAST = 0, NN_KERNEL_REFERENCE = 1 };
 void nn_set_kernel(int kernel);
 int nn_get_kernel(void);
 
-/* Threads the fast path may use (>= 1). GANSTEPS_THREADS sets it at start-up;
- * results are identical run to run at a given thread count. Process-wide. */
-void nn_set_threads(int n);
-int nn_get_threads(void);
+/* How many threads the fast path uses: nn_set_threads in pool.h. */
 
 /* Y (rows, cols) += b (cols) on every row. */
 void nn_add_bias(float *Y, const float *b, int rows, int cols);

@@ -22,12 +22,14 @@
  */
 #include "ops.h"
 #include "ops_fast.h"
+#include "pool.h"
 
 #include <stddef.h>
 #include <string.h>
 
 #ifdef NN_HAVE_OPENBLAS
 #include <cblas.h>
+#include <pthread.h>
 #endif
 
 /* Below this many multiply-adds a product runs on one thread (measured:
@@ -41,9 +43,18 @@
  * width of each row-major matrix), so a block of a larger product is just
  * offset pointers. beta is 0 (overwrite) or 1 (accumulate). */
 #ifdef NN_HAVE_OPENBLAS
+/* Each block is one single-threaded sgemm; OpenBLAS's own threads would only
+ * compete with ours. Said once, before the first product. */
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static void blas_single_threaded(void)
+{
+    openblas_set_num_threads(1);
+}
+
 static void gemm_block(float *C, const float *A, const float *B, int m, int n, int k,
                        int transA, int transB, float beta, int lda, int ldb, int ldc)
 {
+    pthread_once(&blas_once, blas_single_threaded);
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
                 transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, A, lda, B, ldb, beta, C, ldc);
 }
@@ -121,7 +132,7 @@ void nn_fast_matmul(float *C, const float *A, const float *B, int m, int n, int 
 {
     gemm_job job = {C, A, B, m, n, k, transA, transB, accumulate ? 1.0f : 0.0f, m > n};
     int longer = m > n ? m : n;
-    int parts = nn_pool_threads();
+    int parts = nn_get_threads(); /* GANSTEPS_THREADS read on first use */
     /* As many blocks as threads, unless the product is too small to pay for
      * the hand-over or the longer side too short to give each a block. */
     if ((long)m * n * k < SPLIT_MIN_MACS) parts = 1;
@@ -140,14 +151,4 @@ void nn_fast_matmul_serial(float *C, const float *A, const float *B, int m, int 
     }
     gemm_block(C, A, B, m, n, k, transA, transB, accumulate ? 1.0f : 0.0f, transA ? m : k,
                transB ? k : n, n);
-}
-
-int nn_fast_set_threads(int n)
-{
-#ifdef NN_HAVE_OPENBLAS
-    /* Each block is one single-threaded sgemm; OpenBLAS's own threads would
-     * only compete with ours. */
-    openblas_set_num_threads(1);
-#endif
-    return nn_pool_resize(n);
 }

@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "ops.h"
+#include "pool.h"
 
 /* ---------------------------------------------------------------- helpers */
 

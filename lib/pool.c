@@ -1,4 +1,5 @@
-/* ops_pool.c - the worker threads that share one matmul between cores.
+/* pool.c - the worker threads that share one matmul (or one convolution, or
+ * one element-wise pass) between cores, and their count.
  *
  * A job is fn(ctx, part, parts) for part = 0..parts-1: the calling thread
  * runs part 0, worker i runs part i, and nn_pool_run returns when all are
@@ -13,13 +14,13 @@
  * then sleep on a condition variable, so an idle program (a lesson waiting
  * for Enter) does not keep a core busy.
  */
-#include "ops_fast.h"
-#include "ops.h"
+#include "pool.h"
 
 #include <assert.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 /* Polls of the generation counter before a worker sleeps: meant to outlast
  * the gaps between matmuls in a step. */
@@ -29,7 +30,7 @@
 #define YIELD_EVERY 4096
 
 typedef struct {
-    pthread_t tid[NN_FAST_MAX_THREADS];
+    pthread_t tid[NN_MAX_THREADS];
     int threads;                 /* caller + workers; 1 means no workers */
     atomic_uint generation;      /* bumped once per job */
     atomic_int pending;          /* workers still busy with the current job */
@@ -96,9 +97,11 @@ static void stop_workers(void)
     g_pool.threads = 1;
 }
 
-int nn_pool_resize(int threads)
+/* Starts or stops workers so that `threads` (caller included) share a job;
+ * returns the count reached (fewer if a thread could not be started). */
+static int pool_resize(int threads)
 {
-    assert(threads >= 1 && threads <= NN_FAST_MAX_THREADS);
+    assert(threads >= 1 && threads <= NN_MAX_THREADS);
     if (threads == g_pool.threads) return threads;
     stop_workers();
     g_pool.start_generation = atomic_load(&g_pool.generation);
@@ -113,9 +116,35 @@ int nn_pool_resize(int threads)
     return started;
 }
 
-int nn_pool_threads(void)
+/* -1 means "not read yet": the environment is consulted on first use, so a
+ * program that never calls nn_set_threads still honours GANSTEPS_THREADS. */
+static int g_threads = -1;
+
+static int threads_from_env(void)
 {
-    return g_pool.threads;
+    const char *s = getenv("GANSTEPS_THREADS");
+    if (!s || !*s) return NN_DEFAULT_THREADS;
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    /* A malformed value falls back to the default rather than failing: the
+     * library cannot report an error from a setter nobody called. */
+    if (*end != '\0' || v < 1) return NN_DEFAULT_THREADS;
+    if (v > NN_MAX_THREADS) v = NN_MAX_THREADS;
+    return (int)v;
+}
+
+void nn_set_threads(int n)
+{
+    assert(n >= 1);
+    if (n > NN_MAX_THREADS) n = NN_MAX_THREADS;
+    /* The count actually running: fewer if the system refused a thread. */
+    g_threads = pool_resize(n);
+}
+
+int nn_get_threads(void)
+{
+    if (g_threads < 0) nn_set_threads(threads_from_env());
+    return g_threads;
 }
 
 void nn_pool_run(nn_pool_fn fn, void *ctx, int parts)
@@ -163,7 +192,6 @@ static void range_part(void *ctx, int part, int parts)
 
 void nn_pool_for(nn_range_fn fn, void *ctx, size_t n, size_t min_per_thread)
 {
-    /* GANSTEPS_THREADS is read on first use, as nn_matmul does. */
     int parts = nn_get_threads();
     while (parts > 1 && n < min_per_thread * (size_t)parts) parts--;
     if (parts <= 1) {
