@@ -155,7 +155,8 @@ static void compare_g_losses(lesson *L)
     }
 }
 
-/* Step 2: D* for two Gaussians beside a D fitted to their samples; V(D*, G) and the Jensen-Shannon divergence. */
+/* Step 2: D* for two Gaussians beside a D fitted to their samples; V(D*, G) and
+ * the Jensen-Shannon divergence. */
 static void fit_optimal_d(lesson *L, losses_tour *t)
 {
     lesson_step(L, "The optimal discriminator");

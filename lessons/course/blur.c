@@ -43,7 +43,8 @@ void blur_show_edges(lesson *L)
     edge_image(edges, 12);
     edge_image(edges + 784, 16);
     for (int i = 0; i < 784; i++) edges[2 * 784 + i] = 0.5f * (edges[i] + edges[784 + i]);
-    double s_edge = nn_sharpness(edges, 1, 28, 28), s_avg = nn_sharpness(edges + 2 * 784, 1, 28, 28);
+    double s_edge = nn_sharpness(edges, 1, 28, 28);
+    double s_avg = nn_sharpness(edges + 2 * 784, 1, 28, 28);
     lesson_print(L, "sharpness of one edge %.4f, of the average of the two %.4f (%.0f%%)\n",
                  s_edge, s_avg, 100.0 * s_avg / s_edge);
     lesson_key(L, "edge_sharpness_ratio", "%.3f", s_avg / s_edge);
