@@ -15,10 +15,7 @@
 #include "lesson.h"
 #include "nn.h"
 #include "plot.h"
-
-/* Embedded at build time (Makefile, tools/embed -m): the headers in lib/ and
- * tools/deps.sh, each after a line "==> path <==". */
-extern const char lesson_project_files[];
+#include "envprobe.h"
 
 /* Why each package is there; the list itself is read from tools/deps.sh. */
 static const char *package_purpose(const char *pkg)
@@ -39,121 +36,9 @@ static const char *package_purpose(const char *pkg)
     return "";
 }
 
-/* The text of one embedded file ("lib/nn.h"), or NULL; *len gets its size. */
-static const char *project_file(const char *path, size_t *len)
+/* Step 1: the game a generator and a discriminator play. */
+static void explain_the_game(lesson *L)
 {
-    char head[128];
-    snprintf(head, sizeof head, "==> %s <==\n", path);
-    const char *p = strstr(lesson_project_files, head);
-    if (!p)
-        return NULL;
-    p += strlen(head);
-    const char *end = strstr(p, "\n==> ");
-    *len = end ? (size_t)(end - p) + 1 : strlen(p);
-    return p;
-}
-
-/* The first sentence of a header's opening comment, after "name.h - ",
- * joined over its lines: what the module gives. */
-static void header_summary(const char *body, char *buf, size_t cap)
-{
-    const char *p = strstr(body, " - ");
-    size_t n = 0;
-    if (!p || p > body + strcspn(body, "\n")) {
-        snprintf(buf, cap, "?");
-        return;
-    }
-    for (p += 3; *p && n + 1 < cap; p++) {
-        if (*p == '.' && (p[1] == ' ' || p[1] == '\n'))
-            break; /* end of the first sentence */
-        if (*p == '*' && p[1] == '/')
-            break;
-        if (*p == '?') {
-            buf[n++] = '?';
-            break;
-        }
-        if (*p == '\n') {
-            if (strspn(p + 1, " *") == strcspn(p + 1, "\n"))
-                break; /* an empty comment line ends the paragraph */
-            while (p[1] == ' ' || p[1] == '*')
-                p++; /* the " * " that starts a comment line */
-            buf[n++] = ' ';
-            continue;
-        }
-        buf[n++] = *p;
-    }
-    while (n && buf[n - 1] == ' ')
-        n--;
-    buf[n] = '\0';
-}
-
-/* Asks dpkg for a package's version; "" when it is not installed. */
-static void dpkg_version(const char *pkg, char *ver, size_t cap)
-{
-    char cmd[256];
-    ver[0] = '\0';
-    snprintf(cmd, sizeof cmd, "dpkg-query -W -f='${Status}|${Version}' %s 2>/dev/null", pkg);
-    FILE *f = popen(cmd, "r");
-    if (!f)
-        return;
-    char line[256] = "";
-    if (fgets(line, sizeof line, f)) {
-        char *bar = strchr(line, '|');
-        if (bar && strstr(line, "install ok installed") == line) {
-            snprintf(ver, cap, "%s", bar + 1);
-            ver[strcspn(ver, "\n")] = '\0';
-        }
-    }
-    pclose(f);
-}
-
-/* The value of "key : value" from /proc/cpuinfo's first processor. */
-static int cpuinfo_field(const char *key, char *val, size_t cap)
-{
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[4096];
-    int found = 0;
-    val[0] = '\0';
-    while (f && !found && fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, strlen(key)) != 0)
-            continue;
-        char *colon = strchr(line, ':');
-        if (!colon)
-            continue;
-        colon++;
-        while (*colon == ' ')
-            colon++;
-        snprintf(val, cap, "%s", colon);
-        val[strcspn(val, "\n")] = '\0';
-        found = 1;
-    }
-    if (f)
-        fclose(f);
-    return found;
-}
-
-/* 1 when the word is one of the space-separated flags. */
-static int has_flag(const char *flags, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = flags; (p = strstr(p, word)) != NULL; p += n)
-        if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return 1;
-    return 0;
-}
-
-int main(int argc, char **argv)
-{
-    static const lesson_info info = {
-        1, "environment", "The environment",
-        "What a GAN is (the game the course builds), what gansteps needs and how "
-        "`make deps` installed it, which library modules "
-        "a lesson includes, which processor the numbers are computed on, and how a seed "
-        "makes every run repeatable.",
-        42};
-    lesson *L = lesson_begin(argc, argv, &info, NULL, 0);
-
-    /* ------------------------------------------------------------ the game */
     lesson_step(L, "What the course builds: a GAN");
     lesson_say(L,
                "A generative adversarial network (GAN, Goodfellow et al. 2014) is two "
@@ -179,8 +64,11 @@ int main(int argc, char **argv)
                "written as above rather than the original game's log(1 - D(G(z)))), 06 the "
                "training, 07 a check of the gradients, 08 what happens to G's gradient "
                "when D wins, 09 a generator that draws only part of the data.");
+}
 
-    /* ------------------------------------------------------------ packages */
+/* Step 2: the packages of tools/deps.sh, as dpkg has them. */
+static void list_packages(lesson *L)
+{
     lesson_step(L, "What gansteps needs");
     lesson_say(L,
                "gansteps is plain C: a compiler, a test framework, libpng for images, zlib "
@@ -193,7 +81,7 @@ int main(int argc, char **argv)
     lesson_code(L, "packages");
     /* STEP: packages */
     size_t len;
-    const char *deps = project_file("tools/deps.sh", &len);
+    const char *deps = envprobe_project_file("tools/deps.sh", &len);
     const char *need = deps ? strstr(deps, "need=\"") : NULL;
     char list[512] = "";
     if (need)
@@ -202,7 +90,7 @@ int main(int argc, char **argv)
     lesson_print(L, "%-22s %-26s %s\n", "package", "version", "what for");
     for (char *pkg = strtok(list, " "); pkg; pkg = strtok(NULL, " ")) {
         char ver[128];
-        dpkg_version(pkg, ver, sizeof ver);
+        envprobe_dpkg_version(pkg, ver, sizeof ver);
         lesson_print(L, "%-22s %-26s %s\n", pkg, ver[0] ? ver : "(missing)",
                      package_purpose(pkg));
         installed += ver[0] != '\0';
@@ -215,14 +103,17 @@ int main(int argc, char **argv)
         lesson_say(L, "Some packages are missing: run `make deps` (or the apt-get command "
                       "it prints) and run this lesson again.");
     char torch[128];
-    dpkg_version("python3-torch", torch, sizeof torch);
+    envprobe_dpkg_version("python3-torch", torch, sizeof torch);
     lesson_say(L,
                "PyTorch (python3-torch) is not needed to build or learn: the tests carry "
                "reference values it computed once, and the scripts that made them are in "
                "tests/reference/. Here it is %s.",
                torch[0] ? "installed" : "not installed");
+}
 
-    /* ------------------------------------------------------------ modules */
+/* Step 3: lib/'s headers and the first sentence of each. */
+static void list_modules(lesson *L)
+{
     lesson_step(L, "The library's modules");
     lesson_say(L,
                "A Python course starts with `import torch`. In C the answer is a header: "
@@ -237,14 +128,17 @@ int main(int argc, char **argv)
         const char *name = p + 4, *body = strstr(p, "<==\n") + 4;
         int name_len = (int)(strstr(name, " <==") - name);
         char what[400];
-        header_summary(body, what, sizeof what);
+        envprobe_header_summary(body, what, sizeof what);
         lesson_print(L, "  %-15.*s %s\n", name_len, name, what);
         modules++;
     }
     /* END STEP */
     lesson_key(L, "modules", "%d", modules);
+}
 
-    /* ------------------------------------------------------------ device */
+/* Step 4: the processor, its SIMD features, a GPU, and the fast path's speed. */
+static void describe_device(lesson *L)
+{
     lesson_step(L, "The compute device");
     lesson_say(L,
                "Everything runs on the CPU. The hot loop of a GAN is the matrix multiply; "
@@ -254,9 +148,9 @@ int main(int argc, char **argv)
     lesson_code(L, "device");
     /* STEP: device */
     char model[256], flags[4096];
-    if (!cpuinfo_field("model name", model, sizeof model))
+    if (!envprobe_cpuinfo_field("model name", model, sizeof model))
         snprintf(model, sizeof model, "unknown");
-    cpuinfo_field("flags", flags, sizeof flags);
+    envprobe_cpuinfo_field("flags", flags, sizeof flags);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     lesson_print(L, "processor   %s\ncores       %ld\nthreads     %d (the library's; "
                     "GANSTEPS_THREADS=n changes it)\n",
@@ -264,7 +158,7 @@ int main(int argc, char **argv)
     static const char *const simd[] = {"sse4_2", "avx", "avx2", "fma", "avx512f"};
     lesson_print(L, "SIMD       ");
     for (int i = 0; i < 5; i++)
-        lesson_print(L, " %s:%s", simd[i], has_flag(flags, simd[i]) ? "yes" : "no");
+        lesson_print(L, " %s:%s", simd[i], envprobe_has_flag(flags, simd[i]) ? "yes" : "no");
     lesson_print(L, "\n");
     int gpu = access("/dev/nvidia0", F_OK) == 0 || access("/proc/driver/nvidia", F_OK) == 0;
     lesson_print(L, "GPU         %s\n", gpu ? "an NVIDIA driver is present" : "none found");
@@ -273,7 +167,7 @@ int main(int argc, char **argv)
     lesson_key(L, "cores", "%ld", cores);
     lesson_key(L, "threads", "%d", nn_get_threads());
     for (int i = 0; i < 5; i++)
-        lesson_key_quiet(L, simd[i], "%d", has_flag(flags, simd[i]));
+        lesson_key_quiet(L, simd[i], "%d", envprobe_has_flag(flags, simd[i]));
     lesson_key(L, "gpu", "%d", gpu);
     lesson_say(L,
                "%s gansteps has no GPU code: the networks of this course are small "
@@ -319,8 +213,11 @@ int main(int argc, char **argv)
     nn_free(C);
     lesson_key_quiet(L, "matmul_gflops_plain", "%.3f", gflops[0]);
     lesson_key_quiet(L, "matmul_gflops_fast", "%.3f", gflops[1]);
+}
 
-    /* ------------------------------------------------------------ seeding */
+/* Step 5: the same seed gives the same numbers. */
+static void show_seeding(lesson *L)
+{
     lesson_step(L, "Seeding: the same numbers every run");
     lesson_say(L,
                "A GAN starts from random weights and random latent vectors, so two runs "
@@ -358,14 +255,18 @@ int main(int argc, char **argv)
                "Determinism also needs the same order of floating-point additions: the "
                "library's threads split work the same way for a given thread count, so "
                "results repeat exactly at a given GANSTEPS_THREADS.");
+}
 
-    /* ------------------------------------------------------------ first figure */
+/* Step 6: a histogram of N(0, 1) samples, as a figure. */
+static void draw_first_figure(lesson *L)
+{
     lesson_step(L, "A first figure");
     lesson_say(L,
                "Every figure is written three ways: NAME.dat (the numbers), NAME.gp (the "
                "gnuplot script: edit it and re-run `gnuplot NAME.gp` in the folder) and "
                "NAME.png; a terminal version is printed too. The first one: a histogram of "
                "samples from N(0, 1), which the generator's latent vectors will be.");
+    nn_rng rng;
     lesson_code(L, "figure");
     /* STEP: figure */
     int count = L->fast ? 2000 : 20000;
@@ -392,5 +293,24 @@ int main(int argc, char **argv)
     lesson_key(L, "normal_std", "%.4f", sqrt(var / count));
     lesson_say(L, "The mean is close to 0 and the standard deviation close to 1, as they "
                   "should be; with more samples they get closer.");
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        1, "environment", "The environment",
+        "What a GAN is (the game the course builds), what gansteps needs and how "
+        "`make deps` installed it, which library modules "
+        "a lesson includes, which processor the numbers are computed on, and how a seed "
+        "makes every run repeatable.",
+        42};
+    lesson *L = lesson_begin(argc, argv, &info, NULL, 0);
+
+    explain_the_game(L);
+    list_packages(L);
+    list_modules(L);
+    describe_device(L);
+    show_seeding(L);
+    draw_first_figure(L);
     return lesson_end(L);
 }

@@ -20,18 +20,18 @@ static const lesson_flag flags[] = {
      0, 0, NULL},
 };
 
-int main(int argc, char **argv)
-{
-    static const lesson_info info = {
-        2, "dataset", "The data set",
-        "Loading Fashion-MNIST (or any MNIST-format data), looking at it, normalising its "
-        "pixels to [-1, 1] for a tanh generator, resizing, and handing it out in shuffled, "
-        "reproducible batches.",
-        42};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    nn_error err;
+/* What the steps share: the training set, and the images step 3 pictures
+ * (step 5 resizes the first eight of them). */
+typedef struct {
+    nn_dataset ds;       /* a step copies the handle; the images stay where they are */
+    float *img;          /* (64, c*h*w) in [0, 1] */
+    nn_grid_opts grid;   /* how both grids are drawn */
+} dataset_tour;
 
-    /* ------------------------------------------------------------ load */
+/* Step 1: the IDX files read, checked and held as bytes. */
+static void load_training_set(lesson *L, dataset_tour *t)
+{
+    nn_error err;
     lesson_step(L, "Loading the training set");
     lesson_say(L,
                "Fashion-MNIST has the same format as MNIST: 60,000 training and 10,000 test "
@@ -59,8 +59,15 @@ int main(int argc, char **argv)
     /* END STEP */
     lesson_key(L, "train_images", "%d", ds.n);
     lesson_key(L, "image_shape", "%dx%dx%d", ds.c, ds.h, ds.w);
+    t->ds = ds;
+}
 
-    /* ------------------------------------------------------------ classes */
+/* Step 2: images per class, as a table and a bar chart. */
+static void count_classes(lesson *L, dataset_tour *t)
+{
+    nn_dataset ds = t->ds;
+    nn_error err;
+    nn_status s;
     lesson_step(L, "How many of each class");
     lesson_say(L,
                "A generator learns the distribution it is shown. If one class were rare, "
@@ -90,8 +97,14 @@ int main(int argc, char **argv)
     }
     lesson_key(L, "class_count_min", "%d", cmin);
     lesson_key(L, "class_count_max", "%d", cmax);
+}
 
-    /* ------------------------------------------------------------ pictures */
+/* Step 3: 64 random images as a PNG grid, six in the terminal. */
+static void show_images(lesson *L, dataset_tour *t)
+{
+    nn_dataset ds = t->ds;
+    nn_error err;
+    nn_status s;
     lesson_step(L, "What the images look like");
     lesson_say(L,
                "Numbers are no substitute for looking. Below, 64 images picked at random "
@@ -122,8 +135,17 @@ int main(int argc, char **argv)
     for (int i = 0; i < 6; i++) lesson_print(L, " %s%s", ds.class_names[ds.labels[pick[i]]],
                                              i < 5 ? "," : "\n");
     lesson_figure(L, "sample_grid.png", "64 random training images");
+    t->img = img;
+    t->grid = grid;
+}
 
-    /* ------------------------------------------------------------ normalise */
+/* Step 4: pixel statistics before and after mapping to [-1, 1]. */
+static void normalise_pixels(lesson *L, dataset_tour *t)
+{
+    nn_dataset ds = t->ds;
+    int dim = ds.c * ds.h * ds.w;
+    nn_error err;
+    nn_status s;
     lesson_step(L, "Pixel statistics and the [-1, 1] range");
     lesson_say(L,
                "A DCGAN-style generator ends in tanh, whose outputs lie in (-1, 1). The "
@@ -186,8 +208,18 @@ int main(int argc, char **argv)
                mean01, std01, ((hi + 1.0) / 2.0 - mean01) / std01, (hi + 1.0) / 2.0, mean01,
                std01, ((lo + 1.0) / 2.0 - mean01) / std01);
     nn_free(x);
+}
 
-    /* ------------------------------------------------------------ resize */
+/* Step 5: the pictured images resized to 32 x 32. */
+static void resize_images(lesson *L, dataset_tour *t)
+{
+    nn_dataset ds = t->ds;
+    float *img = t->img;
+    nn_grid_opts grid = t->grid;
+    int dim = ds.c * ds.h * ds.w;
+    FILE *f;
+    nn_error err;
+    nn_status s;
     lesson_step(L, "Resizing 28 x 28 to 32 x 32");
     lesson_say(L,
                "Convolutional GANs halve the image size layer by layer, 32 -> 16 -> 8 -> 4, "
@@ -217,8 +249,16 @@ int main(int argc, char **argv)
     lesson_key(L, "resize_mean_32", "%.4f", m32);
     nn_free(big);
     nn_free(img);
+    t->img = NULL;
+}
 
-    /* ------------------------------------------------------------ batches */
+/* Step 6: shuffled, reproducible batches, and the cost of one pass. */
+static void iterate_batches(lesson *L, dataset_tour *t)
+{
+    nn_dataset ds = t->ds;
+    int dim = ds.c * ds.h * ds.w;
+    nn_error err;
+    nn_status s;
     lesson_step(L, "Batches, shuffled and reproducible");
     lesson_say(L,
                "Training takes a batch of images at a time. The loader shuffles the order "
@@ -278,6 +318,25 @@ int main(int argc, char **argv)
     nn_free(xb);
     nn_loader_free(&same);
     nn_loader_free(&ld);
-    nn_dataset_free(&ds);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        2, "dataset", "The data set",
+        "Loading Fashion-MNIST (or any MNIST-format data), looking at it, normalising its "
+        "pixels to [-1, 1] for a tanh generator, resizing, and handing it out in shuffled, "
+        "reproducible batches.",
+        42};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    dataset_tour t;
+
+    load_training_set(L, &t);
+    count_classes(L, &t);
+    show_images(L, &t);
+    normalise_pixels(L, &t);
+    resize_images(L, &t);
+    iterate_batches(L, &t);
+    nn_dataset_free(&t.ds);
     return lesson_end(L);
 }

@@ -17,6 +17,24 @@
 #include "image.h"
 #include "plot.h"
 
+static const char *arch_name = "default";
+static int n_samples = 64;
+static const lesson_flag flags[] = {
+    {"arch", LESSON_CHOICE, &arch_name, "the architecture: the course's default or the "
+     "classic MLP GAN", 0, 0, "default|classic"},
+    {"samples", LESSON_INT, &n_samples, "images in the sample grid", 1, 1024, NULL},
+};
+
+/* What the steps share: the architecture, the generator built in step 1,
+ * the latent vectors of step 2 and the images step 3 draws from them. */
+typedef struct {
+    nn_gan_arch arch;
+    int side;            /* the image's side: 28 for 784 pixels */
+    nn_model *G;
+    float *z;            /* (n_samples, latent_dim) */
+    float *pix;          /* (n_samples, data_dim), eval mode */
+} generator_tour;
+
 /* A histogram figure NAME in the lesson folder, its text version shown as
  * output; notes gnuplot's warning when there is no PNG. */
 static void histogram(lesson *L, const char *name, const char *title, const char *xlabel,
@@ -30,28 +48,12 @@ static void histogram(lesson *L, const char *name, const char *title, const char
     lesson_plot_shown(L, &p, s, &err, title);
 }
 
-int main(int argc, char **argv)
+/* Step 1: the generator's layers and their parameter counts. */
+static void show_architecture(lesson *L, generator_tour *t)
 {
-    static const char *arch_name = "default";
-    static int n_samples = 64;
-    static const lesson_flag flags[] = {
-        {"arch", LESSON_CHOICE, &arch_name, "the architecture: the course's default or the "
-         "classic MLP GAN", 0, 0, "default|classic"},
-        {"samples", LESSON_INT, &n_samples, "images in the sample grid", 1, 1024, NULL},
-    };
-    static const lesson_info info = {
-        3, "generator", "The generator",
-        "The generator's layers and parameter counts, the latent vector it starts from "
-        "(normal or uniform, and its dimension), its forward pass, and what it draws "
-        "before training.",
-        3};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    nn_gan_arch arch;
-    mlpgan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
-    int side = gan_image_side(arch.data_dim); /* 28 for 784 pixels */
+    nn_gan_arch arch = t->arch;
+    int side = t->side;
     nn_error err = {NN_OK, ""};
-
-    /* ------------------------------------------------------------ architecture */
     lesson_step(L, "The generator's architecture");
     lesson_say(L,
                "The generator G turns a vector of random numbers z into an image. Here it "
@@ -84,8 +86,13 @@ int main(int argc, char **argv)
     nn_gan_arch classic = mlpgan_arch_classic(), dflt = mlpgan_arch_default();
     lesson_key(L, "g_params_classic", "%zu", nn_gan_arch_param_count(&classic, 0));
     lesson_key(L, "g_params_default", "%zu", nn_gan_arch_param_count(&dflt, 0));
+    t->G = G;
+}
 
-    /* ------------------------------------------------------------ latent */
+/* Step 2: one batch of normal and of uniform latent vectors; their lengths. */
+static void sample_latent(lesson *L, generator_tour *t)
+{
+    nn_gan_arch arch = t->arch;
     lesson_step(L, "The latent vector");
     lesson_say(L,
                "Every image G draws starts as a latent vector z of %d numbers. Most courses "
@@ -139,8 +146,16 @@ int main(int argc, char **argv)
     /* END STEP */
     lesson_key(L, "z_norm_mean", "%.3f", norm_mean);
     nn_free(u);
+    t->z = z;
+}
 
-    /* ------------------------------------------------------------ forward */
+/* Step 3: the untrained generator's forward pass, layer by layer, in both modes. */
+static void run_forward(lesson *L, generator_tour *t)
+{
+    nn_gan_arch arch = t->arch;
+    nn_model *G = t->G;
+    float *z = t->z;
+    nn_rng rng;
     lesson_step(L, "The forward pass");
     lesson_say(L,
                "Before G can draw, its weights need values: nn_model_init, which runs "
@@ -189,8 +204,16 @@ int main(int argc, char **argv)
                    : "Without batchnorm nothing rescales the activations on the way.");
     histogram(L, "untrained_pixels", "pixel values of the untrained G (eval mode)", "pixel",
               pix, n_samples * arch.data_dim, 40);
+    t->pix = pix;
+}
 
-    /* ------------------------------------------------------------ samples */
+/* Step 4: what the untrained generator draws. */
+static void show_samples(lesson *L, generator_tour *t)
+{
+    int side = t->side;
+    float *pix = t->pix;
+    nn_error err = {NN_OK, ""};
+    FILE *f;
     lesson_step(L, "What an untrained generator draws");
     lesson_say(L,
                "The same %d samples as a grid of %d x %d images (PNG; black is -1, white "
@@ -212,9 +235,27 @@ int main(int argc, char **argv)
     /* END STEP */
     lesson_figure(L, "untrained_samples.png", "samples of the untrained generator");
     lesson_key_quiet(L, "samples", "%d", n_samples);
+}
 
-    nn_free(pix);
-    nn_free(z);
-    nn_model_free(G);
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        3, "generator", "The generator",
+        "The generator's layers and parameter counts, the latent vector it starts from "
+        "(normal or uniform, and its dimension), its forward pass, and what it draws "
+        "before training.",
+        3};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    generator_tour t;
+    mlpgan_arch_parse(arch_name, &t.arch); /* the flag table allows only known names */
+    t.side = gan_image_side(t.arch.data_dim); /* 28 for 784 pixels */
+
+    show_architecture(L, &t);
+    sample_latent(L, &t);
+    run_forward(L, &t);
+    show_samples(L, &t);
+    nn_free(t.pix);
+    nn_free(t.z);
+    nn_model_free(t.G);
     return lesson_end(L);
 }

@@ -17,6 +17,18 @@
 #include "data.h"
 #include "plot.h"
 
+static const char *arch_name = "default";
+static const char *data_dir = NULL;
+static int depth = 6;
+static const lesson_flag flags[] = {
+    {"arch", LESSON_CHOICE, &arch_name, "the architecture: the course's default or the "
+     "classic MLP GAN", 0, 0, "default|classic"},
+    {"data", LESSON_STRING, &data_dir, "folder of an MNIST-format data set (default: "
+     "Fashion-MNIST from dataset-fashion-mnist)", 0, 0, NULL},
+    {"depth", LESSON_INT, &depth, "hidden layers of the network the initialisations are "
+     "compared on", 1, 20, NULL},
+};
+
 /* A histogram figure NAME in the lesson folder; its text version is shown
  * only when `show` (four histograms in a row would drown the text). */
 static void histogram(lesson *L, const char *name, const char *title, const char *xlabel,
@@ -38,6 +50,18 @@ static const char *const init_names[N_INITS] = {"normal_002", "xavier", "he", "n
 static const char *const init_titles[N_INITS] = {"N(0, 0.02)", "Xavier normal", "He normal",
                                                   "N(0, 0.2)"};
 
+/* What the steps share: the discriminator of step 1, the real images of
+ * step 2 that every later forward pass reads, and step 3's stacks, one per
+ * initialisation, which step 4 runs. */
+typedef struct {
+    nn_gan_arch arch;
+    int batch;               /* images per forward pass */
+    nn_model *D;
+    nn_dataset ds;           /* the test set */
+    float *real;             /* (batch, data_dim) its first images in [-1, 1] */
+    nn_model *net[N_INITS];
+} discriminator_tour;
+
 static void init_model(nn_model *m, int which, nn_rng *r)
 {
     switch (which) {
@@ -54,32 +78,12 @@ static void init_model(nn_model *m, int which, nn_rng *r)
     }
 }
 
-int main(int argc, char **argv)
+/* Step 1: the discriminator's layers and their parameter counts. */
+static void show_architecture(lesson *L, discriminator_tour *t)
 {
-    static const char *arch_name = "default";
-    static const char *data_dir = NULL;
-    static int depth = 6;
-    static const lesson_flag flags[] = {
-        {"arch", LESSON_CHOICE, &arch_name, "the architecture: the course's default or the "
-         "classic MLP GAN", 0, 0, "default|classic"},
-        {"data", LESSON_STRING, &data_dir, "folder of an MNIST-format data set (default: "
-         "Fashion-MNIST from dataset-fashion-mnist)", 0, 0, NULL},
-        {"depth", LESSON_INT, &depth, "hidden layers of the network the initialisations are "
-         "compared on", 1, 20, NULL},
-    };
-    static const lesson_info info = {
-        4, "discriminator", "The discriminator",
-        "The discriminator's layers, its forward pass to a logit and a probability on real "
-        "and generated images, and how weight initialisation (N(0, 0.02), Xavier, He) "
-        "decides whether signals shrink, survive or explode through the layers.",
-        4};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    nn_gan_arch arch;
-    mlpgan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
-    int batch = L->fast ? 64 : 256;
+    nn_gan_arch arch = t->arch;
+    int batch = t->batch;
     nn_error err = {NN_OK, ""};
-
-    /* ------------------------------------------------------------ architecture */
     lesson_step(L, "The discriminator's architecture");
     lesson_say(L,
                "The discriminator D reads an image (%d pixels) and says how real it looks. "
@@ -108,8 +112,16 @@ int main(int argc, char **argv)
     nn_gan_arch classic = mlpgan_arch_classic(), dflt = mlpgan_arch_default();
     lesson_key(L, "d_params_classic", "%zu", nn_gan_arch_param_count(&classic, 1));
     lesson_key(L, "d_params_default", "%zu", nn_gan_arch_param_count(&dflt, 1));
+    t->D = D;
+}
 
-    /* ------------------------------------------------------------ forward */
+/* Step 2: the untrained D's logits and probabilities on real images and on the untrained G's. */
+static void judge_real_and_fake(lesson *L, discriminator_tour *t)
+{
+    nn_gan_arch arch = t->arch;
+    int batch = t->batch;
+    nn_model *D = t->D;
+    nn_error err = {NN_OK, ""};
     lesson_step(L, "Forward pass: a logit and a probability");
     lesson_say(L,
                "D, initialised like G with N(0, 0.02) weights (nn_init_linear), looks at "
@@ -174,8 +186,17 @@ int main(int argc, char **argv)
     nn_free(p_fake);
     nn_free(s_real);
     nn_free(s_fake);
+    t->ds = ds;
+    t->real = real;
+}
 
-    /* ------------------------------------------------------------ init */
+/* Step 3: four initialisation rules on one discriminator-shaped stack: their weights. */
+static void compare_initial_weights(lesson *L, discriminator_tour *t)
+{
+    nn_gan_arch arch = t->arch;
+    int batch = t->batch;
+    nn_error err = {NN_OK, ""};
+    nn_rng rng;
     lesson_step(L, "Weight initialisation");
     lesson_say(L,
                "How big should the first weights be? Follow the second moment E[a^2] "
@@ -230,8 +251,17 @@ int main(int argc, char **argv)
         snprintf(name, sizeof name, "weight_std_%s", init_names[k]);
         lesson_key_quiet(L, name, "%.6f", w.std);
     }
+    memcpy(t->net, net, sizeof net);
+}
 
-    /* ------------------------------------------------------------ activations */
+/* Step 4: each stack's activations layer by layer and the gradient reaching its first layer. */
+static void trace_activations(lesson *L, discriminator_tour *t)
+{
+    nn_gan_arch arch = t->arch;
+    int batch = t->batch;
+    float *real = t->real;
+    nn_model *const *net = t->net;
+    nn_error err = {NN_OK, ""};
     lesson_step(L, "Activations layer by layer");
     lesson_say(L,
                "Now the forward pass of each stack on the real images: the standard "
@@ -319,10 +349,29 @@ int main(int argc, char **argv)
                (double)act_std[1][depth - 1], (double)act_std[2][0],
                (double)act_std[2][depth - 1], arch.n_d_hidden);
 
-    for (int k = 0; k < N_INITS; k++) nn_model_free(net[k]);
     nn_free(ones);
-    nn_free(real);
-    nn_dataset_free(&ds);
-    nn_model_free(D);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        4, "discriminator", "The discriminator",
+        "The discriminator's layers, its forward pass to a logit and a probability on real "
+        "and generated images, and how weight initialisation (N(0, 0.02), Xavier, He) "
+        "decides whether signals shrink, survive or explode through the layers.",
+        4};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    discriminator_tour t;
+    mlpgan_arch_parse(arch_name, &t.arch); /* the flag table allows only known names */
+    t.batch = L->fast ? 64 : 256;
+
+    show_architecture(L, &t);
+    judge_real_and_fake(L, &t);
+    compare_initial_weights(L, &t);
+    trace_activations(L, &t);
+    for (int k = 0; k < N_INITS; k++) nn_model_free(t.net[k]);
+    nn_free(t.real);
+    nn_dataset_free(&t.ds);
+    nn_model_free(t.D);
     return lesson_end(L);
 }

@@ -18,67 +18,33 @@
 #include "nn.h"
 #include "mlpgan.h"
 #include "plot.h"
+#include "gauss1d.h"
 
 /* Points on the x axis where D and the densities are evaluated. */
 #define GRID 161
 #define X_LO (-4.0f)
 #define X_HI 4.0f
-/* Samples of each distribution per discriminator update. */
-#define HALF 128
 
-/* Density of N(mu, sigma^2) at x. */
-static double normal_pdf(double x, double mu, double sigma)
-{
-    double u = (x - mu) / sigma;
-    return exp(-0.5 * u * u) / (sigma * sqrt(2.0 * 3.14159265358979323846));
-}
+static float mu_data = 1.0f, sd_data = 0.5f, mu_g = -0.5f, sd_g = 0.8f;
+static int d_train_steps = 3000;
+static const lesson_flag flags[] = {
+    {"mu-data", LESSON_FLOAT, &mu_data, "mean of p_data", -3.0, 3.0, NULL},
+    {"sd-data", LESSON_FLOAT, &sd_data, "standard deviation of p_data", 0.1, 2.0, NULL},
+    {"mu-g", LESSON_FLOAT, &mu_g, "mean of p_g", -3.0, 3.0, NULL},
+    {"sd-g", LESSON_FLOAT, &sd_g, "standard deviation of p_g", 0.1, 2.0, NULL},
+    {"steps", LESSON_INT, &d_train_steps, "Adam steps to train each 1-D discriminator",
+     1, 100000, NULL},
+};
 
-/* A 1-D discriminator: 1 -> 32 -> 32 -> 1 logit, leaky ReLU 0.2. Small enough
- * to train quickly, flexible enough to take the shape of D*. */
-static nn_model *small_d(lesson *L, nn_rng *r)
-{
-    static const nn_layer_spec specs[] = {
-        {.kind = NN_LAYER_LINEAR, .out = 32}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
-        {.kind = NN_LAYER_LINEAR, .out = 32}, {.kind = NN_LAYER_LEAKY_RELU, .arg = 0.2f},
-        {.kind = NN_LAYER_LINEAR, .out = 1},
-    };
-    nn_error err = {NN_OK, ""};
-    /* Twice HALF rows: real and fake go through D as one batch. */
-    nn_model *D = nn_model_create(1, specs, 5, 2 * HALF, &err);
-    if (!D) lesson_check(L, err.code != NN_OK ? err.code : NN_ERR_NOMEM, &err);
-    nn_model_init(D, r, NN_INIT_HE_NORMAL);
-    return D;
-}
-
-/* Trains D for `steps` Adam updates on real ~ N(mu_d, sd_d) against fake ~
- * N(mu_g, sd_g) with the discriminator loss; returns the last loss. */
-static float train_d(nn_model *D, nn_rng *r, int steps, float mu_d, float sd_d, float mu_g,
-                     float sd_g)
-{
-    float x[2 * HALF], ds[2 * HALF];
-    nn_adam opt = {1e-3f, 0.9f, 0.999f, 1e-8f, 0.0f};
-    float loss = 0.0f;
-    for (int i = 0; i < steps; i++) {
-        nn_rng_fill_normal(r, x, HALF, mu_d, sd_d);        /* rows 0..HALF: real */
-        nn_rng_fill_normal(r, x + HALF, HALF, mu_g, sd_g); /* rows HALF..: fake */
-        const float *s = nn_model_forward(D, x, 2 * HALF, 1);
-        loss = nn_gan_d_loss(ds, ds + HALF, s, s + HALF, HALF, HALF, 1.0f);
-        nn_model_zero_grad(D);
-        nn_model_backward(D, NULL, ds, 2 * HALF, 1);
-        nn_model_adam_step(D, &opt);
-    }
-    return loss;
-}
-
-/* D(x) = sigmoid(logit) on every grid point, into out (GRID). */
-static void d_on_grid(float *out, nn_model *D, const float *xs)
-{
-    for (int i0 = 0; i0 < GRID; i0 += 2 * HALF) {
-        int n = GRID - i0 < 2 * HALF ? GRID - i0 : 2 * HALF;
-        const float *s = nn_model_forward(D, xs + i0, n, 0);
-        for (int i = 0; i < n; i++) out[i0 + i] = nn_sigmoidf(s[i]);
-    }
-}
+/* What the steps share: the grid and the data's density on it, the D
+ * fitted in step 2 (step 4 checks G's gradient through it), and the random
+ * stream step 2 fits it from, which step 3 goes on drawing from. */
+typedef struct {
+    nn_rng rng;
+    nn_model *D;
+    float xs[GRID], pd[GRID];
+    float peak;              /* the larger density's peak: "where there is data" */
+} losses_tour;
 
 /* A line figure in the lesson folder, its text rendering shown as output. */
 static void lines(lesson *L, const char *name, const char *title, const char *xlabel,
@@ -130,29 +96,9 @@ static void check_exercises(lesson *L)
                     "make check EX=8", (double)g);
 }
 
-int main(int argc, char **argv)
+/* Step 1: V(D, G), the three losses, and the two G losses' gradients side by side. */
+static void compare_g_losses(lesson *L)
 {
-    static float mu_data = 1.0f, sd_data = 0.5f, mu_g = -0.5f, sd_g = 0.8f;
-    static int d_train_steps = 3000;
-    static const lesson_flag flags[] = {
-        {"mu-data", LESSON_FLOAT, &mu_data, "mean of p_data", -3.0, 3.0, NULL},
-        {"sd-data", LESSON_FLOAT, &sd_data, "standard deviation of p_data", 0.1, 2.0, NULL},
-        {"mu-g", LESSON_FLOAT, &mu_g, "mean of p_g", -3.0, 3.0, NULL},
-        {"sd-g", LESSON_FLOAT, &sd_g, "standard deviation of p_g", 0.1, 2.0, NULL},
-        {"steps", LESSON_INT, &d_train_steps, "Adam steps to train each 1-D discriminator",
-         1, 100000, NULL},
-    };
-    static const lesson_info info = {
-        5, "losses", "The losses",
-        "The value function V(D, G), the discriminator's loss and the two generator "
-        "losses; the optimal discriminator for two 1-D Gaussians next to one the library "
-        "trains; the equilibrium D = 1/2; the gradients checked by central differences.",
-        5};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    if (L->fast && d_train_steps == 3000) d_train_steps = 300;
-    check_exercises(L);
-
-    /* ------------------------------------------------------------ V(D, G) */
     lesson_step(L, "The value function and the three losses");
     lesson_say(L,
                "A GAN is a two-player game (Goodfellow et al. 2014) over one number, the "
@@ -207,8 +153,12 @@ int main(int argc, char **argv)
         lines(L, "g_losses", "generator losses against D(G(z))", "D(G(z))", "loss", p, ys,
               names, 2, 99);
     }
+}
 
-    /* ------------------------------------------------------------ D* */
+/* Step 2: D* for two Gaussians beside a D fitted to their samples; V(D*, G) and
+ * the Jensen-Shannon divergence. */
+static void fit_optimal_d(lesson *L, losses_tour *t)
+{
     lesson_step(L, "The optimal discriminator");
     lesson_say(L,
                "For a fixed G, the D that maximises V is, at every x,\n\n"
@@ -221,21 +171,21 @@ int main(int argc, char **argv)
                "with the discriminator loss for %d Adam steps of %d real and %d fake "
                "points:",
                (double)mu_data, (double)sd_data, (double)mu_g, (double)sd_g, d_train_steps,
-               HALF, HALF);
+               GAUSS1D_HALF, GAUSS1D_HALF);
     lesson_code(L, "dstar");
     /* STEP: dstar */
     float xs[GRID], pd[GRID], pg[GRID], dstar[GRID], dlearned[GRID];
     for (int i = 0; i < GRID; i++) {
         xs[i] = X_LO + (X_HI - X_LO) * (float)i / (float)(GRID - 1);
-        pd[i] = (float)normal_pdf(xs[i], mu_data, sd_data);
-        pg[i] = (float)normal_pdf(xs[i], mu_g, sd_g);
+        pd[i] = (float)gauss1d_pdf(xs[i], mu_data, sd_data);
+        pg[i] = (float)gauss1d_pdf(xs[i], mu_g, sd_g);
         dstar[i] = pd[i] / (pd[i] + pg[i] + 1e-30f);
     }
     nn_rng rng;
     nn_rng_seed(&rng, L->seed, 0);
-    nn_model *D = small_d(L, &rng);
-    float d_loss = train_d(D, &rng, d_train_steps, mu_data, sd_data, mu_g, sd_g);
-    d_on_grid(dlearned, D, xs);
+    nn_model *D = gauss1d_small_d(L, &rng);
+    float d_loss = gauss1d_train_d(D, &rng, d_train_steps, mu_data, sd_data, mu_g, sd_g);
+    gauss1d_d_on_grid(dlearned, D, xs, GRID);
     /* Compare where there is data to learn from: both densities above 5% of
      * the larger peak. Far out in the tails neither D ever sees a sample. */
     float peak = 0.0f, worst = 0.0f;
@@ -255,97 +205,10 @@ int main(int argc, char **argv)
         lines(L, "optimal_d", "the optimal discriminator and a trained one", "x",
               "density / probability", xs, ys, names, 4, GRID);
     }
-    /* What D* does far out. log(p_data / p_g) = a x^2 + b x + c exactly, so
-     * D* = 1 / (1 + exp(-(a x^2 + b x + c))) is known in double precision
-     * even where both densities underflow a float. */
-    {
-        double sd = sd_data, sg = sd_g, md = mu_data, mg = mu_g;
-        double a = 1.0 / (2.0 * sg * sg) - 1.0 / (2.0 * sd * sd);
-        double b = md / (sd * sd) - mg / (sg * sg);
-        double c = log(sg / sd) - md * md / (2.0 * sd * sd) + mg * mg / (2.0 * sg * sg);
-        /* The end of the plot beyond the data, seen from G's side. */
-        int right = md >= mg;
-        double x_end = right ? X_HI : X_LO;
-        double q_end = a * x_end * x_end + b * x_end + c;
-        double dstar_end = 1.0 / (1.0 + exp(-q_end));
-        int zeros = 0;
-        for (int i = 0; i < GRID; i++) zeros += pd[i] + pg[i] == 0.0f;
-        if (a < 0.0 && b * b - 4.0 * a * c > 0.0) {
-            /* The two points where D* = 1/2; the data's side is between them. */
-            double r = sqrt(b * b - 4.0 * a * c);
-            double x1 = fmin((-b + r) / (2.0 * a), (-b - r) / (2.0 * a));
-            double x2 = fmax((-b + r) / (2.0 * a), (-b - r) / (2.0 * a));
-            double x_far = right ? x2 : x1;
-            int shown = right ? x_far < X_HI : x_far > X_LO;
-            char trained[400] = "", fall[160];
-            if (shown)
-                snprintf(fall, sizeof fall, "falls back toward 0 beyond the data (%.3f at "
-                         "x = %g)", dstar_end, x_end);
-            else
-                snprintf(fall, sizeof fall, "would fall back toward 0 beyond the data, "
-                         "outside this plot");
-            if (shown) {
-                /* The expected number of samples D was trained on beyond x_far:
-                 * what it had to learn that region from. */
-                double u_d = (x_far - md) / (sd * sqrt(2.0)), u_g = (x_far - mg) / (sg * sqrt(2.0));
-                double beyond = right ? 0.5 * (erfc(u_d) + erfc(u_g))
-                                      : 0.5 * (erfc(-u_d) + erfc(-u_g));
-                double seen = beyond * (double)d_train_steps * 2 * HALF;
-                int iend = right ? GRID - 1 : 0;
-                if (fabs(dlearned[iend] - dstar_end) > 0.2)
-                    snprintf(trained, sizeof trained,
-                             " The trained D does not follow it there (%.3f at x = %g): "
-                             "about %.2g of the samples of all its %d steps fell beyond "
-                             "x = %.2f, and beyond its last kink its logit is a straight "
-                             "line in x that continues the slope it learned where the "
-                             "samples were.",
-                             (double)dlearned[iend], x_end, seen, d_train_steps, x_far);
-                else
-                    snprintf(trained, sizeof trained,
-                             " The trained D comes close to it there too (%.3f at x = %g), "
-                             "although only about %.2g of the samples of all its %d steps "
-                             "fell beyond x = %.2f.",
-                             (double)dlearned[iend], x_end, seen, d_train_steps, x_far);
-            }
-            lesson_say(L,
-                       "D* is not monotone: it peaks at %.3f at x = %.2f and %s. Far out "
-                       "both densities are tiny (%.1e and %.1e at x = %g), but D* depends "
-                       "only on their ratio, and the ratio of two Gaussians is decided by "
-                       "their tails: log(p_data / p_g) is a quadratic in x whose x^2 "
-                       "coefficient, 1 / (2 sd_g^2) - 1 / (2 sd_data^2) = %.3f, is negative "
-                       "because G's Gaussian is the wider (sd %g against %g). Far enough "
-                       "out on either side p_g wins and D* tends to 0; D* = 1/2 where the "
-                       "ratio is 1, at x = %.2f and x = %.2f, and the data's density is the "
-                       "larger only between them.%s",
-                       1.0 / (1.0 + exp(-(c - b * b / (4.0 * a)))), -b / (2.0 * a), fall,
-                       normal_pdf(x_end, md, sd), normal_pdf(x_end, mg, sg), x_end, a,
-                       (double)sd_g, (double)sd_data, x1, x2, trained);
-        } else if (a != 0.0) {
-            lesson_say(L,
-                       "Far from both Gaussians D* is decided by their tails: log(p_data / "
-                       "p_g) is a quadratic in x whose x^2 coefficient, 1 / (2 sd_g^2) - "
-                       "1 / (2 sd_data^2) = %.3f, is %s. At x = %g, D* = %.3f.",
-                       a,
-                       a > 0.0 ? "positive: the data's Gaussian is the wider, so far enough "
-                                 "out on either side p_data wins and D* tends to 1"
-                               : "negative: G's Gaussian is the wider, and D* stays below "
-                                 "1/2 everywhere",
-                       x_end, dstar_end);
-        } else {
-            lesson_say(L,
-                       "With equal standard deviations log(p_data / p_g) is linear in x, so "
-                       "D* is monotone: it tends to 1 on the data's side and to 0 on G's. "
-                       "At x = %g, D* = %.3f.",
-                       x_end, dstar_end);
-        }
-        if (zeros > 0)
-            lesson_say(L,
-                       "\nAt %d of the %d grid points both densities are below the smallest "
-                       "float and were stored as 0; the 1e-30 in the code's denominator "
-                       "makes the plotted D* 0 there. That 0 is rounding, not the ratio of "
-                       "the tails.",
-                       zeros, GRID);
-    }
+    /* What D* does far out, beside the fitted D. */
+    gauss1d_grid g = {mu_data, sd_data, mu_g, sd_g, X_LO, X_HI, GRID, pd, pg, dlearned,
+                      d_train_steps};
+    gauss1d_say_dstar_tails(L, &g);
     lesson_say(L,
                "\nWhat does G minimise against this best D? Two measures of how far apart "
                "two distributions are. The Kullback-Leibler divergence\n\n"
@@ -380,8 +243,19 @@ int main(int argc, char **argv)
     /* END STEP */
     lesson_key(L, "v_dstar", "%.4f", v_star);
     lesson_key(L, "jsd", "%.4f", jsd);
+    t->rng = rng;
+    t->D = D;
+    memcpy(t->xs, xs, sizeof xs);
+    memcpy(t->pd, pd, sizeof pd);
+    t->peak = peak;
+}
 
-    /* ------------------------------------------------------------ equilibrium */
+/* Step 3: a D fitted where p_g = p_data stays near 1/2. */
+static void reach_equilibrium(lesson *L, losses_tour *t)
+{
+    nn_rng rng = t->rng;
+    const float *xs = t->xs, *pd = t->pd;
+    float peak = t->peak;
     lesson_step(L, "The equilibrium: p_g = p_data");
     lesson_say(L,
                "When G draws exactly the data's distribution, D* = p / (p + p) = 1/2 "
@@ -392,10 +266,10 @@ int main(int argc, char **argv)
                (double)mu_data, (double)sd_data);
     lesson_code(L, "equilibrium");
     /* STEP: equilibrium */
-    nn_model *D_eq = small_d(L, &rng);
-    float eq_loss = train_d(D_eq, &rng, d_train_steps, mu_data, sd_data, mu_data, sd_data);
+    nn_model *D_eq = gauss1d_small_d(L, &rng);
+    float eq_loss = gauss1d_train_d(D_eq, &rng, d_train_steps, mu_data, sd_data, mu_data, sd_data);
     float deq[GRID];
-    d_on_grid(deq, D_eq, xs);
+    gauss1d_d_on_grid(deq, D_eq, xs, GRID);
     float eq_dev = 0.0f;
     for (int i = 0; i < GRID; i++)
         if (pd[i] > 0.05f * peak) eq_dev = fmaxf(eq_dev, fabsf(deq[i] - 0.5f));
@@ -417,8 +291,13 @@ int main(int argc, char **argv)
                "The trained D is not exactly 1/2: each batch is a finite sample, and D "
                "chases its random differences. That noise is all that is left for D to "
                "learn, and it is what a real GAN's D sees near the end of training.");
+    nn_model_free(D_eq);
+}
 
-    /* ------------------------------------------------------------ gradients */
+/* Step 4: the loss gradients, and G's through the fitted D, against central differences. */
+static void check_gradients(lesson *L, losses_tour *t)
+{
+    nn_model *D = t->D;
     lesson_step(L, "The gradients, checked numerically");
     lesson_say(L,
                "Training back-propagates these formulas (n logits, D = sigmoid(s)):\n\n"
@@ -501,8 +380,25 @@ int main(int argc, char **argv)
         lesson_fail(L, LESSON_EXIT_INTERNAL, "a gradient formula disagrees with its central "
                     "difference (relative error %.1e): check nn_gan_d_loss and nn_gan_g_loss_nonsat "
                     "(exercises 7 and 8)", worst_err);
+}
 
-    nn_model_free(D);
-    nn_model_free(D_eq);
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        5, "losses", "The losses",
+        "The value function V(D, G), the discriminator's loss and the two generator "
+        "losses; the optimal discriminator for two 1-D Gaussians next to one the library "
+        "trains; the equilibrium D = 1/2; the gradients checked by central differences.",
+        5};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    if (L->fast && d_train_steps == 3000) d_train_steps = 300;
+    check_exercises(L);
+    losses_tour t;
+
+    compare_g_losses(L);
+    fit_optimal_d(L, &t);
+    reach_equilibrium(L, &t);
+    check_gradients(L, &t);
+    nn_model_free(t.D);
     return lesson_end(L);
 }

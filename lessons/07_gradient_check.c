@@ -12,6 +12,7 @@
 #include "lesson.h"
 #include "nn.h"
 #include "plot.h"
+#include "stepsize.h"
 
 static float step_h = 1e-3f;   /* --h */
 static float tol = 1e-2f;      /* --tol */
@@ -187,6 +188,19 @@ static void leaky_backward_broken(float *dx, const float *dy, const float *x, fl
         dx[i] += dy[i];
 }
 
+/* ------------------------------------------------------------ the steps */
+
+/* What the steps share: the one random stream every step draws from in
+ * turn (a step takes it and hands it back), how many elements each check
+ * samples, and the relative errors the last step sets against each other. */
+typedef struct {
+    nn_rng rng;
+    size_t per_var;             /* elements checked per variable */
+    double layers_worst_err;    /* step 2: the worst layer */
+    double d_loss_err, g_loss_err, g_minimax_err;   /* step 3 */
+    double correct_err, broken_err;                 /* step 4 */
+} gradcheck_tour;
+
 /* One row of the results table. */
 static void table_row(lesson *L, const char *what, const nn_gradcheck_report *rep, int *passed)
 {
@@ -197,20 +211,10 @@ static void table_row(lesson *L, const char *what, const nn_gradcheck_report *re
                  rep->zero_grad ? "  (a gradient is all zero)" : "");
 }
 
-int main(int argc, char **argv)
+/* Step 1: the check on f(x) = sum r leaky_relu(x), element by element. */
+static void check_by_hand(lesson *L, gradcheck_tour *t)
 {
-    static const lesson_info info = {
-        7, "gradient_check", "Gradient checks",
-        "Every backward pass of the library and the GAN's two losses checked against "
-        "central differences, a deliberately broken backward caught by the same check, "
-        "and the step size h: truncation error on one side, float32 round-off on the other.",
-        7};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    size_t per_var = L->fast ? 12 : 60; /* elements checked per variable */
-    nn_rng rng;
-    nn_rng_seed(&rng, L->seed, 0);
-
-    /* ------------------------------------------------------------ by hand */
+    nn_rng rng = t->rng;
     lesson_step(L, "The check, on one layer");
     lesson_say(L,
                "A backward pass computes df/dx analytically; a wrong sign, a missing factor or "
@@ -246,8 +250,14 @@ int main(int argc, char **argv)
         lesson_say(L, "The numeric gradient is all zeros: nn_central_difference is not written yet "
                       "(exercise 13). `make check EX=13`, `make hint EX=13`.");
     lesson_key(L, "exercise_rel_error", "%.3g", rel1);
+    t->rng = rng;
+}
 
-    /* ------------------------------------------------------------ every layer */
+/* Step 2: every layer kind of the library through nn_gradcheck_model. */
+static void check_every_layer(lesson *L, gradcheck_tour *t)
+{
+    nn_rng rng = t->rng;
+    size_t per_var = t->per_var;
     lesson_step(L, "Every layer of the library");
     lesson_say(L,
                "The same check for each layer kind, through the model code the GANs use: "
@@ -290,8 +300,15 @@ int main(int argc, char **argv)
     lesson_key(L, "layers_checked", "%d", n_kinds);
     lesson_key(L, "layers_passed", "%d", layers_passed);
     lesson_key(L, "layers_worst_rel_error", "%.3g", worst_layer);
+    t->layers_worst_err = worst_layer;
+    t->rng = rng;
+}
 
-    /* ------------------------------------------------------------ the losses */
+/* Step 3: the GAN's D loss and both G losses, end to end, on a small GAN. */
+static void check_gan_losses(lesson *L, gradcheck_tour *t)
+{
+    nn_rng rng = t->rng;
+    size_t per_var = t->per_var;
     lesson_step(L, "The GAN's two losses, end to end");
     lesson_say(L,
                "The course's maths gives the gradients the trainer uses:\n"
@@ -361,14 +378,22 @@ int main(int argc, char **argv)
     lesson_key(L, "g_loss_rel_error", "%.3g", rep_g.rel_error);
     lesson_key(L, "g_loss_minimax_rel_error", "%.3g", rep_gm.rel_error);
     lesson_key(L, "losses_passed", "%d", losses_passed);
+    t->d_loss_err = rep_d.rel_error;
+    t->g_loss_err = rep_g.rel_error;
+    t->g_minimax_err = rep_gm.rel_error;
     nn_model_free(G);
     nn_model_free(D);
     nn_free(lc.z);
     nn_free(lc.d_in);
     nn_free(lc.ds);
     nn_free(lc.dfake);
+    t->rng = rng;
+}
 
-    /* ------------------------------------------------------------ a broken backward */
+/* Step 4: a leaky ReLU backward that forgets its slope, caught. */
+static void catch_broken_backward(lesson *L, gradcheck_tour *t)
+{
+    nn_rng rng = t->rng;
     lesson_step(L, "A broken backward is caught");
     lesson_say(L,
                "Now the same linear + leaky ReLU layer twice: once with the library's "
@@ -408,6 +433,8 @@ int main(int argc, char **argv)
     lesson_key(L, "correct_rel_error", "%.3g", good.rel_error);
     lesson_key(L, "broken_rel_error", "%.3g", bad.rel_error);
     lesson_key(L, "broken_caught", "%d", !broken_passed);
+    t->correct_err = good.rel_error;
+    t->broken_err = bad.rel_error;
     lesson_say(L,
                "The broken version's worst difference, at %s[%zu] (an element where the "
                "pre-activation was negative), is %.0f%% of max |a| + max |n|: the sum of "
@@ -427,8 +454,14 @@ int main(int argc, char **argv)
     nn_free(lay.y);
     nn_free(lay.da);
     nn_free(r);
+    t->rng = rng;
+}
 
-    /* ------------------------------------------------------------ the step size */
+/* Step 5: the check's error against h, in float32 and float64. */
+static void choose_step_size(lesson *L, gradcheck_tour *t)
+{
+    nn_rng rng = t->rng;
+    nn_error err;
     lesson_step(L, "The step size h");
     lesson_say(L,
                "Why h = 1e-3 and not 1e-6? The central difference has two errors. Truncation: "
@@ -450,28 +483,9 @@ int main(int argc, char **argv)
     for (int k = 0; k < NH; k++) {
         hs[k] = powf(10.0f, -1.0f - 0.25f * (float)k);
         /* float32: the library's tanh, evaluated as nn_gradcheck does */
-        float numeric[NS];
-        for (int i = 0; i < NS; i++) {
-            float xi = xs[i], out[2];
-            for (int side = 0; side < 2; side++) {
-                float xp = side ? xi - hs[k] : xi + hs[k];
-                nn_tanh_forward(&out[side], &xp, 1);
-            }
-            numeric[i] = (float)(((double)rs[i] * out[0] - (double)rs[i] * out[1]) /
-                                 (2.0 * (double)hs[k]));
-        }
-        err32[k] = (float)nn_rel_error(grad32, numeric, NS);
+        err32[k] = stepsize_rel_error_float32(grad32, xs, rs, NS, hs[k]);
         /* float64: the same maths with every number in double */
-        double diff = 0.0, ma = 0.0, mn = 0.0;
-        for (int i = 0; i < NS; i++) {
-            double xi = xs[i], t = tanh(xi), h = hs[k];
-            double a = rs[i] * (1.0 - t * t);
-            double n = rs[i] * (tanh(xi + h) - tanh(xi - h)) / (2.0 * h);
-            diff = fmax(diff, fabs(a - n));
-            ma = fmax(ma, fabs(a));
-            mn = fmax(mn, fabs(n));
-        }
-        err64[k] = (float)(diff / fmax(1e-8, ma + mn));
+        err64[k] = stepsize_rel_error_float64(xs, rs, NS, hs[k]);
     }
     const float *curves[2] = {err32, err64};
     const char *curve_names[2] = {"float32", "float64"};
@@ -495,8 +509,8 @@ int main(int argc, char **argv)
     lesson_key(L, "rel_error_float32_h1e-1", "%.3g", (double)err32[0]);
     lesson_key(L, "rel_error_float32_h1e-6", "%.3g", (double)err32[NH - 1]);
     lesson_key(L, "rel_error_float64_h1e-6", "%.3g", (double)err64[NH - 1]);
-    double worst_ok = fmax(fmax(worst_layer, good.rel_error),
-                           fmax(rep_d.rel_error, fmax(rep_g.rel_error, rep_gm.rel_error)));
+    double worst_ok = fmax(fmax(t->layers_worst_err, t->correct_err),
+                           fmax(t->d_loss_err, fmax(t->g_loss_err, t->g_minimax_err)));
     lesson_say(L,
                "In float64 the error keeps falling as h^2 (two decades per decade of h) down "
                "to h = 1e-6, which is why float64 checks use h around 1e-5 and a tolerance "
@@ -505,8 +519,28 @@ int main(int argc, char **argv)
                "checks here use h = 1e-3 and pass at rel <= 1e-2: every correct backward "
                "pass above landed at %.0e or below, a real bug at 1e-1 or more (the broken "
                "leaky ReLU was %.0e), and the gap between them is wide.",
-               (double)hs[best], (double)err32[NH - 1], worst_ok, bad.rel_error);
+               (double)hs[best], (double)err32[NH - 1], worst_ok, t->broken_err);
     lesson_key_quiet(L, "h", "%g", (double)step_h);
     lesson_key_quiet(L, "tol", "%g", (double)tol);
+    t->rng = rng;
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        7, "gradient_check", "Gradient checks",
+        "Every backward pass of the library and the GAN's two losses checked against "
+        "central differences, a deliberately broken backward caught by the same check, "
+        "and the step size h: truncation error on one side, float32 round-off on the other.",
+        7};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    gradcheck_tour t = {.per_var = L->fast ? 12 : 60};
+    nn_rng_seed(&t.rng, L->seed, 0);
+
+    check_by_hand(L, &t);
+    check_every_layer(L, &t);
+    check_gan_losses(L, &t);
+    catch_broken_backward(L, &t);
+    choose_step_size(L, &t);
     return lesson_end(L);
 }

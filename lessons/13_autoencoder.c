@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "autoenc.h"
+#include "blur.h"
 #include "lesson.h"
 #include "mlpgan.h"
 #include "nn.h"
@@ -51,30 +52,21 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
-/* A 28 x 28 image, -1 left of column `edge` and +1 from it on: a sharp
- * vertical edge, the outline of a sleeve or a trouser leg. */
-static void edge_image(float *im, int edge)
-{
-    for (int i = 0; i < 28; i++)
-        for (int j = 0; j < 28; j++) im[i * 28 + j] = j < edge ? -1.0f : 1.0f;
-}
+/* What the steps share: the data, the autoencoder built in step 2 and
+ * trained in step 3, and the images step 4 draws that step 5 measures. */
+typedef struct {
+    nn_dataset ds;      /* the training set; under --fast ds.n is cut to FAST_IMAGES */
+    nn_dataset test;
+    int n_train;        /* the training set's own size, for step 5's GAN */
+    autoenc ae;
+    long steps;         /* training steps taken */
+    int nj;             /* images of each kind judged */
+    float *real, *recon, *dreamt;   /* (nj, 784): test images, reconstructions, random codes */
+} autoencoder_tour;
 
-int main(int argc, char **argv)
+/* Step 1: MSE's best constant for two modes lands between them; for images, an edge blurs. */
+static void fit_the_mean(lesson *L)
 {
-    static const lesson_info info = {
-        13, "autoencoder", "Why not an autoencoder?",
-        "An autoencoder trained with the mean squared error draws blurred images: the "
-        "error is smallest at the mean of what is plausible. A two-mode toy, an MLP "
-        "autoencoder on Fashion-MNIST, and a sharpness measure against real images and a "
-        "GAN's samples. Needs no GAN: it can be read right after lesson 02.",
-        13};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    nn_error err = {NN_OK, ""};
-    double t_start = lesson_seconds();
-    if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
-    lesson_use_threads(threads);
-
-    /* ------------------------------------------------------------ the mean */
     lesson_step(L, "What the mean squared error rewards");
     lesson_say(L,
                "An autoencoder is trained to give back its input: the loss is the mean "
@@ -103,62 +95,30 @@ int main(int argc, char **argv)
         c -= 0.1f * grad;
     }
     /* END STEP */
-    double mean = 0.0, nearest = 1e9;
-    int near_c = 0;
-    for (int i = 0; i < TOY_N; i++) {
-        mean += toy[i];
-        double d = fabs((double)toy[i] - c);
-        nearest = d < nearest ? d : nearest;
-        near_c += d < 0.5;
-    }
-    mean /= TOY_N;
-    lesson_print(L, "c = %.4f (the data's mean %.4f); the nearest data point is %.3f away, and "
-                 "%d of %d points lie within 0.5 of c\n", (double)c, mean, nearest, near_c,
-                 TOY_N);
-    lesson_key(L, "toy_mse_prediction", "%.4f", (double)c);
-    lesson_key(L, "toy_points_near_prediction", "%d", near_c);
-    {
-        nn_plot p = {.dir = L->out, .name = "toy_modes", .title = "two modes; MSE's best "
-                     "constant lands between them", .xlabel = "value", .ylabel = "points",
-                     .term = lesson_capture_begin(L), .term_rows = 14};
-        nn_status s = nn_plot_histogram(&p, toy, TOY_N, 40, &err);
-        lesson_capture_end(L);
-        lesson_plot_shown(L, &p, s, &err, "the toy's two modes (MSE's prediction: see c above)");
-    }
-    if (fabs((double)c - mean) < 0.05 && near_c * 20 < TOY_N)
+    blur_toy_fit where = blur_report_toy(L, toy, TOY_N, c);
+    if (fabs((double)c - where.mean) < 0.05 && where.near * 20 < TOY_N)
         lesson_say(L, "c went to the mean, %.3f, between the modes, where %s of the data "
                    "lie: the best guess by the mean squared error is a value the data never "
-                   "take.", (double)c, near_c == 0 ? "none" : "almost none");
+                   "take.", (double)c, where.near == 0 ? "none" : "almost none");
     else
         lesson_say(L, "This run's c (%.3f) is not at the data's mean (%.3f): is exercise 22 "
-                   "right? (make check EX=22)", (double)c, mean);
+                   "right? (make check EX=22)", (double)c, where.mean);
 
     lesson_say(L, "For images the same thing is blur. Two images of one vertical edge, at "
                "column 12 in one and 16 in the other: if the code cannot tell which, the "
                "decoder's best answer by the mean squared error is their average, a grey "
                "ramp, and its edges are half as steep. The sharpness measure (nn_sharpness) "
                "is the mean squared difference between neighbouring pixels:");
-    float edges[3 * 784];
-    edge_image(edges, 12);
-    edge_image(edges + 784, 16);
-    for (int i = 0; i < 784; i++) edges[2 * 784 + i] = 0.5f * (edges[i] + edges[784 + i]);
-    double s_edge = nn_sharpness(edges, 1, 28, 28), s_avg = nn_sharpness(edges + 2 * 784, 1, 28, 28);
-    lesson_print(L, "sharpness of one edge %.4f, of the average of the two %.4f (%.0f%%)\n",
-                 s_edge, s_avg, 100.0 * s_avg / s_edge);
-    lesson_key(L, "edge_sharpness_ratio", "%.3f", s_avg / s_edge);
-    {
-        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-        o.cols = 3;
-        o.scale = 4;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "edges.png"), edges, 3, 1, 28, 28, &o,
-                                            &err), &err);
-        lesson_figure(L, "edges.png", "an edge at column 12, at 16, and their average");
-    }
+    blur_show_edges(L);
     nn_free(toy);
     nn_free(cs);
     nn_free(dc);
+}
 
-    /* ------------------------------------------------------------ the autoencoder */
+/* Step 2: the data and the autoencoder's two halves. */
+static void build_autoencoder(lesson *L, autoencoder_tour *t)
+{
+    nn_error err = {NN_OK, ""};
     lesson_step(L, "The autoencoder");
     nn_dataset ds, test;
     lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
@@ -190,8 +150,18 @@ int main(int argc, char **argv)
         gan_print_layers(f, ae.dec, "decoder");
         lesson_capture_end(L);
     }
+    t->ds = ds;
+    t->test = test;
+    t->n_train = n_train;
+    t->ae = ae;
+}
 
-    /* ------------------------------------------------------------ training */
+/* Step 3: the autoencoder trained with the mean squared error. */
+static void train_autoencoder(lesson *L, autoencoder_tour *t)
+{
+    nn_dataset ds = t->ds;
+    autoenc ae = t->ae;
+    nn_error err = {NN_OK, ""};
     lesson_step(L, "Training with the mean squared error");
     long steps_per_epoch = ds.n / batch, total = steps_per_epoch * epochs;
     lesson_say(L,
@@ -265,15 +235,27 @@ int main(int argc, char **argv)
     lesson_check(L, autoenc_save(&ae, L->out, &err), &err);
     lesson_print(L, "checkpoints: %s/enc.ckpt, %s/dec.ckpt (lesson 14 judges them)\n", L->out,
                  L->out);
+    t->steps = done;
+    nn_free(losses);
+    nn_free(x);
+    nn_free(dy);
+    nn_free(dcode);
+    nn_loader_free(&ld);
+}
 
-    /* ------------------------------------------------------------ images */
+/* Step 4: test images reconstructed, and random codes decoded. */
+static void decode_images(lesson *L, autoencoder_tour *t)
+{
+    nn_dataset ds = t->ds, test = t->test;
+    autoenc ae = t->ae;
+    nn_error err = {NN_OK, ""};
+    nn_rng tr;
     lesson_step(L, "Reconstructions and random codes");
     int nj = L->fast ? 256 : N_JUDGE;
-    /* Real test images, reconstructions, decodings of random codes, GAN samples. */
+    /* Real test images, reconstructions, decodings of random codes. */
     float *real = lesson_alloc(L, (size_t)nj * 784, sizeof(float)),
           *recon = lesson_alloc(L, (size_t)nj * 784, sizeof(float));
-    float *dreamt = lesson_alloc(L, (size_t)nj * 784, sizeof(float)),
-          *fake = lesson_alloc(L, (size_t)nj * 784, sizeof(float));
+    float *dreamt = lesson_alloc(L, (size_t)nj * 784, sizeof(float));
     int n_fit = L->fast ? ds.n : 10000;
     float *fit = lesson_alloc(L, (size_t)n_fit * 784, sizeof(float));
     float *codes = lesson_alloc(L, (size_t)n_fit * code_dim, sizeof(float));
@@ -325,17 +307,32 @@ int main(int argc, char **argv)
         nn_image_preview(pf, three, 3, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
         lesson_capture_end(L);
     }
+    t->nj = nj;
+    t->real = real;
+    t->recon = recon;
+    t->dreamt = dreamt;
+    free(idx);
+    nn_free(z);
+    nn_free(codes);
+    nn_free(fit);
+}
 
-    /* ------------------------------------------------------------ sharpness */
+/* Step 5: the sharpness of real, autoencoder and GAN images side by side. */
+static void measure_blur(lesson *L, autoencoder_tour *t)
+{
+    int nj = t->nj;
+    const float *real = t->real, *recon = t->recon, *dreamt = t->dreamt;
+    nn_rng tr;
     lesson_step(L, "Blur, measured");
-    ds.n = n_train;
+    t->ds.n = t->n_train;
     lesson_say(L,
                "The sharpness measure on %d images of each kind: real test images, the "
                "autoencoder's reconstructions and its decodings of random codes, and samples "
                "of lesson 06's default MLP GAN (its checkpoint when lesson 06 has run, else "
                "trained here for %d steps; lesson 06 trains 8 epochs of 937).",
                nj, L->fast ? 5 : gan_steps);
-    nn_gan *gan = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, gan_steps, &ds);
+    nn_gan *gan = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, gan_steps, &t->ds);
+    float *fake = lesson_alloc(L, (size_t)nj * 784, sizeof(float)); /* its samples */
     float *gz = lesson_alloc(L, (size_t)nj * gan->arch.latent_dim, sizeof(float));
     nn_rng_seed(&tr, L->seed, 3);
     nn_sample_latent(gz, nj, gan->arch.latent_dim, &tr);
@@ -351,26 +348,11 @@ int main(int argc, char **argv)
     lesson_key(L, "sharpness_ae_recon", "%.4f", s_recon);
     lesson_key(L, "sharpness_ae", "%.4f", s_ae);
     lesson_key(L, "sharpness_gan", "%.4f", s_gan);
-    {
-        const float bars[4] = {(float)s_real, (float)s_recon, (float)s_ae, (float)s_gan};
-        const char *labels[4] = {"real", "AE reconstructions", "AE random codes", "MLP GAN"};
-        nn_plot p = {.dir = L->out, .name = "sharpness", .title = "mean squared neighbour "
-                     "difference (pixels in [-1, 1])", .ylabel = "sharpness",
-                     .term = lesson_capture_begin(L), .term_rows = 14};
-        nn_status s = nn_plot_bars(&p, bars, labels, 4, &err);
-        lesson_capture_end(L);
-        lesson_plot_shown(L, &p, s, &err, "sharpness: real, autoencoder, GAN");
-        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-        o.cols = 10;
-        o.scale = 2;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "gan_samples.png"), fake,
-                                            nj < 100 ? nj : 100, 1, 28, 28, &o, &err), &err);
-        lesson_figure(L, "gan_samples.png", "lesson 06's MLP GAN, for comparison");
-    }
+    blur_plot_sharpness(L, (const double[4]){s_real, s_recon, s_ae, s_gan}, fake, nj);
     if (L->fast)
         lesson_say(L, "A --fast run trains the autoencoder for %ld steps and the GAN for 5: "
                    "too short to show how blurred each one's images end up. Run without --fast.",
-                   done);
+                   t->steps);
     else if (s_ae < s_real && s_ae < s_gan)
         lesson_say(L, "The autoencoder's images from random codes have %.0f%% of the real "
                    "images' sharpness and %.0f%% of the GAN's samples'; its reconstructions "
@@ -386,25 +368,37 @@ int main(int argc, char **argv)
                    "against real %.4f and GAN %.4f): a wider --code keeps more detail, and a "
                    "short GAN run can be blurred too. Compare with the default run.",
                    s_ae, s_real, s_gan);
-    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
-
     nn_free(gz);
-    nn_gan_free(gan);
-    free(idx);
-    nn_free(z);
-    nn_free(codes);
-    nn_free(fit);
-    nn_free(real);
-    nn_free(recon);
-    nn_free(dreamt);
     nn_free(fake);
-    nn_free(losses);
-    nn_free(x);
-    nn_free(dy);
-    nn_free(dcode);
-    nn_loader_free(&ld);
-    autoenc_free(&ae);
-    nn_dataset_free(&test);
-    nn_dataset_free(&ds);
+    nn_gan_free(gan);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        13, "autoencoder", "Why not an autoencoder?",
+        "An autoencoder trained with the mean squared error draws blurred images: the "
+        "error is smallest at the mean of what is plausible. A two-mode toy, an MLP "
+        "autoencoder on Fashion-MNIST, and a sharpness measure against real images and a "
+        "GAN's samples. Needs no GAN: it can be read right after lesson 02.",
+        13};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    double t_start = lesson_seconds();
+    if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
+    lesson_use_threads(threads);
+
+    autoencoder_tour t;
+    fit_the_mean(L);
+    build_autoencoder(L, &t);
+    train_autoencoder(L, &t);
+    decode_images(L, &t);
+    measure_blur(L, &t);
+    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
+    nn_free(t.real);
+    nn_free(t.recon);
+    nn_free(t.dreamt);
+    autoenc_free(&t.ae);
+    nn_dataset_free(&t.test);
+    nn_dataset_free(&t.ds);
     return lesson_end(L);
 }
