@@ -14,13 +14,16 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "classifier.h"
+#include "cyclejudge.h"
+#include "cyclerun.h"
 #include "judge.h"
 #include "lesson.h"
 #include "mlpgan.h"
 #include "nn.h"
+#include "sampler.h"
 #include "trainrun.h"
 
 #define DEFAULT_STEPS 6000
@@ -66,6 +69,21 @@ static const lesson_flag flags[] = {
     {"threads", LESSON_INT, &threads, "threads for the products; 0: GANSTEPS_THREADS if set, "
      "else 2", 0, 64, NULL},
 };
+
+/* What the steps share: the two domains, the two trained pairs, the judge
+ * and what it measured. */
+typedef struct {
+    nn_dataset ds, test;
+    const char *name_a, *name_b;    /* the two classes */
+    int *train_a, *train_b;         /* (na), (nb) the domains' training images in ds */
+    int na, nb;
+    float *test_a, *test_b;         /* (ta_n, 784), (tb_n, 784) their held-out images */
+    int ta_n, tb_n;
+    nn_cycle *cyc, *nocyc;          /* trained with the cycle, and without it */
+    nn_model *net;                  /* the lesson classifier */
+    cyclejudge_way c_ab, c_ba, n_w_ab, n_w_ba;  /* the held-out figures of each way */
+    char lab_path[1024];            /* --save-samples' labels */
+} translation;
 
 /* ------------------------------------------------------------ the networks */
 
@@ -137,80 +155,10 @@ static nn_cycle *make_cycle(lesson *L, float lam, float lam_id)
     return c;
 }
 
-/* ------------------------------------------------------------ data */
-
-/* The indices into ds of the images of one class, at most max: (*n). */
-static int *class_indices(lesson *L, const nn_dataset *ds, int cls, int max, int *n)
-{
-    int *idx = lesson_alloc(L, (size_t)ds->n, sizeof(int));
-    int k = 0;
-    for (int i = 0; i < ds->n && k < max; i++)
-        if (ds->labels[i] == cls) idx[k++] = i;
-    *n = k;
-    return idx;
-}
-
-/* The images of one class of ds, in [-1, 1]: (*n, 784), at most max. */
-static float *class_images(lesson *L, const nn_dataset *ds, int cls, int max, int *n)
-{
-    int k;
-    int *idx = class_indices(L, ds, cls, max, &k);
-    float *x = lesson_alloc(L, (size_t)(k > 0 ? k : 1) * 784, sizeof(float));
-    nn_dataset_gather(x, ds, idx, k, NN_RANGE_PM1);
-    nn_free(idx);
-    *n = k;
-    return x;
-}
-
-/* Batches drawn without replacement from one domain's images, reshuffled
- * after each pass. The images stay bytes in the data set; each batch is
- * turned into floats as it is drawn. */
-typedef struct {
-    const nn_dataset *ds;
-    const int *idx;             /* (n) the domain's images in ds */
-    int n, pos;
-    int *order;
-    nn_rng rng;
-} sampler;
-
-static void sampler_init(lesson *L, sampler *s, const nn_dataset *ds, const int *idx, int n,
-                         uint64_t seed, uint64_t stream)
-{
-    s->ds = ds;
-    s->idx = idx;
-    s->n = n;
-    s->pos = 0;
-    s->order = lesson_alloc(L, (size_t)n, sizeof(int));
-    for (int i = 0; i < n; i++) s->order[i] = i;
-    nn_rng_seed(&s->rng, seed, stream);
-    nn_rng_shuffle(&s->rng, s->order, n);
-}
-
-static void sampler_next(sampler *s, float *out, int b)
-{
-    for (int i = 0; i < b; i++) {
-        if (s->pos == s->n) {
-            nn_rng_shuffle(&s->rng, s->order, s->n);
-            s->pos = 0;
-        }
-        nn_dataset_gather(out + (size_t)i * 784, s->ds, &s->idx[s->order[s->pos++]], 1,
-                          NN_RANGE_PM1);
-    }
-}
-
 /* ------------------------------------------------------------ training */
 
-/* One run's log, one entry per step. */
-typedef struct {
-    float *d, *adv;             /* (steps) means of the two D losses, of the two G
-                                 * adversarial losses */
-    float *cyc_a, *cyc_b, *id;  /* (steps) the two cycle losses, the identity losses' sum */
-    long n;
-    double seconds;
-} run_log;
-
 static void train(lesson *L, nn_cycle *c, sampler *sa, sampler *sb, float *xa, float *xb,
-                  run_log *lg, const char *label)
+                  cyclerun_log *lg, const char *label)
 {
     lesson_progress pr;
     lesson_progress_start(L, &pr, label, steps);
@@ -281,24 +229,12 @@ static double pearson(const float *a, const float *b, int n)
     return saa > 0.0 && sbb > 0.0 ? sab / sqrt(saa * sbb) : 0.0;
 }
 
-/* One direction's figures on held-out images x (n): its translations and
- * reconstructions kept in t and r. */
-typedef struct {
-    double accuracy;    /* share of translations the classifier calls the target class */
-    double rec_err;     /* mean |F(G(x)) - x| */
-    double corr;        /* mean over images of Pearson(x, G(x)) */
-    double corr_other;  /* the same against another input's translation, Pearson(x_i, G(x_i+1)) */
-    double differ;      /* mean |G(x_i) - G(x_i+1)|: how much translations of different
-                         * inputs differ (small: much the same image whatever the input) */
-    double in_differ;   /* the same for the inputs, mean |x_i - x_i+1| */
-    int top_wrong;      /* the class most often recognised instead of the target */
-    double top_wrong_share;
-} way;
-
-static way measure(nn_model *G, nn_model *F, nn_model *net, const float *x, int n, int target,
-                   float *t, float *r, int *labels)
+/* One direction's figures on held-out images x (n) (cyclejudge.h): its
+ * translations and reconstructions kept in t and r. */
+static cyclejudge_way measure(nn_model *G, nn_model *F, nn_model *net, const float *x, int n,
+                              int target, float *t, float *r, int *labels)
 {
-    way w = {0, 0, 0, 0, 0, 0, 0, 0};
+    cyclejudge_way w = {0, 0, 0, 0, 0, 0, 0, 0};
     /* STEP: measure */
     translate(G, x, n, t);                  /* G(x) */
     translate(F, t, n, r);                  /* F(G(x)) */
@@ -333,83 +269,30 @@ static way measure(nn_model *G, nn_model *F, nn_model *net, const float *x, int 
     return w;
 }
 
-/* The grid of one run: rows A, G_ab(A), G_ba(G_ab(A)), B, G_ba(B), G_ab(G_ba(B)). */
-static void grid(lesson *L, const char *png, const char *caption, const float *xa,
-                 const float *ta, const float *ra, const float *xb, const float *tb,
-                 const float *rb, int cols)
+/* ------------------------------------------------------------ domains */
+
+static void show_the_domains(lesson *L, translation *T)
 {
     nn_error err = {NN_OK, ""};
-    float *g = lesson_alloc(L, (size_t)6 * cols * 784, sizeof(float));
-    const float *rows[6] = {xa, ta, ra, xb, tb, rb};
-    for (int r = 0; r < 6; r++)
-        memcpy(g + (size_t)r * cols * 784, rows[r], (size_t)cols * 784 * sizeof(float));
-    nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-    o.cols = cols;
-    o.scale = 2;
-    lesson_check(L, nn_image_write_grid(lesson_path(L, png), g, 6 * cols, 1, 28, 28, &o, &err),
-                 &err);
-    lesson_figure(L, png, caption);
-    nn_free(g);
-}
-
-static void log_alloc(lesson *L, run_log *lg)
-{
-    lg->d = lesson_alloc(L, (size_t)steps, sizeof(float));
-    lg->adv = lesson_alloc(L, (size_t)steps, sizeof(float));
-    lg->cyc_a = lesson_alloc(L, (size_t)steps, sizeof(float));
-    lg->cyc_b = lesson_alloc(L, (size_t)steps, sizeof(float));
-    lg->id = lesson_alloc(L, (size_t)steps, sizeof(float));
-}
-
-static void log_free(run_log *lg)
-{
-    nn_free(lg->d);
-    nn_free(lg->adv);
-    nn_free(lg->cyc_a);
-    nn_free(lg->cyc_b);
-    nn_free(lg->id);
-}
-
-int main(int argc, char **argv)
-{
-    static const lesson_info info = {
-        15, "cyclegan", "CycleGAN: translation without pairs",
-        "Two Fashion-MNIST classes as two domains, two generators that translate each way, "
-        "and the cycle-consistency loss that makes a translation keep its input's shape: "
-        "trained with and without it, and measured on held-out images by the reconstruction "
-        "error, the image-to-translation correlation and the lesson classifier.",
-        15};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    nn_error err = {NN_OK, ""};
-    double t_start = lesson_seconds();
-    if (L->fast && steps == DEFAULT_STEPS) steps = FAST_STEPS;
-    if (class_a == class_b)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--a and --b are both %d: the two domains must be two "
-                    "different classes", class_a);
-    lesson_use_threads(threads);
-    char lab_path[1024];
-    if (save_samples) {
-        if (snprintf(lab_path, sizeof lab_path, "%s.labels", save_samples) >= (int)sizeof lab_path)
-            lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples: the path is too long");
-        trainrun_check_writable(L, "save-samples", save_samples);
-        trainrun_check_writable(L, "save-samples", lab_path);
-    }
-
-    /* ------------------------------------------------------------ domains */
     lesson_step(L, "Two domains, no pairs");
-    nn_dataset ds, test;
-    lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
-    lesson_check(L, nn_dataset_load_mnist(&test, data_dir, NN_SPLIT_TEST, &err), &err);
-    if (ds.c * ds.h * ds.w != 784)
+    lesson_check(L, nn_dataset_load_mnist(&T->ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
+    lesson_check(L, nn_dataset_load_mnist(&T->test, data_dir, NN_SPLIT_TEST, &err), &err);
+    const nn_dataset *ds = &T->ds;
+    if (ds->c * ds->h * ds->w != 784)
         lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; these networks read "
-                    "1 x 28 x 28 grey images", ds.c, ds.h, ds.w);
-    const char *name_a = ds.class_names[class_a], *name_b = ds.class_names[class_b];
+                    "1 x 28 x 28 grey images", ds->c, ds->h, ds->w);
+    const char *name_a = T->name_a = ds->class_names[class_a],
+               *name_b = T->name_b = ds->class_names[class_b];
     int na, nb, ta_n, tb_n;
-    int *train_a = class_indices(L, &ds, class_a, 1 << 30, &na);
-    int *train_b = class_indices(L, &ds, class_b, 1 << 30, &nb);
+    T->train_a = sampler_class_indices(L, ds, class_a, 1 << 30, &na);
+    T->train_b = sampler_class_indices(L, ds, class_b, 1 << 30, &nb);
     int n_test = L->fast ? FAST_TEST : 1 << 30;
-    float *test_a = class_images(L, &test, class_a, n_test, &ta_n);
-    float *test_b = class_images(L, &test, class_b, n_test, &tb_n);
+    float *test_a = T->test_a = sampler_class_images(L, &T->test, class_a, n_test, &ta_n);
+    float *test_b = T->test_b = sampler_class_images(L, &T->test, class_b, n_test, &tb_n);
+    T->na = na;
+    T->nb = nb;
+    T->ta_n = ta_n;
+    T->tb_n = tb_n;
     if (na < batch || nb < batch || ta_n < GRID_N || tb_n < GRID_N)
         lesson_fail(L, LESSON_EXIT_INPUT, "--data: classes %d and %d have %d and %d training "
                     "images and %d and %d test images; each needs at least --batch %d and %d",
@@ -449,8 +332,12 @@ int main(int argc, char **argv)
     }
     lesson_key(L, "class_a", "%s", name_a);
     lesson_key(L, "class_b", "%s", name_b);
+}
 
-    /* ------------------------------------------------------------ networks */
+/* ------------------------------------------------------------ networks */
+
+static void build_the_networks(lesson *L, translation *T)
+{
     lesson_step(L, "Two generators, two discriminators");
     lesson_say(L,
                "G_ab turns an A into a B, G_ba a B into an A: image to image, strided "
@@ -469,7 +356,7 @@ int main(int argc, char **argv)
                "connections), which a sequential network cannot hold: here the input's "
                "shape has to pass through the 7 x 7 maps.", batch);
     lesson_code(L, "nets");
-    nn_cycle *cyc = make_cycle(L, lambda, lambda_id);
+    nn_cycle *cyc = T->cyc = make_cycle(L, lambda, lambda_id);
     {
         FILE *f = lesson_capture_begin(L);
         gan_print_layers(f, cyc->G_ab, "generator G_ab (G_ba is the same)");
@@ -478,8 +365,12 @@ int main(int argc, char **argv)
     }
     lesson_key(L, "g_params", "%zu", nn_model_param_count(cyc->G_ab));
     lesson_key(L, "d_params", "%zu", nn_model_param_count(cyc->D_b));
+}
 
-    /* ------------------------------------------------------------ losses */
+/* ------------------------------------------------------------ losses */
+
+static void explain_the_losses(lesson *L)
+{
     lesson_step(L, "The losses, and your cycle loss");
     lesson_say(L,
                "The adversarial losses are least squares, as the paper's: D_b pushes its "
@@ -529,8 +420,12 @@ int main(int argc, char **argv)
                "real batch and this step's fakes (the paper's pool of 50 older fakes is left "
                "out). The course's one GAN step (lesson 06's) cannot do this: its G reads a "
                "latent vector, and no loss there runs through a second generator.");
+}
 
-    /* ------------------------------------------------------------ train with */
+/* ------------------------------------------------------------ train with */
+
+static void train_with_the_cycle(lesson *L, translation *T)
+{
     lesson_step(L, "Training with the cycle");
     lesson_say(L, "%d steps of %d A and %d B images, Adam with betas (0.5, 0.999) for all "
                "four networks, the learning rate %g for the first half and then brought down "
@@ -539,34 +434,29 @@ int main(int argc, char **argv)
     sampler sa, sb;
     float *xa = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
     float *xb = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
-    run_log lg_c, lg_n;
-    log_alloc(L, &lg_c);
-    log_alloc(L, &lg_n);
-    sampler_init(L, &sa, &ds, train_a, na, L->seed, 10);
-    sampler_init(L, &sb, &ds, train_b, nb, L->seed, 11);
+    cyclerun_log lg_c;
+    cyclerun_log_alloc(L, &lg_c, steps);
+    sampler_init(L, &sa, &T->ds, T->train_a, T->na, L->seed, 10);
+    sampler_init(L, &sb, &T->ds, T->train_b, T->nb, L->seed, 11);
     lesson_code(L, "train");
-    train(L, cyc, &sa, &sb, xa, xb, &lg_c, "with the cycle");
-    lesson_print(L, "%ld steps in %.1f s; last %d steps' means: D %.3f, G adversarial %.3f, "
-                 "cycles %.3f and %.3f, identity %.3f\n", lg_c.n, lg_c.seconds,
-                 lg_c.n < TRAINRUN_END_WINDOW ? (int)lg_c.n : TRAINRUN_END_WINDOW,
-                 (double)trainrun_tail_mean(lg_c.d, lg_c.n),
-                 (double)trainrun_tail_mean(lg_c.adv, lg_c.n),
-                 (double)trainrun_tail_mean(lg_c.cyc_a, lg_c.n),
-                 (double)trainrun_tail_mean(lg_c.cyc_b, lg_c.n),
-                 (double)trainrun_tail_mean(lg_c.id, lg_c.n));
-    trainrun_plot_pair(L, "cycle_adversarial", "with the cycle: D's and G's least-squares "
-                       "losses (means of the two)", "loss", lg_c.d, "D", lg_c.adv, "G", lg_c.n,
-                       0);
-    trainrun_plot_pair(L, "cycle_cycle", "with the cycle: the cycle losses, lambda mean "
-                       "|F(G(x)) - x|", "loss", lg_c.cyc_a, "A -> B -> A", lg_c.cyc_b,
-                       "B -> A -> B", lg_c.n, 0);
+    train(L, T->cyc, &sa, &sb, xa, xb, &lg_c, "with the cycle");
+    cyclerun_report(L, &lg_c, 1);
     lesson_key(L, "steps", "%d", steps);
     lesson_key_quiet(L, "batch", "%d", batch);
     lesson_key_quiet(L, "lambda", "%g", (double)lambda);
     lesson_key_quiet(L, "lambda_id", "%g", (double)lambda_id);
     lesson_key(L, "cycle_train_s", "%.1f", lg_c.seconds);
+    sampler_free(&sa);
+    sampler_free(&sb);
+    nn_free(xa);
+    nn_free(xb);
+    cyclerun_log_free(&lg_c);
+}
 
-    /* ------------------------------------------------------------ train without */
+/* ------------------------------------------------------------ train without */
+
+static void train_without_it(lesson *L, translation *T)
+{
     lesson_step(L, "Training without it");
     lesson_say(L,
                "The same networks from the same starting weights, the same batches, and "
@@ -575,23 +465,33 @@ int main(int argc, char **argv)
                lambda_id > 0.0f ? " The identity loss is off too (lambda_id 0): it would keep "
                                   "a weaker cycle of its own, asking each generator to copy "
                                   "the images it is given." : "");
-    nn_cycle *nocyc = make_cycle(L, 0.0f, 0.0f);
-    nn_free(sa.order);
-    nn_free(sb.order);
-    sampler_init(L, &sa, &ds, train_a, na, L->seed, 10);
-    sampler_init(L, &sb, &ds, train_b, nb, L->seed, 11);
-    train(L, nocyc, &sa, &sb, xa, xb, &lg_n, "without the cycle");
-    lesson_print(L, "%ld steps in %.1f s; last %d steps' means: D %.3f, G adversarial %.3f\n",
-                 lg_n.n, lg_n.seconds,
-                 lg_n.n < TRAINRUN_END_WINDOW ? (int)lg_n.n : TRAINRUN_END_WINDOW,
-                 (double)trainrun_tail_mean(lg_n.d, lg_n.n),
-                 (double)trainrun_tail_mean(lg_n.adv, lg_n.n));
-    trainrun_plot_pair(L, "nocycle_adversarial", "without the cycle: D's and G's least-squares "
-                       "losses (means of the two)", "loss", lg_n.d, "D", lg_n.adv, "G", lg_n.n,
-                       0);
+    T->nocyc = make_cycle(L, 0.0f, 0.0f);
+    sampler sa, sb;
+    float *xa = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
+    float *xb = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
+    cyclerun_log lg_n;
+    cyclerun_log_alloc(L, &lg_n, steps);
+    sampler_init(L, &sa, &T->ds, T->train_a, T->na, L->seed, 10);
+    sampler_init(L, &sb, &T->ds, T->train_b, T->nb, L->seed, 11);
+    train(L, T->nocyc, &sa, &sb, xa, xb, &lg_n, "without the cycle");
+    cyclerun_report(L, &lg_n, 0);
     lesson_key(L, "nocycle_train_s", "%.1f", lg_n.seconds);
+    sampler_free(&sa);
+    sampler_free(&sb);
+    nn_free(xa);
+    nn_free(xb);
+    cyclerun_log_free(&lg_n);
+}
 
-    /* ------------------------------------------------------------ look */
+/* ------------------------------------------------------------ look */
+
+static void show_the_translations(lesson *L, translation *T)
+{
+    nn_error err = {NN_OK, ""};
+    int ta_n = T->ta_n, tb_n = T->tb_n;
+    const float *test_a = T->test_a, *test_b = T->test_b;
+    const char *name_a = T->name_a, *name_b = T->name_b, *lab_path = T->lab_path;
+    nn_cycle *cyc = T->cyc, *nocyc = T->nocyc;
     lesson_step(L, "Translations, there and back");
     float *t_ab = lesson_alloc(L, (size_t)ta_n * 784, sizeof(float));
     float *r_a = lesson_alloc(L, (size_t)ta_n * 784, sizeof(float));
@@ -602,10 +502,10 @@ int main(int argc, char **argv)
     float *n_ba = lesson_alloc(L, (size_t)tb_n * 784, sizeof(float));
     float *nr_b = lesson_alloc(L, (size_t)tb_n * 784, sizeof(float));
     int *lab = lesson_alloc(L, (size_t)(ta_n > tb_n ? ta_n : tb_n), sizeof(int));
-    nn_model *net = classifier_create(256, &err);
+    nn_model *net = T->net = classifier_create(256, &err);
     if (!net) lesson_check(L, err.code, &err);
-    judge_get_classifier(L, net, L->fast ? &test : &ds);
-    way c_ab = measure(cyc->G_ab, cyc->G_ba, net, test_a, ta_n, class_b, t_ab, r_a, lab);
+    judge_get_classifier(L, net, L->fast ? &T->test : &T->ds);
+    T->c_ab = measure(cyc->G_ab, cyc->G_ba, net, test_a, ta_n, class_b, t_ab, r_a, lab);
     /* The A -> B translations with B's class, for --save-samples. */
     if (save_samples) {
         for (int i = 0; i < ta_n; i++) lab[i] = class_b;
@@ -617,17 +517,17 @@ int main(int argc, char **argv)
             lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples: %s", err.msg);
         }
     }
-    way c_ba = measure(cyc->G_ba, cyc->G_ab, net, test_b, tb_n, class_a, t_ba, r_b, lab);
-    way n_w_ab = measure(nocyc->G_ab, nocyc->G_ba, net, test_a, ta_n, class_b, n_ab, nr_a, lab);
-    way n_w_ba = measure(nocyc->G_ba, nocyc->G_ab, net, test_b, tb_n, class_a, n_ba, nr_b, lab);
+    T->c_ba = measure(cyc->G_ba, cyc->G_ab, net, test_b, tb_n, class_a, t_ba, r_b, lab);
+    T->n_w_ab = measure(nocyc->G_ab, nocyc->G_ba, net, test_a, ta_n, class_b, n_ab, nr_a, lab);
+    T->n_w_ba = measure(nocyc->G_ba, nocyc->G_ab, net, test_b, tb_n, class_a, n_ba, nr_b, lab);
     lesson_say(L,
                "Held-out images: in each grid, row 1 is %s test images, row 2 their "
                "translations G_ab(a), row 3 the way back G_ba(G_ab(a)); rows 4 to 6 the same "
                "for %s images through G_ba and back through G_ab.", name_a, name_b);
-    grid(L, "cycle_translations.png", "with the cycle: A, G_ab(A), G_ba(G_ab(A)); B, G_ba(B), "
-         "G_ab(G_ba(B))", test_a, t_ab, r_a, test_b, t_ba, r_b, GRID_N);
-    grid(L, "nocycle_translations.png", "without the cycle: the same rows", test_a, n_ab, nr_a,
-         test_b, n_ba, nr_b, GRID_N);
+    cyclejudge_grid(L, "cycle_translations.png", "with the cycle: A, G_ab(A), G_ba(G_ab(A)); "
+                    "B, G_ba(B), G_ab(G_ba(B))", test_a, t_ab, r_a, test_b, t_ba, r_b, GRID_N);
+    cyclejudge_grid(L, "nocycle_translations.png", "without the cycle: the same rows", test_a,
+                    n_ab, nr_a, test_b, n_ba, nr_b, GRID_N);
     {
         FILE *f = lesson_capture_begin(L);
         float six[6 * 784];
@@ -638,93 +538,28 @@ int main(int argc, char **argv)
         nn_image_preview(f, six, 6, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
         lesson_capture_end(L);
     }
+    nn_free(t_ab);
+    nn_free(r_a);
+    nn_free(t_ba);
+    nn_free(r_b);
+    nn_free(n_ab);
+    nn_free(nr_a);
+    nn_free(n_ba);
+    nn_free(nr_b);
+    nn_free(lab);
+}
 
-    /* ------------------------------------------------------------ measure */
-    lesson_step(L, "What the cycle keeps, measured");
-    lesson_say(L,
-               "On all %d held-out %s and %d %s images: the share of translations the lesson "
-               "classifier recognises as the target class; the cycle reconstruction error, "
-               "mean |F(G(x)) - x| over pixels in [-1, 1]; and the correlation (Pearson's, "
-               "over the 784 pixels) between each image and its translation, averaged over "
-               "the images. Every shoe correlates with every other shoe somewhat (they sit in "
-               "the same place), so beside it is the same correlation against another input's "
-               "translation (image i against the translation of image i + 1): a translation "
-               "that depends on its input correlates more with its own.",
-               ta_n, name_a, tb_n, name_b);
-    lesson_code(L, "measure");
-    double real_a, real_b;
-    {
-        int *got = lesson_alloc(L, (size_t)(ta_n > tb_n ? ta_n : tb_n), sizeof(int));
-        int ok = 0;
-        classifier_predict(net, test_a, ta_n, got);
-        for (int i = 0; i < ta_n; i++) ok += got[i] == class_a;
-        real_a = (double)ok / ta_n;
-        ok = 0;
-        classifier_predict(net, test_b, tb_n, got);
-        for (int i = 0; i < tb_n; i++) ok += got[i] == class_b;
-        real_b = (double)ok / tb_n;
-        nn_free(got);
-    }
-    lesson_print(L, "the judge on real test images: %s %.1f%% recognised as %s, %s %.1f%% "
-                 "as %s\n", name_a, 100 * real_a, name_a, name_b, 100 * real_b, name_b);
-    lesson_key_quiet(L, "judge_real_a_accuracy", "%.4f", real_a);
-    lesson_key_quiet(L, "judge_real_b_accuracy", "%.4f", real_b);
-    lesson_print(L, "%-24s %13s %13s %13s %13s\n", "", "with: A->B", "with: B->A",
-                 "without: A->B", "without: B->A");
-    lesson_print(L, "%-24s %12.1f%% %12.1f%% %12.1f%% %12.1f%%\n", "recognised as target",
-                 100 * c_ab.accuracy, 100 * c_ba.accuracy, 100 * n_w_ab.accuracy,
-                 100 * n_w_ba.accuracy);
-    lesson_print(L, "%-24s %13.4f %13.4f %13.4f %13.4f\n", "reconstruction error",
-                 c_ab.rec_err, c_ba.rec_err, n_w_ab.rec_err, n_w_ba.rec_err);
-    lesson_print(L, "%-24s %13.4f %13.4f %13.4f %13.4f\n", "corr. with own input", c_ab.corr,
-                 c_ba.corr, n_w_ab.corr, n_w_ba.corr);
-    lesson_print(L, "%-24s %13.4f %13.4f %13.4f %13.4f\n", "corr. with another's",
-                 c_ab.corr_other, c_ba.corr_other, n_w_ab.corr_other, n_w_ba.corr_other);
-    lesson_print(L, "%-24s %13.4f %13.4f %13.4f %13.4f\n", "next translation differs",
-                 c_ab.differ, c_ba.differ, n_w_ab.differ, n_w_ba.differ);
-    lesson_print(L, "%-24s %13.4f %13.4f %13s %13s\n", "  (the inputs differ)", c_ab.in_differ,
-                 c_ba.in_differ, "", "");
-    {
-        const way *ws[4] = {&c_ab, &c_ba, &n_w_ab, &n_w_ba};
-        lesson_print(L, "%-24s", "most common other class");
-        for (int i = 0; i < 4; i++) {
-            char cell[40];
-            snprintf(cell, sizeof cell, "%.8s %.1f%%", ds.class_names[ws[i]->top_wrong],
-                     100 * ws[i]->top_wrong_share);
-            lesson_print(L, " %13s", ws[i]->top_wrong_share > 0 ? cell : "-");
-        }
-        lesson_print(L, "\n");
-    }
-    double rec_c = 0.5 * (c_ab.rec_err + c_ba.rec_err);
-    double rec_n = 0.5 * (n_w_ab.rec_err + n_w_ba.rec_err);
-    double corr_c = 0.5 * (c_ab.corr + c_ba.corr), corr_n = 0.5 * (n_w_ab.corr + n_w_ba.corr);
-    double other_c = 0.5 * (c_ab.corr_other + c_ba.corr_other);
-    double other_n = 0.5 * (n_w_ab.corr_other + n_w_ba.corr_other);
-    lesson_key(L, "cycle_ab_accuracy", "%.4f", c_ab.accuracy);
-    lesson_key(L, "cycle_ba_accuracy", "%.4f", c_ba.accuracy);
-    lesson_key(L, "nocycle_ab_accuracy", "%.4f", n_w_ab.accuracy);
-    lesson_key(L, "nocycle_ba_accuracy", "%.4f", n_w_ba.accuracy);
-    lesson_key(L, "cycle_rec_err", "%.4f", rec_c);
-    lesson_key(L, "nocycle_rec_err", "%.4f", rec_n);
-    lesson_key(L, "cycle_corr", "%.4f", corr_c);
-    lesson_key(L, "nocycle_corr", "%.4f", corr_n);
-    lesson_key_quiet(L, "cycle_corr_other", "%.4f", other_c);
-    lesson_key_quiet(L, "nocycle_corr_other", "%.4f", other_n);
-    lesson_key_quiet(L, "cycle_ab_rec_err", "%.4f", c_ab.rec_err);
-    lesson_key_quiet(L, "cycle_ba_rec_err", "%.4f", c_ba.rec_err);
-    lesson_key_quiet(L, "nocycle_ab_rec_err", "%.4f", n_w_ab.rec_err);
-    lesson_key_quiet(L, "nocycle_ba_rec_err", "%.4f", n_w_ba.rec_err);
-    {
-        const float bars[4] = {(float)rec_c, (float)rec_n, (float)corr_c, (float)corr_n};
-        const char *labels[4] = {"rec. error, cycle", "rec. error, none", "corr., cycle",
-                                 "corr., none"};
-        nn_plot p = {.dir = L->out, .name = "cycle_keeps", .title = "held-out images: "
-                     "reconstruction error and input-translation correlation", .ylabel = "value",
-                     .term = lesson_capture_begin(L), .term_rows = 14};
-        nn_status s = nn_plot_bars(&p, bars, labels, 4, &err);
-        lesson_capture_end(L);
-        lesson_plot_shown(L, &p, s, &err, "with and without the cycle, means of the two ways");
-    }
+/* ------------------------------------------------------------ measure */
+
+/* What this run's figures say: the lesson's verdict on the cycle. */
+static void say_what_the_cycle_keeps(lesson *L, const translation *T,
+                                     const cyclejudge_means *with,
+                                     const cyclejudge_means *without)
+{
+    cyclejudge_way c_ab = T->c_ab, c_ba = T->c_ba;
+    const char *name_a = T->name_a, *name_b = T->name_b;
+    double rec_c = with->rec, rec_n = without->rec, corr_c = with->corr, corr_n = without->corr;
+    double other_c = with->other, other_n = without->other;
     if (L->fast) {
         lesson_say(L,
                    "A --fast run trains each pair for %d steps on batches of %d: far too "
@@ -747,9 +582,7 @@ int main(int argc, char **argv)
                        "row \"most common other class\" says what the rest look like; more "
                        "--steps help).",
                        100 * c_ab.accuracy, name_b, 100 * c_ba.accuracy, name_a);
-        double diff_c = 0.5 * (c_ab.differ + c_ba.differ);
-        double diff_n = 0.5 * (n_w_ab.differ + n_w_ba.differ);
-        double diff_x = 0.5 * (c_ab.in_differ + c_ba.in_differ);
+        double diff_c = with->differ, diff_n = without->differ, diff_x = with->in_differ;
         lesson_key_quiet(L, "cycle_differ", "%.4f", diff_c);
         lesson_key_quiet(L, "nocycle_differ", "%.4f", diff_n);
         if (rec_c < rec_n) {
@@ -802,36 +635,98 @@ int main(int argc, char **argv)
                        rec_c, rec_n);
         }
     }
+}
 
-    /* ------------------------------------------------------------ save */
+static void measure_what_the_cycle_keeps(lesson *L, translation *T)
+{
+    cyclejudge_way c_ab = T->c_ab, c_ba = T->c_ba, n_w_ab = T->n_w_ab, n_w_ba = T->n_w_ba;
+    int ta_n = T->ta_n, tb_n = T->tb_n;
+    const char *name_a = T->name_a, *name_b = T->name_b;
+    lesson_step(L, "What the cycle keeps, measured");
+    lesson_say(L,
+               "On all %d held-out %s and %d %s images: the share of translations the lesson "
+               "classifier recognises as the target class; the cycle reconstruction error, "
+               "mean |F(G(x)) - x| over pixels in [-1, 1]; and the correlation (Pearson's, "
+               "over the 784 pixels) between each image and its translation, averaged over "
+               "the images. Every shoe correlates with every other shoe somewhat (they sit in "
+               "the same place), so beside it is the same correlation against another input's "
+               "translation (image i against the translation of image i + 1): a translation "
+               "that depends on its input correlates more with its own.",
+               ta_n, name_a, tb_n, name_b);
+    lesson_code(L, "measure");
+    double real_a = cyclejudge_real_share(L, T->net, T->test_a, ta_n, class_a);
+    double real_b = cyclejudge_real_share(L, T->net, T->test_b, tb_n, class_b);
+    lesson_print(L, "the judge on real test images: %s %.1f%% recognised as %s, %s %.1f%% "
+                 "as %s\n", name_a, 100 * real_a, name_a, name_b, 100 * real_b, name_b);
+    lesson_key_quiet(L, "judge_real_a_accuracy", "%.4f", real_a);
+    lesson_key_quiet(L, "judge_real_b_accuracy", "%.4f", real_b);
+    const cyclejudge_way *const ways[4] = {&c_ab, &c_ba, &n_w_ab, &n_w_ba};
+    cyclejudge_table(L, ways, T->ds.class_names);
+    cyclejudge_means with = cyclejudge_mean(&c_ab, &c_ba),
+                     without = cyclejudge_mean(&n_w_ab, &n_w_ba);
+    lesson_key(L, "cycle_ab_accuracy", "%.4f", c_ab.accuracy);
+    lesson_key(L, "cycle_ba_accuracy", "%.4f", c_ba.accuracy);
+    lesson_key(L, "nocycle_ab_accuracy", "%.4f", n_w_ab.accuracy);
+    lesson_key(L, "nocycle_ba_accuracy", "%.4f", n_w_ba.accuracy);
+    lesson_key(L, "cycle_rec_err", "%.4f", with.rec);
+    lesson_key(L, "nocycle_rec_err", "%.4f", without.rec);
+    lesson_key(L, "cycle_corr", "%.4f", with.corr);
+    lesson_key(L, "nocycle_corr", "%.4f", without.corr);
+    lesson_key_quiet(L, "cycle_corr_other", "%.4f", with.other);
+    lesson_key_quiet(L, "nocycle_corr_other", "%.4f", without.other);
+    lesson_key_quiet(L, "cycle_ab_rec_err", "%.4f", c_ab.rec_err);
+    lesson_key_quiet(L, "cycle_ba_rec_err", "%.4f", c_ba.rec_err);
+    lesson_key_quiet(L, "nocycle_ab_rec_err", "%.4f", n_w_ab.rec_err);
+    lesson_key_quiet(L, "nocycle_ba_rec_err", "%.4f", n_w_ba.rec_err);
+    cyclejudge_plot(L, &with, &without);
+    say_what_the_cycle_keeps(L, T, &with, &without);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        15, "cyclegan", "CycleGAN: translation without pairs",
+        "Two Fashion-MNIST classes as two domains, two generators that translate each way, "
+        "and the cycle-consistency loss that makes a translation keep its input's shape: "
+        "trained with and without it, and measured on held-out images by the reconstruction "
+        "error, the image-to-translation correlation and the lesson classifier.",
+        15};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    double t_start = lesson_seconds();
+    if (L->fast && steps == DEFAULT_STEPS) steps = FAST_STEPS;
+    if (class_a == class_b)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--a and --b are both %d: the two domains must be two "
+                    "different classes", class_a);
+    lesson_use_threads(threads);
+    translation T = {.net = NULL};
+    if (save_samples) {
+        if (snprintf(T.lab_path, sizeof T.lab_path, "%s.labels", save_samples) >=
+            (int)sizeof T.lab_path)
+            lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples: the path is too long");
+        trainrun_check_writable(L, "save-samples", save_samples);
+        trainrun_check_writable(L, "save-samples", T.lab_path);
+    }
+
+    show_the_domains(L, &T);
+    build_the_networks(L, &T);
+    explain_the_losses(L);
+    train_with_the_cycle(L, &T);
+    train_without_it(L, &T);
+    show_the_translations(L, &T);
+    measure_what_the_cycle_keeps(L, &T);
     if (save_samples)
-        lesson_print(L, "%d A -> B translations -> %s, their class (%d, %s) -> %s\n", ta_n,
-                     save_samples, class_b, name_b, lab_path);
+        lesson_print(L, "%d A -> B translations -> %s, their class (%d, %s) -> %s\n", T.ta_n,
+                     save_samples, class_b, T.name_b, T.lab_path);
     lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
 
-    nn_model_free(net);
-    nn_cycle_free(cyc);
-    nn_cycle_free(nocyc);
-    log_free(&lg_c);
-    log_free(&lg_n);
-    nn_free(sa.order);
-    nn_free(sb.order);
-    nn_free(xa);
-    nn_free(xb);
-    nn_free(t_ab);
-    nn_free(r_a);
-    nn_free(t_ba);
-    nn_free(r_b);
-    nn_free(n_ab);
-    nn_free(nr_a);
-    nn_free(n_ba);
-    nn_free(nr_b);
-    nn_free(lab);
-    nn_free(train_a);
-    nn_free(train_b);
-    nn_free(test_a);
-    nn_free(test_b);
-    nn_dataset_free(&ds);
-    nn_dataset_free(&test);
+    nn_model_free(T.net);
+    nn_cycle_free(T.cyc);
+    nn_cycle_free(T.nocyc);
+    nn_free(T.train_a);
+    nn_free(T.train_b);
+    nn_free(T.test_a);
+    nn_free(T.test_b);
+    nn_dataset_free(&T.ds);
+    nn_dataset_free(&T.test);
     return lesson_end(L);
 }
