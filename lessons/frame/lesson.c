@@ -38,8 +38,9 @@ static void stop_unless_exercises_answer(const lesson *L)
     }
 }
 
-/* Header: on screen and as the notebook's title, with the command that
- * reproduces the run. */
+/* The header: on screen the title, what the lesson is about, the seed and
+ * where the output goes; in lesson.md (under the title lesson_notebook_open
+ * wrote) the same with the command that reproduces the run. */
 static void print_header(lesson *L, int argc, char **argv, int yours)
 {
     const lesson_info *info = L->info;
