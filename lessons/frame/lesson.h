@@ -114,9 +114,9 @@ typedef struct {
     uint64_t default_seed;  /* --seed when not given */
 } lesson_info;
 
-struct lesson_state;        /* private to lesson.c */
+struct lesson_state;        /* private to the frame (lesson_state.h) */
 
-/* The running lesson. Lessons read these fields; only lesson.c writes them. */
+/* The running lesson. Lessons read these fields; only the frame writes them. */
 typedef struct {
     const lesson_info *info;
     int fast;               /* --fast: a small, quick run (smoke tests) */

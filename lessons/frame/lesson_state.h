@@ -1,0 +1,83 @@
+/* lesson_state.h - what the frame's own files share behind lesson.h: the
+ * running lesson's private state, the terminal styles and the calls one part
+ * of the frame makes into another. Lessons include lesson.h only.
+ *
+ * The parts, one file each:
+ *   lesson.c           the lesson's lifetime: begin/end, steps, pauses, progress, failing
+ *   lesson_flags.c     the flags: parsing, validation, --help, typo suggestions
+ *   lesson_notebook.c  the output folder's files: lesson.md, summary.tsv, figures, captures
+ *   lesson_text.c      the text on screen: colour, wrapping, lesson_say, lesson_print
+ *   lesson_cells.c     the code cells: cut from the lesson's source, highlighted
+ */
+#ifndef GANSTEPS_LESSON_STATE_H
+#define GANSTEPS_LESSON_STATE_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include "lesson.h"
+
+/* ANSI styles, used only when L->color. */
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_TITLE "\033[1;36m"
+
+struct lesson_state {
+    FILE *md, *tsv;         /* lesson.md and summary.tsv, open for the whole run */
+    int md_in_output;       /* a ``` output block is open in lesson.md */
+    int md_bol;             /* lesson.md is at the beginning of a line */
+    int nstep;              /* steps started so far */
+    int after_output;       /* the last thing on stdout was output, not text */
+    int width;              /* columns for wrapped text */
+    FILE *cap;              /* lesson_capture stream, NULL when none */
+    char *capbuf;
+    size_t caplen;
+    char name[64];          /* "01_environment", prefix of error lines */
+    char out[1024];         /* the output folder */
+    char path[2048];        /* lesson_path's buffer */
+};
+
+/* lesson.c: frees the lesson and its state (the files must be closed). */
+void lesson_destroy(lesson *L);
+
+/* lesson_flags.c */
+
+/* Parses argv into L (fast, seed, pause) and the lesson's flags; --out's
+ * value goes to *out. --help prints the usage and exits 0; a bad flag exits
+ * 2 through lesson_flags_error. */
+void lesson_flags_parse(lesson *L, int argc, char **argv, const lesson_flag *flags, int nflags,
+                        const char **out);
+
+/* Exit before the lesson is set up (a bad flag, an --out that cannot be
+ * written): "name: message (try --help)" on stderr, status 2. */
+LESSON_NORETURN void lesson_flags_error(const char *name, const char *fmt, ...)
+    LESSON_PRINTF(2, 3);
+
+/* lesson_notebook.c */
+
+/* Creates the output folder L->out, opens lesson.md (writing its title)
+ * and summary.tsv; exits 2 through lesson_flags_error when it cannot. */
+void lesson_notebook_open(lesson *L);
+
+/* lesson.md's lines under the title: the command that reproduces the run
+ * and which code ran (yours: the student's exercises); summary.tsv's "code". */
+void lesson_notebook_describe_run(lesson *L, int argc, char **argv, int yours);
+
+/* lesson.md: closes an open output block before anything that is not output. */
+void lesson_notebook_text_mode(lesson *L);
+
+/* Output text: to stdout as is and into lesson.md's current ``` block. */
+void lesson_notebook_output(lesson *L, const char *text);
+
+/* Closes both files (and an unfinished capture); safe to call twice. */
+void lesson_notebook_close(lesson *L);
+
+/* lesson_text.c */
+
+/* Sets L->tty, L->color and the width wrapped text fills. */
+void lesson_text_setup(lesson *L);
+
+/* printf into a fresh heap string; NULL only when memory runs out. */
+char *lesson_text_format(const char *fmt, va_list ap);
+
+#endif
