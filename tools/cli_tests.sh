@@ -197,7 +197,7 @@ help_misaligned()
 # S or DIR text, W one of a list) or "switch", min/max come from the
 # "range: a .. b" or "at least a" line under it and choices from its
 # "one of: a|b" line ("-" when there is none: tabs are white space to
-# read, so an empty field would vanish). lesson.c pads a flag's
+# read, so an empty field would vanish). lesson_flags.c pads a flag's
 # "--name T" to the longest one's width plus two spaces: a switch's name is
 # followed by two spaces or more, a flag with a value by one space and its
 # type word.
