@@ -20,7 +20,7 @@
 #include "layers.h"
 #include "ops.h"
 #include "ops_fast.h"
-#include "style.h"
+#include "style_layers.h"
 
 /* The running mean of w a style generator's truncation pulls toward: the
  * decay StyleGAN uses (arg 0 selects it). */

@@ -19,48 +19,16 @@
  * mapping's w can then be pulled toward the mean w (truncation) or mixed
  * with another w slot by slot (style mixing) before the synthesis reads it.
  *
- * This file holds the layers' maths (the model calls them) and the helpers
- * a lesson needs around them.
+ * The layers' maths are below the model, in style_layers.h (exercise 26,
+ * nn_adain_forward, among them); this file builds the generator from the
+ * layers and holds the helpers a lesson needs around it.
  */
 #ifndef NN_STYLE_H
 #define NN_STYLE_H
 
 #include "common.h"
 #include "model.h"
-
-/* torch.nn.functional.instance_norm's eps. */
-#define NN_ADAIN_EPS 1e-5f
-
-/* Exercise 26. Adaptive instance normalisation (Huang and Belongie 2017),
- * forward. x (n, c, hw): n images of c channels of hw pixels; scale and bias
- * (n, c): a style per image and channel. For each image i and channel j,
- * over its hw pixels,
- *   mu = mean x,  var = mean (x - mu)^2   (biased, as torch's instance_norm)
- *   invstd[i,j] = 1 / sqrt(var + eps)
- *   xhat = (x - mu) invstd,   y = scale[i,j] xhat + bias[i,j]
- * Writes y and xhat (n, c, hw) and invstd (n, c), which the backward reads.
- * With scale 1 and bias 0 it is plain instance normalisation. */
-void nn_adain_forward(float *y, float *xhat, float *invstd, const float *x, const float *scale,
-                      const float *bias, int n, int c, int hw, float eps);
-
-/* Its backward, from what the forward kept. Per image i and channel j, with
- * g = dy scale[i,j] and means over the hw pixels:
- *   dscale[i,j] += sum dy xhat,   dbias[i,j] += sum dy,
- *   dx += invstd (g - mean g - xhat mean(g xhat))
- * (the batchnorm formula with one image's pixels as the batch). Any gradient
- * may be NULL. */
-void nn_adain_backward(float *dx, float *dscale, float *dbias, const float *dy,
-                       const float *xhat, const float *invstd, const float *scale, int n, int c,
-                       int hw);
-
-/* Noise input (StyleGAN section 3.2): one N(0, 1) image per sample, the same
- * for every channel, scaled per channel:  y[i,j,p] = x[i,j,p] + s[j] noise[i,p].
- * x, y (n, c, hw), noise (n, hw), s (c). */
-void nn_noise_forward(float *y, const float *x, const float *noise, const float *s, int n, int c,
-                      int hw);
-/*   dx += dy,   ds[j] += sum_i,p dy[i,j,p] noise[i,p]   (either may be NULL) */
-void nn_noise_backward(float *dx, float *ds, const float *dy, const float *noise, int n, int c,
-                       int hw);
+#include "style_layers.h"
 
 /* The shape of a style-based generator for c x h x w images. The synthesis
  * starts from a const_side x const_side constant of channels[0] maps and
