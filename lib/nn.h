@@ -2,8 +2,8 @@
  *
  * Each module's header says, next to every prototype, the maths it computes
  * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
- * layers, conv, style_layers, loss, optim, init, model, gradpen, gradcheck, then data, image,
- * plot, metrics, adversarial, style, flow.
+ * layers, conv, style_layers, loss, optim, init, layer, model, gradpen, gradcheck, then data,
+ * image, plot, metrics, adversarial, style, flow.
  */
 #ifndef NN_H
 #define NN_H
@@ -17,6 +17,7 @@
 #include "loss.h"
 #include "optim.h"
 #include "init.h"
+#include "layer.h"
 #include "model.h"
 #include "gradpen.h"
 #include "gan.h"

@@ -93,7 +93,7 @@ nn_status nn_style_find(nn_style_parts *p, const nn_model *m, nn_error *err)
                        "(nn_style_generator builds one)");
     const nn_layer *b = &m->layers[p->broadcast], *c = &m->layers[p->synth];
     p->w_dim = b->in;
-    p->n_slots = c->n_slots;
+    p->n_slots = nn_style_const_slots(c);
     p->w_avg = b->running_mean;
     return NN_OK;
 }

@@ -8,12 +8,12 @@
  *     -> conv_transpose 4x4/2 -> noise -> leaky -> adain(2) -> conv 3x3 -> noise
  *     -> leaky -> adain(3) -> ... -> conv 1x1 to the image's channels -> tanh
  *
- * Four layer kinds make it (model.h): NN_LAYER_STYLE_BROADCAST,
+ * Four layer kinds make it (layer.h): NN_LAYER_STYLE_BROADCAST,
  * NN_LAYER_STYLE_CONST, NN_LAYER_ADAIN and NN_LAYER_NOISE. Because G stays
  * one model of z, nn_gan's one step trains it like any other generator,
  * style-mixing regularisation included: in train forwards the broadcast
  * layer can fill a row's slots from a random crossover on with another
- * row's w (model.h, STYLE_BROADCAST's .mix), so neighbouring slots learn
+ * row's w (layer.h, STYLE_BROADCAST's .mix), so neighbouring slots learn
  * to work with styles of other images. The
  * mapping and the synthesis also run apart (nn_model_forward_range): the
  * mapping's w can then be pulled toward the mean w (truncation) or mixed
