@@ -32,9 +32,10 @@ typedef enum {
                              size from nn_conv_transpose2d_out_size */
     NN_LAYER_BATCHNORM2D, /* torch.nn.BatchNorm2d: per channel, statistics over
                              the batch and the pixels; arg = momentum as BATCHNORM */
-    /* A style-based generator's layers (style.h). The synthesis reads its
-     * styles from a "style bus": the input row of a STYLE_CONST layer, kept
-     * beside the images while they pass through the layers after it. */
+    /* A style-based generator's layers (their maths in style_layers.h; style.h
+     * builds the generator). The synthesis reads its styles from a "style
+     * bus": the input row of a STYLE_CONST layer, kept beside the images
+     * while they pass through the layers after it. */
     NN_LAYER_STYLE_BROADCAST, /* out = k in: k copies of the row side by side (one w
                              per styled layer); backward sums them. Keeps the
                              running mean of its input rows in train mode,
