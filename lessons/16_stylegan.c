@@ -83,7 +83,7 @@ static void print_shapes(FILE *f, const nn_model *m)
         else
             snprintf(shape, sizeof shape, "%d", l->out);
         if (l->spec.kind == NN_LAYER_ADAIN) snprintf(reads, sizeof reads, "w slot %d",
-                                                     l->style_slot);
+                                                     nn_adain_slot(l));
         fprintf(f, "  %2d  %-16s %-14s %8zu  %s\n", i, nn_layer_kind_name(l->spec.kind), shape,
                 nn_layer_param_count(l), reads);
     }
@@ -127,7 +127,7 @@ static void draw(drawer *d, float *out, const float *z1, const float *z2, int cr
 static int slot_side(const nn_model *G, int slot)
 {
     for (int i = 0; i < G->n_layers; i++)
-        if (G->layers[i].spec.kind == NN_LAYER_ADAIN && G->layers[i].style_slot == slot)
+        if (nn_adain_slot(&G->layers[i]) == slot)
             return G->layers[i].in_h;
     return 0;
 }

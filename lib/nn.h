@@ -2,8 +2,8 @@
  *
  * Each module's header says, next to every prototype, the maths it computes
  * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
- * layers, conv, loss, optim, init, model, gradpen, gradcheck, then data, image, plot, metrics,
- * adversarial, flow.
+ * layers, conv, style_layers, loss, optim, init, layer, model, gradpen, gradcheck, then data,
+ * image, plot, metrics, adversarial, style, flow.
  */
 #ifndef NN_H
 #define NN_H
@@ -18,6 +18,7 @@
 #include "loss.h"
 #include "optim.h"
 #include "init.h"
+#include "layer.h"
 #include "model.h"
 #include "gradpen.h"
 #include "gan.h"
@@ -32,6 +33,7 @@
 #include "latent.h"
 #include "info.h"
 #include "adversarial.h"
+#include "style_layers.h"
 #include "style.h"
 #include "flow.h"
 

@@ -1,62 +1,10 @@
-/* style.c - the style-based generator's layer maths and helpers (style.h).
- * nn_adain_forward is exercise 26: solutions/26_adain.c defines it. */
+/* style.c - the style-based generator: its builder, the parts of a built
+ * one, truncation and style mixing on w (style.h). Its layers' maths are in
+ * style_layers.c. */
 #include "style.h"
 
 #include <assert.h>
 #include <string.h>
-
-void nn_adain_backward(float *dx, float *dscale, float *dbias, const float *dy,
-                       const float *xhat, const float *invstd, const float *scale, int n, int c,
-                       int hw)
-{
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < c; j++) {
-            const size_t at = ((size_t)i * (size_t)c + (size_t)j) * (size_t)hw;
-            const float *g = dy + at, *xh = xhat + at;
-            const float s = scale[(size_t)i * c + j];
-            /* Sums in double: a 28 x 28 map is 784 terms. */
-            double sg = 0.0, sgx = 0.0;
-            for (int p = 0; p < hw; p++) {
-                sg += g[p];
-                sgx += (double)g[p] * xh[p];
-            }
-            if (dscale) dscale[(size_t)i * c + j] += (float)sgx;
-            if (dbias) dbias[(size_t)i * c + j] += (float)sg;
-            if (!dx) continue;
-            /* g here is dy scale: the gradient into xhat. */
-            const float k = invstd[(size_t)i * c + j] * s;
-            const float mg = (float)(sg / hw), mgx = (float)(sgx / hw);
-            float *d = dx + at;
-            for (int p = 0; p < hw; p++) d[p] += k * (g[p] - mg - xh[p] * mgx);
-        }
-}
-
-void nn_noise_forward(float *y, const float *x, const float *noise, const float *s, int n, int c,
-                      int hw)
-{
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < c; j++) {
-            const size_t at = ((size_t)i * (size_t)c + (size_t)j) * (size_t)hw;
-            const float *nz = noise + (size_t)i * hw;
-            for (int p = 0; p < hw; p++) y[at + p] = x[at + p] + s[j] * nz[p];
-        }
-}
-
-void nn_noise_backward(float *dx, float *ds, const float *dy, const float *noise, int n, int c,
-                       int hw)
-{
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < c; j++) {
-            const size_t at = ((size_t)i * (size_t)c + (size_t)j) * (size_t)hw;
-            const float *nz = noise + (size_t)i * hw;
-            double acc = 0.0;
-            for (int p = 0; p < hw; p++) {
-                if (dx) dx[at + p] += dy[at + p];
-                acc += (double)dy[at + p] * nz[p];
-            }
-            if (ds) ds[j] += (float)acc;
-        }
-}
 
 nn_style_arch nn_style_arch_default(void)
 {
@@ -145,7 +93,7 @@ nn_status nn_style_find(nn_style_parts *p, const nn_model *m, nn_error *err)
                        "(nn_style_generator builds one)");
     const nn_layer *b = &m->layers[p->broadcast], *c = &m->layers[p->synth];
     p->w_dim = b->in;
-    p->n_slots = c->n_slots;
+    p->n_slots = nn_style_const_slots(c);
     p->w_avg = b->running_mean;
     return NN_OK;
 }

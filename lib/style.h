@@ -8,59 +8,27 @@
  *     -> conv_transpose 4x4/2 -> noise -> leaky -> adain(2) -> conv 3x3 -> noise
  *     -> leaky -> adain(3) -> ... -> conv 1x1 to the image's channels -> tanh
  *
- * Four layer kinds make it (model.h): NN_LAYER_STYLE_BROADCAST,
+ * Four layer kinds make it (layer.h): NN_LAYER_STYLE_BROADCAST,
  * NN_LAYER_STYLE_CONST, NN_LAYER_ADAIN and NN_LAYER_NOISE. Because G stays
  * one model of z, nn_gan's one step trains it like any other generator,
  * style-mixing regularisation included: in train forwards the broadcast
  * layer can fill a row's slots from a random crossover on with another
- * row's w (model.h, STYLE_BROADCAST's .mix), so neighbouring slots learn
+ * row's w (layer.h, STYLE_BROADCAST's .mix), so neighbouring slots learn
  * to work with styles of other images. The
  * mapping and the synthesis also run apart (nn_model_forward_range): the
  * mapping's w can then be pulled toward the mean w (truncation) or mixed
  * with another w slot by slot (style mixing) before the synthesis reads it.
  *
- * This file holds the layers' maths (the model calls them) and the helpers
- * a lesson needs around them.
+ * The layers' maths are below the model, in style_layers.h (exercise 26,
+ * nn_adain_forward, among them); this file builds the generator from the
+ * layers and holds the helpers a lesson needs around it.
  */
 #ifndef NN_STYLE_H
 #define NN_STYLE_H
 
 #include "common.h"
 #include "model.h"
-
-/* torch.nn.functional.instance_norm's eps. */
-#define NN_ADAIN_EPS 1e-5f
-
-/* Exercise 26. Adaptive instance normalisation (Huang and Belongie 2017),
- * forward. x (n, c, hw): n images of c channels of hw pixels; scale and bias
- * (n, c): a style per image and channel. For each image i and channel j,
- * over its hw pixels,
- *   mu = mean x,  var = mean (x - mu)^2   (biased, as torch's instance_norm)
- *   invstd[i,j] = 1 / sqrt(var + eps)
- *   xhat = (x - mu) invstd,   y = scale[i,j] xhat + bias[i,j]
- * Writes y and xhat (n, c, hw) and invstd (n, c), which the backward reads.
- * With scale 1 and bias 0 it is plain instance normalisation. */
-void nn_adain_forward(float *y, float *xhat, float *invstd, const float *x, const float *scale,
-                      const float *bias, int n, int c, int hw, float eps);
-
-/* Its backward, from what the forward kept. Per image i and channel j, with
- * g = dy scale[i,j] and means over the hw pixels:
- *   dscale[i,j] += sum dy xhat,   dbias[i,j] += sum dy,
- *   dx += invstd (g - mean g - xhat mean(g xhat))
- * (the batchnorm formula with one image's pixels as the batch). Any gradient
- * may be NULL. */
-void nn_adain_backward(float *dx, float *dscale, float *dbias, const float *dy,
-                       const float *xhat, const float *invstd, const float *scale, int n, int c,
-                       int hw);
-
-/* Noise input (StyleGAN section 3.2): one N(0, 1) image per sample, the same
- * for every channel, scaled per channel:  y[i,j,p] = x[i,j,p] + s[j] noise[i,p].
- * x, y (n, c, hw), noise (n, hw), s (c). */
-void nn_noise_forward(float *y, const float *x, const float *noise, const float *s, int n, int c,
-                      int hw);
-/*   dx += dy,   ds[j] += sum_i,p dy[i,j,p] noise[i,p]   (either may be NULL) */
-void nn_noise_backward(float *dx, float *ds, const float *dy, const float *noise, int n, int c,
-                       int hw);
+#include "style_layers.h"
 
 /* The shape of a style-based generator for c x h x w images. The synthesis
  * starts from a const_side x const_side constant of channels[0] maps and

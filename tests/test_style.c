@@ -106,8 +106,8 @@ static void test_generator_shape(void **state)
     for (int i = 0; i < G->n_layers; i++) {
         const nn_layer *l = &G->layers[i];
         if (l->spec.kind != NN_LAYER_ADAIN) continue;
-        assert_int_equal(l->style_src, p.synth);
-        assert_int_equal(l->style_slot, slot++);
+        assert_int_equal(nn_adain_source(l), p.synth);
+        assert_int_equal(nn_adain_slot(l), slot++);
         assert_int_equal(nn_layer_param_count(l), (size_t)2 * l->in_c * 65);
     }
     assert_int_equal(slot, 6);
