@@ -10,6 +10,12 @@
  * how much of an image the noise moves; and what truncation toward the mean
  * w trades (Frechet distance, classes covered, precision and recall at
  * psi 1, 0.7, 0.5).
+ *
+ * main reads as the lesson's contents: one function per step. What the
+ * last three steps measure beside their code cells (drawing through the
+ * mapping, the mixing counts, the noise's spread, the truncation table and
+ * its verdict) is in lessons/course/: styledraw, stylemix, stylenoise,
+ * truncation.
  */
 #include <math.h>
 #include <stdio.h>
@@ -18,9 +24,12 @@
 
 #include "judge.h"
 #include "lesson.h"
-#include "mlpgan.h"
 #include "nn.h"
+#include "styledraw.h"
+#include "stylemix.h"
+#include "stylenoise.h"
 #include "trainrun.h"
+#include "truncation.h"
 
 /* A default run: within about 5 minutes on the 2-core course machine,
  * judging included (summary.tsv has the timings). */
@@ -35,8 +44,7 @@
 #define FAST_MIX_PAIRS 64
 #define NOISE_DRAWS 16      /* noise draws for one w */
 #define NOISE_W 32          /* w's the noise figures average over */
-#define N_PSI 3
-#define MAX_SLOTS (2 * NN_STYLE_MAX_RES)
+#define N_PSI TRUNCATION_N_PSI /* psi 1, 0.7, 0.5 */
 
 static int steps = DEFAULT_STEPS;
 static int batch = 32;
@@ -70,6 +78,27 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
+/* What the steps share: the networks, the data, the drawer and the judge.
+ * A step copies the fields its code cell reads into locals of the same
+ * names, so that the cell reads as plain C. */
+typedef struct {
+    nn_style_arch a;
+    nn_model *G, *D;        /* built in step 1; the GAN owns them from step 3 */
+    nn_style_parts parts;
+    nn_dataset ds;          /* the training images (--fast: the first FAST_IMAGES) */
+    int n_train;            /* all of them, for the classifier */
+    int *order;             /* (ds.n) the shuffled order of the images */
+    float *real;            /* a batch of real images, and at least AdaIN's eight */
+    nn_gan *t;
+    long trained;           /* steps trained */
+    styledraw dr;           /* draws from t->G after training */
+    nn_rng zr;              /* the z of the figures after training */
+    nn_dataset test;
+    nn_model *net;          /* the lesson classifier */
+    judge *J;
+    int nj;                 /* samples judged */
+} stylegan_lesson;
+
 /* One line per layer: kind, output shape, parameters, and the w slot an
  * AdaIN reads. */
 static void print_shapes(FILE *f, const nn_model *m)
@@ -90,46 +119,13 @@ static void print_shapes(FILE *f, const nn_model *m)
     fprintf(f, "  %-33s %8zu\n", "total", nn_model_param_count(m));
 }
 
-/* What drawing from a style generator needs beside it: where its parts are
- * and buffers for one chunk of w's and buses. */
-typedef struct {
-    nn_model *G;
-    nn_style_parts p;
-    float *w1, *w2, *bus;   /* (max_batch, w_dim) twice, (max_batch, n_slots w_dim) */
-} drawer;
-
 /* Images out (n, 784) of z1 (n, latent): w = mapping(z), truncated toward
  * the mean w by psi; when z2 is given, slots [cross, n_slots) take z2's w
- * instead (style mixing). Eval mode, in chunks of G's max_batch. */
-static void draw(drawer *d, float *out, const float *z1, const float *z2, int cross, float psi,
-                 int n)
+ * instead (style mixing). Eval mode (lessons/course/styledraw.c). */
+static void draw(styledraw *d, float *out, const float *z1, const float *z2, int cross,
+                 float psi, int n)
 {
-    nn_model *G = d->G;
-    const int wd = d->p.w_dim, lat = G->in;
-    for (int i0 = 0; i0 < n; i0 += G->max_batch) {
-        const int rows = n - i0 < G->max_batch ? n - i0 : G->max_batch;
-        memcpy(d->w1, nn_style_map(G, &d->p, z1 + (size_t)i0 * lat, rows),
-               (size_t)rows * wd * sizeof(float));
-        nn_style_truncate(d->w1, d->p.w_avg, psi, rows, wd);
-        if (z2) {
-            memcpy(d->w2, nn_style_map(G, &d->p, z2 + (size_t)i0 * lat, rows),
-                   (size_t)rows * wd * sizeof(float));
-            nn_style_truncate(d->w2, d->p.w_avg, psi, rows, wd);
-        }
-        nn_style_mix(d->bus, d->w1, z2 ? d->w2 : d->w1, rows, wd, d->p.n_slots,
-                     z2 ? cross : d->p.n_slots);
-        memcpy(out + (size_t)i0 * G->out, nn_style_synthesize(G, &d->p, d->bus, rows),
-               (size_t)rows * G->out * sizeof(float));
-    }
-}
-
-/* The side of the maps an AdaIN slot styles. */
-static int slot_side(const nn_model *G, int slot)
-{
-    for (int i = 0; i < G->n_layers; i++)
-        if (nn_adain_slot(&G->layers[i]) == slot)
-            return G->layers[i].in_h;
-    return 0;
+    styledraw_images(d, out, z1, z2, cross, psi, n);
 }
 
 /* Per-pixel mean (when not NULL) and standard deviation over k images
@@ -155,42 +151,11 @@ static void show_row(float *row, const float *draws, const float *std)
     for (int p = 0; p < 784; p++) row[(size_t)(NOISE_DRAWS / 2) * 784 + p] = -1.0f + 4.0f * std[p];
 }
 
-/* "7 x 7" or "7, 14": the sides of the maps slots [0, cross) style. */
-static void slot_sides(char *s, size_t cap, const nn_model *G, int cross)
-{
-    size_t len = 0;
-    int last = 0;
-    s[0] = 0;
-    for (int k = 0; k < cross && len < cap; k++) {
-        int side = slot_side(G, k);
-        if (side == last) continue;
-        len += (size_t)snprintf(s + len, cap - len, "%s%d", last ? ", " : "", side);
-        last = side;
-    }
-}
+/* ------------------------------------------------------------------ step 1 */
 
-static double mean_sq_diff(const float *a, const float *b, size_t n)
+static void a_generator_that_reads_styles(lesson *L, stylegan_lesson *S)
 {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
-    return s / (double)n;
-}
-
-int main(int argc, char **argv)
-{
-    static const lesson_info info = {
-        16, "stylegan", "A style-based generator",
-        "StyleGAN's ideas at Fashion-MNIST size: a mapping network, a learned constant, "
-        "styles through adaptive instance normalisation, noise inputs; style mixing, the "
-        "noise's effect, and truncation's trade of variety for fidelity, judged.",
-        16};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
     nn_error err = {NN_OK, ""};
-    double t_start = lesson_seconds();
-    if (L->fast && steps == DEFAULT_STEPS) steps = FAST_STEPS;
-    lesson_use_threads(threads);
-
-    /* ------------------------------------------------------------ the generator */
     lesson_step(L, "A generator that reads styles");
     nn_style_arch a = nn_style_arch_default();
     a.map_layers = map_layers;
@@ -212,6 +177,10 @@ int main(int argc, char **argv)
     print_shapes(f, G);
     lesson_capture_end(L);
     /* END STEP */
+    S->a = a;
+    S->G = G;
+    S->D = D;
+    S->parts = parts;
     size_t map_params = 0, style_params = 0, noise_params = 0;
     for (int i = 0; i < G->n_layers; i++) {
         const nn_layer *l = &G->layers[i];
@@ -259,56 +228,67 @@ int main(int argc, char **argv)
     lesson_key(L, "mapping_params", "%zu", map_params);
     lesson_key(L, "style_slots", "%d", parts.n_slots);
     lesson_key(L, "mixing", "%.2f", (double)mixing);
+}
 
-    /* ------------------------------------------------------------ AdaIN, exercise 26 */
-    lesson_step(L, "Adaptive instance normalisation (exercise 26)");
-    nn_dataset ds;
-    lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
-    if (ds.c * ds.h * ds.w != 784)
+/* ------------------------------------------------------------------ step 2 */
+
+/* The training images, checked against the generator's shape; the first
+ * eight of them are shown through AdaIN. */
+static void load_training_images(lesson *L, stylegan_lesson *S)
+{
+    nn_error err = {NN_OK, ""};
+    nn_dataset *ds = &S->ds;
+    lesson_check(L, nn_dataset_load_mnist(ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
+    if (ds->c * ds->h * ds->w != 784)
         lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this generator "
-                    "draws 1 x 28 x 28 grey images", ds.c, ds.h, ds.w);
-    const int n_train = ds.n;
-    if (L->fast && ds.n > FAST_IMAGES) ds.n = FAST_IMAGES;
-    if (batch > ds.n)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds.n);
-    int *order = lesson_alloc(L, (size_t)ds.n, sizeof(int));
+                    "draws 1 x 28 x 28 grey images", ds->c, ds->h, ds->w);
+    S->n_train = ds->n;
+    if (L->fast && ds->n > FAST_IMAGES) ds->n = FAST_IMAGES;
+    if (batch > ds->n)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds->n);
+    S->order = lesson_alloc(L, (size_t)ds->n, sizeof(int));
     /* a batch, and at least the eight images AdaIN is shown on */
-    float *real = lesson_alloc(L, (size_t)(batch > 8 ? batch : 8) * 784, sizeof(float));
-    for (int i = 0; i < ds.n; i++) order[i] = i;
-    nn_dataset_gather(real, &ds, order, 8, NN_RANGE_PM1);
+    S->real = lesson_alloc(L, (size_t)(batch > 8 ? batch : 8) * 784, sizeof(float));
+    for (int i = 0; i < ds->n; i++) S->order[i] = i;
+    nn_dataset_gather(S->real, ds, S->order, 8, NN_RANGE_PM1);
+}
+
+static void adaptive_instance_normalisation(lesson *L, stylegan_lesson *S)
+{
+    lesson_step(L, "Adaptive instance normalisation (exercise 26)");
+    load_training_images(L, S);
+    const float *real = S->real;
     double worst_mean = 0.0, worst_std = 0.0;
-    {
-        /* Eight real images as eight one-channel maps of 784 pixels, each
-         * given its own style. */
-        float y[8 * 784], xhat[8 * 784], invstd[8], scale[8], bias[8];
-        for (int i = 0; i < 8; i++) {
-            scale[i] = 0.25f * (float)(i + 1);
-            bias[i] = -1.0f + 0.25f * (float)i;
+    /* Eight real images as eight one-channel maps of 784 pixels, each given
+     * its own style. */
+    float y[8 * 784], xhat[8 * 784], invstd[8], scale[8], bias[8];
+    for (int i = 0; i < 8; i++) {
+        scale[i] = 0.25f * (float)(i + 1);
+        bias[i] = -1.0f + 0.25f * (float)i;
+    }
+    lesson_code(L, "adain");
+    /* STEP: adain */
+    nn_adain_forward(y, xhat, invstd, real, scale, bias, 8, 1, 784, NN_ADAIN_EPS);
+    /* END STEP */
+    lesson_print(L, "  image   mean before  std before   scale  bias   mean after  std after\n");
+    for (int i = 0; i < 8; i++) {
+        double m0 = 0, s0 = 0, m1 = 0, s1 = 0;
+        for (int p = 0; p < 784; p++) {
+            m0 += real[i * 784 + p];
+            m1 += y[i * 784 + p];
         }
-        lesson_code(L, "adain");
-        /* STEP: adain */
-        nn_adain_forward(y, xhat, invstd, real, scale, bias, 8, 1, 784, NN_ADAIN_EPS);
-        /* END STEP */
-        lesson_print(L, "  image   mean before  std before   scale  bias   mean after  std after\n");
-        for (int i = 0; i < 8; i++) {
-            double m0 = 0, s0 = 0, m1 = 0, s1 = 0;
-            for (int p = 0; p < 784; p++) {
-                m0 += real[i * 784 + p];
-                m1 += y[i * 784 + p];
-            }
-            m0 /= 784;
-            m1 /= 784;
-            for (int p = 0; p < 784; p++) {
-                s0 += (real[i * 784 + p] - m0) * (real[i * 784 + p] - m0);
-                s1 += (y[i * 784 + p] - m1) * (y[i * 784 + p] - m1);
-            }
-            s0 = sqrt(s0 / 784);
-            s1 = sqrt(s1 / 784);
-            lesson_print(L, "  %5d   %11.4f  %10.4f   %5.2f  %5.2f   %10.4f  %9.4f\n", i, m0, s0,
-                         (double)scale[i], (double)bias[i], m1, s1);
-            if (fabs(m1 - bias[i]) > worst_mean) worst_mean = fabs(m1 - bias[i]);
-            if (fabs(s1 - scale[i]) > worst_std) worst_std = fabs(s1 - scale[i]);
+        m0 /= 784;
+        m1 /= 784;
+        for (int p = 0; p < 784; p++) {
+            s0 += (real[i * 784 + p] - m0) * (real[i * 784 + p] - m0);
+            s1 += (y[i * 784 + p] - m1) * (y[i * 784 + p] - m1);
         }
+        s0 = sqrt(s0 / 784);
+        s1 = sqrt(s1 / 784);
+        lesson_print(L, "  %5d   %11.4f  %10.4f   %5.2f  %5.2f   %10.4f  %9.4f\n", i, m0, s0,
+                     (double)scale[i], (double)bias[i], m1, s1);
+        if (fabs(m1 - bias[i]) > worst_mean) worst_mean = fabs(m1 - bias[i]);
+        if (fabs(s1 - scale[i]) > worst_std) worst_std = fabs(s1 - scale[i]);
     }
     lesson_say(L,
                "Per image i and channel j, over its pixels:\n\n"
@@ -325,20 +305,29 @@ int main(int argc, char **argv)
                worst_mean, worst_std);
     lesson_key(L, "adain_mean_err", "%.3g", worst_mean);
     lesson_key(L, "adain_std_err", "%.3g", worst_std);
+}
 
-    /* ------------------------------------------------------------ train */
+/* ------------------------------------------------------------------ step 3 */
+
+static void training_through_the_one_step(lesson *L, stylegan_lesson *S)
+{
+    nn_error err = {NN_OK, ""};
     nn_gan_config cfg = nn_gan_config_default();
     cfg.lr_g = cfg.lr_d = lr;
     cfg.beta1 = beta1;
     cfg.batch = batch;
-    nn_gan *t = nn_gan_create_from(G, D, &cfg, NN_INIT_HE_NORMAL, L->seed, &err);
+    nn_gan *t = nn_gan_create_from(S->G, S->D, &cfg, NN_INIT_HE_NORMAL, L->seed, &err);
     if (!t) lesson_check(L, err.code, &err);
+    S->t = t;
     trainrun_log lg = {0, lesson_alloc(L, (size_t)steps, sizeof(float)),
                        lesson_alloc(L, (size_t)steps, sizeof(float)),
                        lesson_alloc(L, (size_t)steps, sizeof(float)),
                        lesson_alloc(L, (size_t)steps, sizeof(float))};
     nn_rng data_rng;
     nn_rng_seed(&data_rng, L->seed, 32);
+    const nn_dataset ds = S->ds;
+    int *order = S->order;
+    float *real = S->real;
     lesson_step(L, "Training through the one step");
     lesson_say(L,
                "G is one sequential model from z to the image, so nn_gan_step trains it as it "
@@ -363,7 +352,7 @@ int main(int argc, char **argv)
                    "with whatever the other slots say, which is what style mixing asks of "
                    "G below. Drawing, truncating and judging never mix. StyleGAN mixes 90%% "
                    "of its training images.",
-                   (double)mixing, parts.n_slots - 1);
+                   (double)mixing, S->parts.n_slots - 1);
     else
         lesson_say(L, "Every training sample reads one w in all its slots, so G never sees "
                    "the mixed styles that the style-mixing step below asks of it. StyleGAN "
@@ -419,38 +408,50 @@ int main(int argc, char **argv)
     trainrun_save(L, t, "stylegan", 0, lg.n);
     lesson_print(L, "checkpoint: %s/G.ckpt, %s/D.ckpt\n", L->out, L->out);
 
-    drawer dr = {t->G, parts, lesson_alloc(L, (size_t)batch * a.w_dim, sizeof(float)),
-                 lesson_alloc(L, (size_t)batch * a.w_dim, sizeof(float)),
-                 lesson_alloc(L, (size_t)batch * parts.n_slots * a.w_dim, sizeof(float))};
-    nn_rng zr;
-    nn_rng_seed(&zr, L->seed, 7);
-    {
-        float *zg = lesson_alloc(L, (size_t)GRID_N * a.latent_dim, sizeof(float));
-        nn_sample_latent(zg, GRID_N, a.latent_dim, &zr);
-        trainrun_sample_grid(L, t->G, zg, GRID_N, "samples.png", 3);
-        lesson_figure(L, "samples.png", "100 samples after training (psi 1)");
-        nn_free(zg);
-    }
+    S->trained = lg.n;
+    nn_free(lg.d_loss);
+    nn_free(lg.g_loss);
+    nn_free(lg.d_real);
+    nn_free(lg.d_fake);
 
-    /* ------------------------------------------------------------ the judge */
-    nn_dataset test;
-    lesson_check(L, nn_dataset_load_mnist(&test, data_dir, NN_SPLIT_TEST, &err), &err);
-    nn_model *net = classifier_create(256, &err);
-    if (!net) lesson_check(L, err.code, &err);
-    ds.n = n_train;
-    judge_get_classifier(L, net, L->fast ? &test : &ds);
-    const int nj = L->fast ? FAST_JUDGE_N : JUDGE_N;
-    judge *J = judge_create(L, net, &test, nj);
+    S->dr = styledraw_create(L, t->G, &S->parts);
+    nn_rng_seed(&S->zr, L->seed, 7);
+    float *zg = lesson_alloc(L, (size_t)GRID_N * S->a.latent_dim, sizeof(float));
+    nn_sample_latent(zg, GRID_N, S->a.latent_dim, &S->zr);
+    trainrun_sample_grid(L, t->G, zg, GRID_N, "samples.png", 3);
+    lesson_figure(L, "samples.png", "100 samples after training (psi 1)");
+    nn_free(zg);
+}
 
-    /* ------------------------------------------------------------ style mixing */
+/* The judge of every step after training: the lesson classifier and the
+ * test images' features. */
+static void load_the_judge(lesson *L, stylegan_lesson *S)
+{
+    nn_error err = {NN_OK, ""};
+    lesson_check(L, nn_dataset_load_mnist(&S->test, data_dir, NN_SPLIT_TEST, &err), &err);
+    S->net = classifier_create(256, &err);
+    if (!S->net) lesson_check(L, err.code, &err);
+    S->ds.n = S->n_train;
+    judge_get_classifier(L, S->net, L->fast ? &S->test : &S->ds);
+    S->nj = L->fast ? FAST_JUDGE_N : JUDGE_N;
+    S->J = judge_create(L, S->net, &S->test, S->nj);
+}
+
+/* ------------------------------------------------------------------ step 4 */
+
+static void style_mixing(lesson *L, stylegan_lesson *S)
+{
+    nn_error err = {NN_OK, ""};
     lesson_step(L, "Style mixing: coarse styles from one w, fine from another");
+    const nn_style_arch a = S->a;
+    styledraw dr = S->dr;
     const int cross = 2;          /* slots 0, 1: the constant's size */
     const int cross_mid = 2 * (a.n_res - 1); /* every slot but the largest maps' */
     const int npairs = L->fast ? FAST_MIX_PAIRS : MIX_PAIRS;
     float *z1 = lesson_alloc(L, (size_t)npairs * a.latent_dim, sizeof(float));
     float *z2 = lesson_alloc(L, (size_t)npairs * a.latent_dim, sizeof(float));
-    nn_sample_latent(z1, npairs, a.latent_dim, &zr);
-    nn_sample_latent(z2, npairs, a.latent_dim, &zr);
+    nn_sample_latent(z1, npairs, a.latent_dim, &S->zr);
+    nn_sample_latent(z2, npairs, a.latent_dim, &S->zr);
     /* The grid: row r takes slots [0, cross) from z1[r], column c the rest
      * from z2[c]; the first row and column are the sources themselves. */
     const int side = MIX_N + 1;
@@ -481,106 +482,68 @@ int main(int argc, char **argv)
         lesson_figure(L, "style_mixing.png", "style mixing: row sources (left column) give the "
                       "coarse styles (7 x 7 layers), column sources (top row) the fine ones");
     }
+    nn_free(grid);
+    nn_free(cell);
     /* Which source a mixed image follows, over many pairs: its class against
      * each source's class, and its pixels' distance to each. */
-    float *img1 = lesson_alloc(L, (size_t)npairs * 784, sizeof(float));
-    float *img2 = lesson_alloc(L, (size_t)npairs * 784, sizeof(float));
-    float *imgm = lesson_alloc(L, (size_t)npairs * 784, sizeof(float));
-    int *lab1 = lesson_alloc(L, (size_t)npairs, sizeof(int));
-    int *lab2 = lesson_alloc(L, (size_t)npairs, sizeof(int));
-    int *labm = lesson_alloc(L, (size_t)npairs, sizeof(int));
-    draw(&dr, img1, z1, NULL, 0, 1.0f, npairs);
-    draw(&dr, img2, z2, NULL, 0, 1.0f, npairs);
-    classifier_predict(net, img1, npairs, lab1);
-    classifier_predict(net, img2, npairs, lab2);
-    const int crosses[2] = {cross, cross_mid};
-    double share_coarse[2], share_fine[2], dist_coarse[2], dist_fine[2];
-    int differ = 0;
-    for (int i = 0; i < npairs; i++) differ += lab1[i] != lab2[i];
-    for (int k = 0; k < 2; k++) {
-        draw(&dr, imgm, z1, z2, crosses[k], 1.0f, npairs);
-        classifier_predict(net, imgm, npairs, labm);
-        int same1 = 0, same2 = 0;
-        dist_coarse[k] = dist_fine[k] = 0.0;
-        for (int i = 0; i < npairs; i++) {
-            if (lab1[i] == lab2[i]) continue; /* only pairs whose sources differ count */
-            same1 += labm[i] == lab1[i];
-            same2 += labm[i] == lab2[i];
-        }
-        for (int i = 0; i < npairs; i++) {
-            dist_coarse[k] += mean_sq_diff(imgm + (size_t)i * 784, img1 + (size_t)i * 784, 784);
-            dist_fine[k] += mean_sq_diff(imgm + (size_t)i * 784, img2 + (size_t)i * 784, 784);
-        }
-        dist_coarse[k] /= npairs;
-        dist_fine[k] /= npairs;
-        share_coarse[k] = differ ? (double)same1 / differ : 0.0;
-        share_fine[k] = differ ? (double)same2 / differ : 0.0;
-    }
-    lesson_print(L, "%d pairs of sources, %d of them of different classes (by the lesson "
-                 "classifier)\n", npairs, differ);
-    lesson_print(L, "  coarse slots  coarse maps  class of coarse  class of fine  "
-                 "mean sq. dist to coarse  to fine\n");
-    for (int k = 0; k < 2; k++) {
-        char maps[32];
-        slot_sides(maps, sizeof maps, t->G, crosses[k]);
-        lesson_print(L, "  0 .. %d  %16s  %14.1f%%  %12.1f%%  %23.4f  %7.4f\n", crosses[k] - 1,
-                     maps, 100.0 * share_coarse[k], 100.0 * share_fine[k], dist_coarse[k],
-                     dist_fine[k]);
-    }
-    lesson_key(L, "mix_pairs_differ", "%d", differ);
-    lesson_key(L, "mix_class_coarse", "%.4f", share_coarse[0]);
-    lesson_key(L, "mix_class_fine", "%.4f", share_fine[0]);
-    lesson_key(L, "mix_dist_coarse", "%.4f", dist_coarse[0]);
-    lesson_key(L, "mix_dist_fine", "%.4f", dist_fine[0]);
-    lesson_key(L, "mix_mid_class_coarse", "%.4f", share_coarse[1]);
-    lesson_key(L, "mix_mid_class_fine", "%.4f", share_fine[1]);
+    const int crosses[STYLEMIX_CROSSES] = {cross, cross_mid};
+    stylemix_result mix;
+    stylemix_measure(L, &mix, &dr, S->net, z1, z2, npairs, crosses);
+    nn_free(z1);
+    nn_free(z2);
+    stylemix_report(L, &mix, S->t->G);
     lesson_say(L,
                "Each mixed image gets its first %d w slots (the AdaINs on the %d x %d maps) "
                "from one source and the other %d from another. Over %d pairs whose sources "
                "the classifier puts in different classes, the mixed image keeps the coarse "
                "source's class in %.0f%% and takes the fine source's in %.0f%%; moving the "
                "14 x 14 layers to the coarse side too, %.0f%% against %.0f%%.",
-               cross, slot_side(t->G, 0), slot_side(t->G, 0), parts.n_slots - cross, differ,
-               100.0 * share_coarse[0], 100.0 * share_fine[0], 100.0 * share_coarse[1],
-               100.0 * share_fine[1]);
+               cross, styledraw_slot_side(dr.G, 0), styledraw_slot_side(dr.G, 0),
+               S->parts.n_slots - cross, mix.differ, 100.0 * mix.share_coarse[0],
+               100.0 * mix.share_fine[0], 100.0 * mix.share_coarse[1], 100.0 * mix.share_fine[1]);
     if (L->fast)
         lesson_say(L, "A --fast run is too short to show what the styles decide: its G "
                    "has not learned to draw yet, so these shares are noise. Run without "
                    "--fast.");
-    else if (share_coarse[0] > share_fine[0])
+    else if (mix.share_coarse[0] > mix.share_fine[0])
         lesson_say(L, "So in this run the coarse styles decide the garment more often than "
                    "the fine ones do: its class, with its silhouette, while the fine styles "
                    "change what is drawn on it. In pixels the mixed images are %s the coarse "
                    "source (mean squared difference %.3f against %.3f to the fine one).",
-                   dist_coarse[0] < dist_fine[0] ? "closer to" : "no closer to",
-                   dist_coarse[0], dist_fine[0]);
+                   mix.dist_coarse[0] < mix.dist_fine[0] ? "closer to" : "no closer to",
+                   mix.dist_coarse[0], mix.dist_fine[0]);
     else
         lesson_say(L, "In this run the coarse styles do not decide the class: the mixed "
                    "images follow the fine source's class at least as often. At this size "
                    "the 7 x 7 layers hold little: the constant is the same for every sample "
                    "and the shape is settled at 14 x 14 (the second row of the table). "
                    "StyleGAN's coarse layers are 4 x 4 and 8 x 8 of a 1024 x 1024 image.");
-    if (!L->fast && share_coarse[0] + share_fine[0] < 0.9)
+    if (!L->fast && mix.share_coarse[0] + mix.share_fine[0] < 0.9)
         lesson_say(L, "Of those pairs' mixed images (7 x 7 crossover), %.0f%% the classifier "
                    "puts in neither source's class: half a garment's styles with half another's is "
                    "often no garment at all here. StyleGAN trains with such mixed w's in a "
                    "share of its batches (mixing regularisation), so that its layers learn "
                    "to work with styles from different w's; %s",
-                   100.0 * (1.0 - share_coarse[0] - share_fine[0]),
+                   100.0 * (1.0 - mix.share_coarse[0] - mix.share_fine[0]),
                    mixing > 0.0f ? "this G did too (--mixing), and still makes such "
                                    "non-garments at this size and length of training."
                                  : "this G never saw one before this step (--mixing 0).");
+}
 
-    /* ------------------------------------------------------------ noise */
+/* ------------------------------------------------------------------ step 5 */
+
+static void what_the_noise_moves(lesson *L, stylegan_lesson *S)
+{
     lesson_step(L, "What the noise moves");
+    const nn_style_arch a = S->a;
+    styledraw dr = S->dr;
     const int nw = L->fast ? 4 : NOISE_W;
     float *zn = lesson_alloc(L, (size_t)nw * a.latent_dim, sizeof(float));
     float *draws = lesson_alloc(L, (size_t)NOISE_DRAWS * 784, sizeof(float));
     float *std_map = lesson_alloc(L, 784, sizeof(float));
     float *wmean = lesson_alloc(L, (size_t)nw * 784, sizeof(float));
-    nn_sample_latent(zn, nw, a.latent_dim, &zr);
+    nn_sample_latent(zn, nw, a.latent_dim, &S->zr);
     float *show = lesson_alloc(L, (size_t)4 * (NOISE_DRAWS / 2 + 1) * 784, sizeof(float));
-    double noise_std = 0.0, noise_max = 0.0, w_std = 0.0;
     float *std1 = lesson_alloc(L, 784, sizeof(float));
     lesson_say(L, "The noise's share of an image, measured: %d w's, each drawn %d times with "
                "the same styles and fresh noise images, and the per-pixel standard deviation "
@@ -598,76 +561,58 @@ int main(int argc, char **argv)
         if (i < 4) show_row(show + (size_t)i * (NOISE_DRAWS / 2 + 1) * 784, draws, std1);
     }
     /* END STEP */
-    for (int p = 0; p < 784; p++) {
-        noise_std += std_map[p] / 784.0;
-        if (std_map[p] > noise_max) noise_max = std_map[p];
-    }
     /* The spread between w's, of each w's image averaged over its noise. */
-    pixel_stats(NULL, std1, wmean, nw);
-    for (int p = 0; p < 784; p++) w_std += std1[p] / 784.0;
-    {
-        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-        o.cols = NOISE_DRAWS / 2 + 1;
-        o.scale = 3;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "noise_draws.png"), show,
-                                            (nw < 4 ? nw : 4) * (NOISE_DRAWS / 2 + 1), 1, 28,
-                                            28, &o, &err), &err);
-        lesson_figure(L, "noise_draws.png", "each row one w with 8 noise draws; last: the "
-                      "per-pixel std over 16 draws (black 0, white 0.5)");
-        nn_grid_opts o2 = nn_grid_defaults(0.0f, (float)(noise_max > 0 ? noise_max : 1));
-        o2.cols = 1;
-        o2.scale = 8;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "noise_std.png"), std_map, 1, 1, 28,
-                                            28, &o2, &err), &err);
-        lesson_figure(L, "noise_std.png", "per-pixel std over noise draws, mean over w's "
-                      "(white: the largest)");
-    }
-    double s_max = 0.0; /* the largest layer's mean |s| */
-    lesson_print(L, "learned noise scales (mean |s| over channels):\n");
-    lesson_print(L, "  layer  maps        mean |s|\n");
-    for (int i = 0; i < t->G->n_layers; i++) {
-        const nn_layer *l = &t->G->layers[i];
-        if (l->spec.kind != NN_LAYER_NOISE) continue;
-        double m = 0.0;
-        for (int c = 0; c < l->in_c; c++) m += fabs(l->w[c]) / l->in_c;
-        if (m > s_max) s_max = m;
-        lesson_print(L, "  %5d  %2d x %2d x %2d  %8.4f\n", i, l->in_c, l->in_h, l->in_w, m);
-    }
-    lesson_print(L, "per-pixel std of the image (pixels in [-1, 1]): over noise draws for one "
-                 "w %.4f (largest pixel %.4f); over %d different w's %.4f\n", noise_std,
-                 noise_max, nw, w_std);
-    lesson_key(L, "noise_pixel_std", "%.4f", noise_std);
-    lesson_key(L, "noise_pixel_std_max", "%.4f", noise_max);
-    lesson_key(L, "w_pixel_std", "%.4f", w_std);
+    float *w_map = lesson_alloc(L, 784, sizeof(float));
+    pixel_stats(NULL, w_map, wmean, nw);
+    const stylenoise_spread ns = stylenoise_report(L, std_map, w_map, show, NOISE_DRAWS / 2 + 1,
+                                                   nw, dr.G);
     lesson_say(L,
                "Same w, same styles, sixteen different noise images: the per-pixel standard "
                "deviation across the draws, averaged over %d w's, is %.4f (on pixels in "
                "[-1, 1]); across different w's it is %.4f, %.0f times as much. %s",
-               nw, noise_std, w_std, noise_std > 0 ? w_std / noise_std : 0.0,
+               nw, ns.noise_std, ns.w_std, ns.noise_std > 0 ? ns.w_std / ns.noise_std : 0.0,
                L->fast ? "A --fast run is too short to show what the noise learns to do: "
                          "its scales have barely left 0."
-               : noise_std < 0.01 ? "The std image shows where it acts."
-               : noise_std < 0.1 * w_std
+               : ns.noise_std < 0.01 ? "The std image shows where it acts."
+               : ns.noise_std < 0.1 * ns.w_std
                    ? "The noise moves details only: the garment, its shape and shading "
                      "come from w, and the noise varies where the std image is bright "
                      "(edges and textures, where no choice is wrong)."
                    : "Here the noise moves a good part of the image, not just details: at "
                      "this size and training length G leans on it more than StyleGAN does.");
-    if (!L->fast && noise_std < 0.01)
+    if (!L->fast && ns.noise_std < 0.01)
         lesson_say(L, "In this run it moves almost nothing: less than 1%% of the pixel "
                    "range. The scales start at 0 and the largest layer's mean |s| has grown "
                    "to %.4f in %ld steps. StyleGAN's noise earns its place over a far longer "
                    "training, on hair and skin whose exact strands nobody could predict; a "
-                   "short run on small garments has found little use for it yet.", s_max,
-                   lg.n);
+                   "short run on small garments has found little use for it yet.", ns.s_max,
+                   S->trained);
+    nn_free(zn);
+    nn_free(draws);
+    nn_free(std_map);
+    nn_free(wmean);
+    nn_free(show);
+    nn_free(std1);
+    nn_free(w_map);
+}
 
-    /* ------------------------------------------------------------ truncation */
+/* ------------------------------------------------------------------ step 6 */
+
+static void truncation(lesson *L, stylegan_lesson *S)
+{
+    nn_error err = {NN_OK, ""};
     lesson_step(L, "Truncation: variety for fidelity");
+    const nn_style_arch a = S->a;
+    styledraw dr = S->dr;
+    judge *J = S->J;
+    nn_model *net = S->net;
+    const int nj = S->nj;
     const float psis[N_PSI] = {1.0f, 0.7f, 0.5f};
     double fd[N_PSI];
     float prec[N_PSI], rec[N_PSI];
     int classes[N_PSI];
     float *zj = lesson_alloc(L, (size_t)nj * a.latent_dim, sizeof(float));
+    nn_rng zr;
     nn_rng_seed(&zr, L->seed, 11);
     nn_sample_latent(zj, nj, a.latent_dim, &zr);
     lesson_say(L,
@@ -698,104 +643,49 @@ int main(int argc, char **argv)
             classes[k] += counts[c] * JUDGE_CLASS_SHARE >= nj;
     }
     /* END STEP */
-    lesson_print(L, "  psi   Frechet   classes   precision   recall\n");
-    for (int k = 0; k < N_PSI; k++) {
-        lesson_print(L, "  %3.1f  %8.2f  %5d/10  %10.3f  %7.3f\n", (double)psis[k], fd[k],
-                     classes[k], (double)prec[k], (double)rec[k]);
-        char key[48];
-        snprintf(key, sizeof key, "style_fd_psi_%g", (double)psis[k]);
-        lesson_key_quiet(L, key, "%.3f", fd[k]);
-        snprintf(key, sizeof key, "style_classes_psi_%g", (double)psis[k]);
-        lesson_key_quiet(L, key, "%d", classes[k]);
-        snprintf(key, sizeof key, "style_precision_psi_%g", (double)psis[k]);
-        lesson_key_quiet(L, key, "%.4f", (double)prec[k]);
-        snprintf(key, sizeof key, "style_recall_psi_%g", (double)psis[k]);
-        lesson_key_quiet(L, key, "%.4f", (double)rec[k]);
-    }
-    {
-        /* Ten z, one row per psi: 1, 0.7, 0.5, 0. */
-        const float rows_psi[4] = {1.0f, 0.7f, 0.5f, 0.0f};
-        float *tg = lesson_alloc(L, (size_t)40 * 784, sizeof(float));
-        for (int r = 0; r < 4; r++) draw(&dr, tg + (size_t)r * 10 * 784, zj, NULL, 0,
-                                         rows_psi[r], 10);
-        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-        o.cols = 10;
-        o.scale = 3;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "truncation.png"), tg, 40, 1, 28,
-                                            28, &o, &err), &err);
-        lesson_figure(L, "truncation.png", "the same ten z at psi 1, 0.7, 0.5 and 0 (rows)");
-        nn_free(tg);
-    }
-    const int cls_fall = classes[N_PSI - 1] < classes[0];
-    const int prec_rise = prec[N_PSI - 1] > prec[0];
-    const int rec_fall = rec[N_PSI - 1] < rec[0];
-    if (L->fast)
-        lesson_say(L, "A --fast run is too short to show truncation's trade: its G draws "
-                   "little yet, and %d samples are too few to judge. Run without --fast.", nj);
-    else if (cls_fall || prec_rise) {
-        /* The figures at every psi, so that a rise that is not steady shows. */
-        char cls_txt[96] = "", prec_txt[128] = "";
-        if (cls_fall)
-            snprintf(cls_txt, sizeof cls_txt, "the samples cover fewer classes (%d, %d, %d)",
-                     classes[0], classes[1], classes[2]);
-        if (prec_rise)
-            snprintf(prec_txt, sizeof prec_txt, "precision rises (%.3f, %.3f, %.3f%s)",
-                     (double)prec[0], (double)prec[1], (double)prec[2],
-                     prec[2] < prec[1] ? ": not steadily" : "");
-        lesson_say(L, "From psi 1 to 0.5 %s%s%s. %s Recall went from %.3f to %.3f%s; the "
-                   "Frechet distance, which counts fidelity and variety together, from %.2f "
-                   "to %.2f.",
-                   cls_txt, cls_fall && prec_rise ? " and " : "", prec_txt,
-                   cls_fall && prec_rise
-                       ? "Truncation buys typical, clean-looking samples and pays with variety: "
-                         "whole classes drop out as every w is pulled toward the average one."
-                   : cls_fall ? "Whole classes drop out as every w is pulled toward the "
-                                "average one, while precision does not rise here."
-                              : "Samples move inside the real data's balls, while the "
-                                "number of classes covered does not fall.",
-                   (double)rec[0], (double)rec[N_PSI - 1],
-                   rec_fall ? ": the variety paid" : "",
-                   fd[0], fd[N_PSI - 1]);
-    } else
-        lesson_say(L, "In this run truncation neither lowered the classes covered nor "
-                   "raised precision between psi 1 and 0.5 (%d and %d classes, precision "
-                   "%.3f and %.3f): the mean w of so short a training may not be a good "
-                   "image. More --steps, or another --seed, before concluding.",
-                   classes[0], classes[N_PSI - 1], (double)prec[0], (double)prec[N_PSI - 1]);
-    lesson_key(L, "style_classes_fall", "%d", cls_fall);
-    lesson_key(L, "style_precision_rises", "%d", prec_rise);
-    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
-
-    judge_free(J);
-    nn_model_free(net);
-    nn_dataset_free(&test);
+    const truncation_table table = {psis, fd, prec, rec, classes, nj};
+    truncation_report(L, &table, &dr, zj);
     nn_free(zj);
-    nn_free(zn);
-    nn_free(draws);
-    nn_free(std_map);
-    nn_free(wmean);
-    nn_free(std1);
-    nn_free(show);
-    nn_free(img1);
-    nn_free(img2);
-    nn_free(imgm);
-    nn_free(lab1);
-    nn_free(lab2);
-    nn_free(labm);
-    nn_free(grid);
-    nn_free(cell);
-    nn_free(z1);
-    nn_free(z2);
-    nn_free(dr.w1);
-    nn_free(dr.w2);
-    nn_free(dr.bus);
-    nn_free(lg.d_loss);
-    nn_free(lg.g_loss);
-    nn_free(lg.d_real);
-    nn_free(lg.d_fake);
-    nn_free(real);
-    nn_free(order);
-    nn_gan_free(t);
-    nn_dataset_free(&ds);
+}
+
+/* ------------------------------------------------------------------ the lesson */
+
+static void free_lesson(stylegan_lesson *S)
+{
+    judge_free(S->J);
+    nn_model_free(S->net);
+    nn_dataset_free(&S->test);
+    styledraw_free(&S->dr);
+    nn_free(S->real);
+    nn_free(S->order);
+    nn_gan_free(S->t);
+    nn_dataset_free(&S->ds);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        16, "stylegan", "A style-based generator",
+        "StyleGAN's ideas at Fashion-MNIST size: a mapping network, a learned constant, "
+        "styles through adaptive instance normalisation, noise inputs; style mixing, the "
+        "noise's effect, and truncation's trade of variety for fidelity, judged.",
+        16};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    double t_start = lesson_seconds();
+    if (L->fast && steps == DEFAULT_STEPS) steps = FAST_STEPS;
+    lesson_use_threads(threads);
+    stylegan_lesson S;
+    memset(&S, 0, sizeof S);
+
+    a_generator_that_reads_styles(L, &S);
+    adaptive_instance_normalisation(L, &S);
+    training_through_the_one_step(L, &S);
+    load_the_judge(L, &S);
+    style_mixing(L, &S);
+    what_the_noise_moves(L, &S);
+    truncation(L, &S);
+
+    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
+    free_lesson(&S);
     return lesson_end(L);
 }
