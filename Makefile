@@ -31,7 +31,7 @@ CFLAGS  = -std=c11 -Wall -Wextra -Wshadow -O3 -g -D_POSIX_C_SOURCE=200809L
 CFLAGS += $(shell pkg-config --cflags libpng zlib cmocka 2>/dev/null)
 LDLIBS  = $(shell pkg-config --libs libpng zlib 2>/dev/null) -lm -lpthread
 CMOCKA  = $(shell pkg-config --libs cmocka 2>/dev/null)
-# The fast matmul path uses OpenBLAS when pkg-config finds it (lib/ops_fast.c);
+# The fast matmul path uses OpenBLAS when pkg-config finds it (lib/kernels/ops_fast.c);
 # without it a portable kernel keeps everything building.
 ifeq ($(shell pkg-config --exists openblas 2>/dev/null && echo yes),yes)
 CFLAGS += $(shell pkg-config --cflags openblas) -DNN_HAVE_OPENBLAS
@@ -49,7 +49,7 @@ endif
 .PHONY: all deps test tour lesson check watch hint bench bench-compare fuzz clean
 .DEFAULT_GOAL := all
 
-# Build steps are quiet: one short line each ("  CC lib/ops.c", by
+# Build steps are quiet: one short line each ("  CC lib/kernels/ops.c", by
 # tools/quiet.sh), with the full command and the compiler's output only when
 # it fails (and its warnings when it does not); make -s drops the short
 # lines too. V=1 shows every command as make runs it.
@@ -61,7 +61,8 @@ Q = @$(if $(findstring s,$(firstword -$(MAKEFLAGS))),QUIET=silent )tools/quiet.s
 endif
 
 # ---------------------------------------------------------------- the library
-LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
+LIB_HDR := $(sort $(wildcard lib/*.h lib/*/*.h))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libgansteps.a
 
@@ -263,7 +264,7 @@ run-exercise-tests: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST) | run-lib-
 # ---------------------------------------------------------------- lessons
 # Each lessons/NN_topic.c is one program, linked with: its own source embedded
 # by tools/embed (the code cells it shows), the lesson frame and the course's
-# shared code (lessons/frame/, lessons/course/; lib/*.h and tools/deps.sh
+# shared code (lessons/frame/, lessons/course/; lib/'s headers and tools/deps.sh
 # embedded for lesson 01), and the library with the holes of $(USE):
 # solutions/ by default, the student's exercises/ with USE=exercises.
 # Binaries: $(BUILD)/lessons/$(USE)/NN_topic.
@@ -290,9 +291,9 @@ $(LESSON_NAMES:%=$(LESSON_DIR)/src/%.c): $(LESSON_DIR)/src/%.c: lessons/%.c $(EM
 	@mkdir -p $(dir $@)
 	$(Q)$(EMBED) lesson_source $@ $<
 
-$(LESSON_DIR)/src/project_files.c: $(wildcard lib/*.h) tools/deps.sh $(EMBED)
+$(LESSON_DIR)/src/project_files.c: $(LIB_HDR) tools/deps.sh $(EMBED)
 	@mkdir -p $(dir $@)
-	$(Q)$(EMBED) -m lesson_project_files $@ $(sort $(wildcard lib/*.h)) tools/deps.sh
+	$(Q)$(EMBED) -m lesson_project_files $@ $(LIB_HDR) tools/deps.sh
 
 # Which exercises each lesson runs, from exercises/lessons.txt (the one list
 # make watch reads too): a lesson on the student's code probes them first.
@@ -416,6 +417,14 @@ run-tests: run-lib-tests
 run-lib-tests: $(TEST_BIN)
 	@tools/run_tests.sh $(TEST_BIN)
 
+# Part of make test: lib/'s layers run one way (tools/check_layers.sh): no
+# file includes a header from a layer above its own, and the check itself
+# catches one planted in a scratch copy.
+.PHONY: run-layer-check
+run-tests: run-layer-check
+run-layer-check:
+	@tools/check_layers.sh --self-test
+
 # ---------------------------------------------------------------- fuzzing
 # `make fuzz` builds the libFuzzer targets for both file readers with clang,
 # the IDX reader (tests/fuzz/fuzz_idx.c) and the checkpoint reader
@@ -435,17 +444,17 @@ FUZZ_CKPT    := $(FUZZ_DIR)/fuzz_checkpoint
 # The checkpoint reader fills a model: the library and its holes' answers.
 FUZZ_CKPT_SRC := $(LIB_SRC) $(EX_NAMES:%=solutions/%.c)
 
-$(FUZZ_IDX): tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c lib/data.h lib/common.h
+$(FUZZ_IDX): tests/fuzz/fuzz_idx.c lib/data/idx.c lib/base/common.c lib/data/idx.h lib/base/common.h
 	@mkdir -p $(FUZZ_DIR)
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_idx.c lib/idx.c lib/common.c \
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_idx.c lib/data/idx.c lib/base/common.c \
 	  -lz -o $@
 
-$(FUZZ_CKPT): tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(wildcard lib/*.h)
+$(FUZZ_CKPT): tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(LIB_HDR)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) \
 	  $(LDLIBS) -o $@
 
-$(FUZZ_DIR)/write_checkpoint_seeds: tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(wildcard lib/*.h)
+$(FUZZ_DIR)/write_checkpoint_seeds: tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(LIB_HDR)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) -fsanitize=address,undefined -DFUZZ_CHECKPOINT_WRITE_SEEDS \
 	  tests/fuzz/fuzz_checkpoint.c $(FUZZ_CKPT_SRC) $(LDLIBS) -o $@

@@ -1,7 +1,7 @@
 /* mlp_gan.c - speed and memory of one GAN training step (make bench).
  *
  * The classic MLP GAN of ../shared/reference/torch_ref.py (or, with --model
- * dcgan, its DCGAN: lib/dcgan.h's default), built with the
+ * dcgan, its DCGAN: lib/gan/dcgan.h's default), built with the
  * library's model API: D 784-300-100-1 with LeakyReLU 0.2, G 100-300-784 with
  * tanh, BCE-with-logits, Adam lr 2e-4 beta1 0.5, batch 64, on random images
  * shaped like Fashion-MNIST in [-1, 1]. One step is what the PyTorch script

@@ -1,5 +1,5 @@
 /* Exercise 1: the latent vectors the generator turns into samples.
- * Every GAN of the course draws its z here (lib/gan.h declares it).
+ * Every GAN of the course draws its z here (lib/gan/gan.h declares it).
  * Check it with `make check EX=1`; stuck? `make hint EX=1`. */
 #include "nn.h"
 

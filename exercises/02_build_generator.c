@@ -1,5 +1,5 @@
 /* Exercise 2: the generator, latent_dim -> hidden layers -> data_dim.
- * nn_gan_create builds every generator of the course with it (lib/gan.h).
+ * nn_gan_create builds every generator of the course with it (lib/gan/gan.h).
  * Check it with `make check EX=2`; stuck? `make hint EX=2`. */
 #include "nn.h"
 

@@ -1,5 +1,5 @@
 /* Exercise 3: a linear layer's forward pass, the first step of every
- * generator and discriminator (lib/layers.h declares it).
+ * generator and discriminator (lib/nn/layers.h declares it).
  * Check it with `make check EX=3`; stuck? `make hint EX=3`. */
 #include "nn.h"
 

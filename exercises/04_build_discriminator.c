@@ -5,7 +5,7 @@
 
 nn_model *nn_gan_build_discriminator(const nn_gan_arch *a, int max_batch, nn_error *err)
 {
-    /* TODO: like exercise 2, with D's layers (lib/gan.h says which): for
+    /* TODO: like exercise 2, with D's layers (lib/gan/gan.h says which): for
      * each hidden width a linear layer, leaky ReLU (a->d_slope) and dropout
      * when a->d_dropout > 0; minibatch stddev if a->d_mbstd; a linear layer
      * to one logit. The input is a->pack samples side by side. */

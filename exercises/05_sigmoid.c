@@ -1,5 +1,5 @@
 /* Exercise 5: D(x) = sigmoid(logit), for any logit. The losses, the sigmoid
- * layer and every D(x) the lessons print call it (lib/loss.h).
+ * layer and every D(x) the lessons print call it (lib/nn/loss.h).
  * Check it with `make check EX=5`; stuck? `make hint EX=5`. */
 #include "nn.h"
 

@@ -1,5 +1,5 @@
 /* Exercise 6: how one linear layer starts. nn_model_init calls it for every
- * linear layer of every model (lib/init.h declares it).
+ * linear layer of every model (lib/nn/init.h declares it).
  * Check it with `make check EX=6`; stuck? `make hint EX=6`. */
 #include "nn.h"
 

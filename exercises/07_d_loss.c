@@ -1,5 +1,5 @@
 /* Exercise 7: the discriminator's loss, from logits. Every GAN of the course
- * with the minimax or non-saturating objective trains D on it (lib/loss.h).
+ * with the minimax or non-saturating objective trains D on it (lib/nn/loss.h).
  * Check it with `make check EX=7`; stuck? `make hint EX=7`. */
 #include "nn.h"
 

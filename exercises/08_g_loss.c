@@ -1,5 +1,5 @@
 /* Exercise 8: the non-saturating generator loss. Every GAN of the course
- * with the default objective trains G on it (lib/loss.h).
+ * with the default objective trains G on it (lib/nn/loss.h).
  * Check it with `make check EX=8`; stuck? `make hint EX=8`. */
 #include "nn.h"
 

@@ -1,5 +1,6 @@
-/* Exercise 9: one GAN training step, D then G. Lessons 06, 08 and 09, the
- * benchmark and the tests all train through these functions (lib/gan.h).
+/* Exercise 9: one GAN training step, D then G. Every GAN of the course but
+ * CycleGAN's (lessons 06, 08 to 14, 16 and 17), the benchmark and the tests
+ * train through these functions (lib/gan/gan.h).
  * Check it with `make check EX=9`; stuck? `make hint EX=9`. */
 #include "nn.h"
 
@@ -39,7 +40,7 @@ float nn_gan_g_update(nn_gan *g, nn_model *D, nn_gan_stats *st)
 void nn_gan_step(nn_gan *g, const float *real, nn_gan_stats *st)
 {
     /* TODO: g->cfg.d_steps D updates, the k-th on real batch k; unrolling
-     * when g->cfg.unroll > 0 (lib/gan.h); then one G update. */
+     * when g->cfg.unroll > 0 (lib/gan/gan.h); then one G update. */
     (void)g;
     (void)real;
     (void)st;

@@ -1,5 +1,5 @@
 /* Exercise 11: a linear layer's backward pass. Every linear layer of every
- * lesson runs it (lib/layers.h declares it).
+ * lesson runs it (lib/nn/layers.h declares it).
  * Check it with `make check EX=11`; stuck? `make hint EX=11`. */
 #include "nn.h"
 

@@ -1,5 +1,5 @@
 /* Exercise 12: leaky ReLU's backward pass. Every discriminator of the course
- * runs it (lib/layers.h declares it).
+ * runs it (lib/nn/layers.h declares it).
  * Check it with `make check EX=12`; stuck? `make hint EX=12`. */
 #include "nn.h"
 

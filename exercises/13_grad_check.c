@@ -1,5 +1,5 @@
 /* Exercise 13: the gradient checker's two parts. Every gradient check of the
- * library and lesson 07 use them (lib/gradcheck.h declares them).
+ * library and lesson 07 use them (lib/nn/gradcheck.h declares them).
  * Check it with `make check EX=13`; stuck? `make hint EX=13`. */
 #include "nn.h"
 

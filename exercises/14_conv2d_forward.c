@@ -1,6 +1,6 @@
 /* Exercise 14: a convolution's forward pass, in plain loops. Every
  * convolution runs it when GANSTEPS_KERNEL=reference picks the plain kernels
- * (lib/conv.h declares it; the fast path is checked against the same maths).
+ * (lib/nn/conv.h declares it; the fast path is checked against the same maths).
  * Check it with `make check EX=14`; stuck? `make hint EX=14`. */
 #include "nn.h"
 

@@ -1,6 +1,6 @@
 /* Exercise 15: the output size of a transposed convolution. The model asks
  * it for the shape of every conv_transpose2d layer, and the layer for the
- * size of the image it writes (lib/conv.h declares it).
+ * size of the image it writes (lib/nn/conv.h declares it).
  * Check it with `make check EX=15`; stuck? `make hint EX=15`. */
 #include "nn.h"
 

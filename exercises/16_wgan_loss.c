@@ -1,6 +1,6 @@
 /* Exercise 16: the Wasserstein losses on the critic's scores. The library
  * calls them for every critic update and every generator update of a WGAN
- * (nn_gan_d_objective, nn_gan_g_objective; lib/loss.h declares them).
+ * (nn_gan_d_objective, nn_gan_g_objective; lib/nn/loss.h declares them).
  * Check it with `make check EX=16`; stuck? `make hint EX=16`. */
 #include "nn.h"
 

@@ -1,5 +1,5 @@
 /* Exercise 17: weight clipping. The library calls it after every critic
- * update of a WGAN trained with cfg.clip > 0 (nn_gan_d_optimize; lib/optim.h
+ * update of a WGAN trained with cfg.clip > 0 (nn_gan_d_optimize; lib/nn/optim.h
  * declares it). Check it with `make check EX=17`; stuck? `make hint EX=17`. */
 #include "nn.h"
 

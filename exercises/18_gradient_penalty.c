@@ -1,6 +1,6 @@
 /* Exercise 18: WGAN-GP's gradient penalty, the two pieces that are its
  * definition. The library calls them for every critic update with
- * cfg.gp_lambda > 0 (nn_gan_penalty, nn_gradpen_add; lib/gradpen.h declares
+ * cfg.gp_lambda > 0 (nn_gan_penalty, nn_gradpen_add; lib/nn/gradpen.h declares
  * them); it does the backward and forward passes around them.
  * Check it with `make check EX=18`; stuck? `make hint EX=18`. */
 #include "nn.h"

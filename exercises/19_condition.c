@@ -1,6 +1,6 @@
 /* Exercise 19: the rows a conditioned network reads. A conditional GAN's G
  * reads [z, one-hot(y)] and its D reads [x, one-hot(y)]; InfoGAN's G reads
- * its categorical code the same way (lib/gan.h declares it; the training
+ * its categorical code the same way (lib/gan/gan.h declares it; the training
  * step and lesson 12 call it for every batch).
  * Check it with `make check EX=19`; stuck? `make hint EX=19`. */
 #include "nn.h"

@@ -1,5 +1,5 @@
 /* Exercise 20: spherical interpolation between two latent vectors, the path
- * lesson 12 walks through G's latent space (lib/latent.h declares it;
+ * lesson 12 walks through G's latent space (lib/gan/latent.h declares it;
  * nn_latent_path calls it for every point of a spherical path).
  * Check it with `make check EX=20`; stuck? `make hint EX=20`. */
 #include "nn.h"

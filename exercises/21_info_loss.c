@@ -1,5 +1,5 @@
 /* Exercise 21: InfoGAN's categorical information loss on Q's logits and its
- * gradient (lib/info.h declares it; every InfoGAN step calls it twice, in
+ * gradient (lib/gan/info.h declares it; every InfoGAN step calls it twice, in
  * D's update and in G's).
  * Check it with `make check EX=21`; stuck? `make hint EX=21`. */
 #include "nn.h"

@@ -1,5 +1,5 @@
 /* Exercise 22: the mean squared error, the autoencoder's reconstruction
- * loss (lib/loss.h declares it; lesson 13 trains with it).
+ * loss (lib/nn/loss.h declares it; lesson 13 trains with it).
  * Check it with `make check EX=22`; stuck? `make hint EX=22`. */
 #include "nn.h"
 

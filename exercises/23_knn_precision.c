@@ -1,5 +1,5 @@
 /* Exercise 23: k-nearest-neighbour precision, the measure behind precision
- * and recall for generative models (lib/metrics.h declares it;
+ * and recall for generative models (lib/eval/metrics.h declares it;
  * nn_precision_recall calls it twice, lesson 14 judges every generator
  * with it). Check it with `make check EX=23`; stuck? `make hint EX=23`. */
 #include "nn.h"

@@ -1,4 +1,4 @@
-/* Exercise 24: one step of the fast gradient sign method (lib/adversarial.h
+/* Exercise 24: one step of the fast gradient sign method (lib/eval/adversarial.h
  * declares it; lesson 14 attacks the lesson classifier with it).
  * Check it with `make check EX=24`; stuck? `make hint EX=24`. */
 #include "nn.h"

@@ -1,5 +1,5 @@
 /* Exercise 25: the cycle-consistency loss of CycleGAN, L1 as the paper's
- * (lib/cycle.h declares it; lesson 15 trains with it, for both cycles and
+ * (lib/gan/cycle.h declares it; lesson 15 trains with it, for both cycles and
  * for the identity loss).
  * Check it with `make check EX=25`; stuck? `make hint EX=25`. */
 #include "nn.h"

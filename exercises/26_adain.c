@@ -1,6 +1,6 @@
 /* Exercise 26: adaptive instance normalisation's forward pass, the layer
  * that gives each styled layer of lesson 16's generator its style
- * (lib/style.h declares it; every NN_LAYER_ADAIN forward calls it).
+ * (lib/nn/style_layers.h declares it; every NN_LAYER_ADAIN forward calls it).
  * Check it with `make check EX=26`; stuck? `make hint EX=26`. */
 #include "nn.h"
 

@@ -1,5 +1,5 @@
 /* Exercise 27: an affine coupling layer, the building block of lesson 17's
- * normalising flow (lib/flow.h declares both functions; every density the
+ * normalising flow (lib/flow/flow.h declares both functions; every density the
  * flow computes goes through the forward, every sample through the
  * inverse). Check it with `make check EX=27`; stuck? `make hint EX=27`. */
 #include "nn.h"

@@ -14,7 +14,7 @@
 
 #include "lesson.h"
 #include "nn.h"
-#include "plot.h"
+#include "viz/plot.h"
 #include "envprobe.h"
 
 /* Why each package is there; the list itself is read from tools/deps.sh. */

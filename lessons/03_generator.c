@@ -14,8 +14,8 @@
 #include "lesson.h"
 #include "nn.h"
 #include "mlpgan.h"
-#include "image.h"
-#include "plot.h"
+#include "viz/image.h"
+#include "viz/plot.h"
 
 static const char *arch_name = "default";
 static int n_samples = 64;

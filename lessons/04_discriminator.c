@@ -14,8 +14,8 @@
 #include "lesson.h"
 #include "nn.h"
 #include "mlpgan.h"
-#include "data.h"
-#include "plot.h"
+#include "data/data.h"
+#include "viz/plot.h"
 
 static const char *arch_name = "default";
 static const char *data_dir = NULL;

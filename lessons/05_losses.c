@@ -17,7 +17,7 @@
 #include "lesson.h"
 #include "nn.h"
 #include "mlpgan.h"
-#include "plot.h"
+#include "viz/plot.h"
 #include "gauss1d.h"
 
 /* Points on the x axis where D and the densities are evaluated. */

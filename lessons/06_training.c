@@ -14,11 +14,11 @@
 
 #include "lesson.h"
 #include "nn.h"
-#include "data.h"
+#include "data/data.h"
 #include "mlpgan.h"
 #include "trainrun.h"
-#include "image.h"
-#include "plot.h"
+#include "viz/image.h"
+#include "viz/plot.h"
 
 /* Epochs of a default run: in PyTorch runs of these MLPs
  * (tools/fashion_gan_torch.py, labelled by tools/fashion_coverage.py) every

@@ -11,7 +11,7 @@
 
 #include "lesson.h"
 #include "nn.h"
-#include "plot.h"
+#include "viz/plot.h"
 #include "stepsize.h"
 
 static float step_h = 1e-3f;   /* --h */

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data.h"
+#include "data/data.h"
 #include "mlpgan.h"
-#include "image.h"
+#include "viz/image.h"
 #include "lesson.h"
 #include "nn.h"
-#include "plot.h"
+#include "viz/plot.h"
 
 static const char *loss_flag = "nonsat";   /* --loss: G's cost while pretraining */
 static const char *arch_flag = "classic";  /* --arch */

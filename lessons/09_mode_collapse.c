@@ -15,13 +15,13 @@
 #include <string.h>
 
 #include "classifier.h"
-#include "data.h"
+#include "data/data.h"
 #include "mlpgan.h"
-#include "gif.h"
-#include "image.h"
+#include "viz/gif.h"
+#include "viz/image.h"
 #include "lesson.h"
 #include "nn.h"
-#include "plot.h"
+#include "viz/plot.h"
 #include "toygan.h"
 #include "trainrun.h"
 
@@ -762,7 +762,7 @@ int main(int argc, char **argv)
 
     lesson_step(L, "The fixes, side by side");
     lesson_say(L,
-               "Four fixes, each an option of the library's one GAN step (lib/gan.h) that "
+               "Four fixes, each an option of the library's one GAN step (lib/gan/gan.h) that "
                "lessons/course/toygan.c switches on, against the vanilla GAN:\n\n"
                "- pack (PacGAN): D judges %d samples at once; a generator that repeats itself "
                "makes packs that look nothing like real packs.\n"

@@ -4,7 +4,7 @@
  * of image into another when no image comes with its translation? Two
  * Fashion-MNIST classes are the two domains (sneakers and ankle boots by
  * default), two convolutional generators translate each way and two
- * PatchGAN-like discriminators judge the results (lib/cycle.h). The
+ * PatchGAN-like discriminators judge the results (lib/gan/cycle.h). The
  * cycle-consistency loss (exercise 25) asks that translating there and back
  * gives the image again. The lesson trains the pair twice, with the cycle
  * and without it, and measures on held-out images what the cycle keeps:
@@ -412,7 +412,7 @@ static void explain_the_losses(lesson *L)
                        "(make check EX=25).");
     }
     lesson_say(L,
-               "One step (lib/cycle.h, nn_cycle_step) runs G_ab on the A batch, D_b on the "
+               "One step (lib/gan/cycle.h, nn_cycle_step) runs G_ab on the A batch, D_b on the "
                "fakes (frozen: its gradient goes into the fakes only), G_ba on the fakes for "
                "the way back, and back-propagates the cycle's gradient through G_ba into the "
                "fakes and on through G_ab; the same the other way round, then the identity "

@@ -2,7 +2,7 @@
  *
  * The course questions it answers: what does a model that can say how
  * likely a point is look like, next to a GAN that can only draw samples?
- * A RealNVP flow (lib/flow.h: affine coupling layers, exercise 27) learns
+ * A RealNVP flow (lib/flow/flow.h: affine coupling layers, exercise 27) learns
  * lesson 09's ring and grid of Gaussians by exact maximum likelihood. The
  * lesson derives its density from the change-of-variables formula, shows it
  * as a heat map, reports the held-out log-likelihood beside a single

@@ -1,40 +1,67 @@
 /* nn.h - gansteps' neural-net library: the whole public API in one include.
  *
- * Each module's header says, next to every prototype, the maths it computes
- * and the shapes of its arguments. Read them in this order: tensor, rng, ops,
- * layers, conv, style_layers, loss, optim, init, layer, model, gradpen, gradcheck, then data,
- * image, plot, metrics, adversarial, style, flow.
+ * The library is in layers, one folder each, and each folder rests only on
+ * the ones before it in this list (tools/check_layers.sh holds that in make
+ * test):
+ *
+ *   base/     status and messages, the one allocator, tensors, the rng
+ *   kernels/  nn_matmul (plain loops and the fast path), element-wise
+ *             helpers, the thread pool
+ *   nn/       layers and their maths (dense, conv, style layers), losses,
+ *             init, optimizers, the sequential model and its table of layer
+ *             kinds, checkpoints, the gradient penalty, gradient checks
+ *   gan/      the one GAN step and its options, DCGAN, the style-based
+ *             generator, CycleGAN, latent paths, InfoGAN's losses (on nn/)
+ *   flow/     a normalising flow, beside the GAN (on nn/)
+ *   data/     data sets, transforms, the batch loader, toy sets (on base/)
+ *   eval/     the papers' metrics, adversarial examples (on base/)
+ *   viz/      PNG grids, terminal previews, gnuplot figures, GIFs (on base/)
+ *
+ * Each header says, next to every prototype, the maths it computes and the
+ * shapes of its arguments. Read them in this order, bottom up.
  */
 #ifndef NN_H
 #define NN_H
 
-#include "common.h"
-#include "tensor.h"
-#include "rng.h"
-#include "ops.h"
-#include "pool.h"
-#include "layers.h"
-#include "conv.h"
-#include "loss.h"
-#include "optim.h"
-#include "init.h"
-#include "layer.h"
-#include "model.h"
-#include "gradpen.h"
-#include "gan.h"
-#include "dcgan.h"
-#include "cycle.h"
-#include "gradcheck.h"
-#include "data.h"
-#include "image.h"
-#include "gif.h"
-#include "plot.h"
-#include "metrics.h"
-#include "latent.h"
-#include "info.h"
-#include "adversarial.h"
-#include "style_layers.h"
-#include "style.h"
-#include "flow.h"
+#include "base/common.h"
+#include "base/tensor.h"
+#include "base/rng.h"
+
+#include "kernels/ops.h"
+#include "kernels/pool.h"
+
+#include "nn/layers.h"
+#include "nn/conv.h"
+#include "nn/style_layers.h"
+#include "nn/loss.h"
+#include "nn/optim.h"
+#include "nn/init.h"
+#include "nn/layer.h"
+#include "nn/model.h"
+#include "nn/gradpen.h"
+#include "nn/gradcheck.h"
+
+#include "gan/gan.h"
+#include "gan/dcgan.h"
+#include "gan/style.h"
+#include "gan/cycle.h"
+#include "gan/latent.h"
+#include "gan/info.h"
+
+#include "flow/flow.h"
+
+#include "data/idx.h"
+#include "data/dataset.h"
+#include "data/transform.h"
+#include "data/loader.h"
+#include "data/toy.h"
+
+#include "eval/metrics.h"
+#include "eval/adversarial.h"
+
+#include "viz/image.h"
+#include "viz/preview.h"
+#include "viz/plot.h"
+#include "viz/gif.h"
 
 #endif

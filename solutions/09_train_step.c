@@ -1,5 +1,6 @@
-/* Exercise 9: one GAN training step, D then G. Every GAN of the course, the
- * benchmark and the tests train through these three functions. */
+/* Exercise 9: one GAN training step, D then G. Every GAN of the course but
+ * CycleGAN's (lessons 06, 08 to 14, 16 and 17), the benchmark and the tests
+ * train through these three functions (lib/gan/gan.h). */
 #include "nn.h"
 
 #include <string.h>

@@ -5,7 +5,7 @@
  * gradients and both networks' weights that PyTorch's autograd and
  * torch.optim.Adam give from the same start (tests/reference/
  * exercise_train_step.py: the same real batches, and the same latent
- * vectors, which that script draws with lib/rng.c's generator). Four
+ * vectors, which that script draws with lib/base/rng.c's generator). Four
  * settings: the non-saturating objective; minimax with 2 D updates and label
  * smoothing 0.9; Wasserstein with the gradient penalty; unrolling by 2.
  * The step calls exercises 1, 3, 5, 7, 8, 11 and 12 (run on the solutions

@@ -1,4 +1,4 @@
-/* test_cycle.c - lib/cycle.c, CycleGAN's step: the generators' loss worked
+/* test_cycle.c - lib/gan/cycle.c, CycleGAN's step: the generators' loss worked
  * by hand on networks that output zeros, both generators' gradients and a
  * discriminator's against central differences of the losses the step
  * returns (tiny convolutional nets with batchnorm and a PatchGAN-like score

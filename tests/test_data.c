@@ -1,5 +1,5 @@
 /* test_data.c - the IDX and CIFAR-10 readers, every bad-input class, the
- * transforms, the batch loader and the toy sets (lib/data.h).
+ * transforms, the batch loader and the toy sets (lib/data/data.h).
  *
  * Every file a test reads is written by the test into a fresh temporary
  * folder, so the suite needs no data set installed; the one test on the real
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "data.h"
+#include "data/data.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------------ helpers */

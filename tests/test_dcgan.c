@@ -1,4 +1,4 @@
-/* test_dcgan.c - lib/dcgan.c: the DCGAN family's two networks, counted by
+/* test_dcgan.c - lib/gan/dcgan.c: the DCGAN family's two networks, counted by
  * hand against torch's modules (the benchmark's DCGAN), their shapes layer
  * by layer, the guideline switches and the refusals. */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* test_flow.c - the RealNVP flow of lib/flow.h: the untrained flow worked
+/* test_flow.c - the RealNVP flow of lib/flow/flow.h: the untrained flow worked
  * by hand, a 3-layer flow against torch (log p and the gradients of the mean
  * negative log-likelihood), the whole gradient by central differences with
  * respect to x and to parameters of every network, the inverse, training on
@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "flow.h"
+#include "flow/flow.h"
 
 #define LOG_2PI 1.8378770664093453
 

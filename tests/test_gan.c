@@ -1,4 +1,4 @@
-/* test_gan.c - lib/gan.c, the GAN around the step: names, the checks of an
+/* test_gan.c - lib/gan/gan.c, the GAN around the step: names, the checks of an
  * architecture and a configuration, parameter counts, building from the
  * caller's networks, the objectives the step plugs in, and the unrolled copy.
  * The step itself is exercise 9 (tests/exercise_09_train_step.c). */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gif.h"
+#include "viz/gif.h"
 
 /* A plain GIF LZW decoder (the spec's algorithm, written independently of
  * the encoder's trie): returns the number of pixels written to out, or -1 on

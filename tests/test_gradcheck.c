@@ -7,10 +7,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "gradcheck.h"
-#include "layers.h"
-#include "model.h"
-#include "rng.h"
+#include "nn/gradcheck.h"
+#include "nn/layers.h"
+#include "nn/model.h"
+#include "base/rng.h"
 
 /* ------------------------------------------------------------- rel error */
 

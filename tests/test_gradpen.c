@@ -6,10 +6,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "gradcheck.h"
-#include "gradpen.h"
-#include "model.h"
-#include "rng.h"
+#include "nn/gradcheck.h"
+#include "nn/gradpen.h"
+#include "nn/model.h"
+#include "base/rng.h"
 
 /* ------------------------------------------------------------ torch reference
  * Produced by tests/reference/gradpen_torch.py: nn.Sequential(Linear(3,5),

@@ -1,12 +1,13 @@
 /* test_image.c - PNG grids read back with libpng and compared pixel by pixel,
- * the value mapping, and the terminal previews (lib/image.h). */
+ * the value mapping, and the terminal previews (lib/viz/image.h). */
 #include <math.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
+#include "viz/image.h"
+#include "viz/preview.h"
 #include "testutil.h"
 
 /* Reads path with libpng's simplified API into a fresh buffer of

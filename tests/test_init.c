@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "init.h"
-#include "model.h"
+#include "nn/init.h"
+#include "nn/model.h"
 
 /* Mean, standard deviation and largest |w| of n values. */
 static void stats(const float *w, size_t n, double *mean, double *sd, double *maxabs)

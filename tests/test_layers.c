@@ -6,9 +6,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "gradcheck.h"
-#include "layers.h"
-#include "rng.h"
+#include "nn/gradcheck.h"
+#include "nn/layers.h"
+#include "base/rng.h"
 
 /* Gradient checks in float32 with h = 1e-3 stay well below this; a wrong
  * term in a backward pass shows up far above it. */

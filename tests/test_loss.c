@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "gradcheck.h"
-#include "loss.h"
+#include "nn/gradcheck.h"
+#include "nn/loss.h"
 
 #define GC_TOL 1e-2
 #define GC_H 1e-3f

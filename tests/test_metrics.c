@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics.h"
-#include "rng.h"
+#include "eval/metrics.h"
+#include "base/rng.h"
 #include <stdlib.h>
 #include <stdint.h>
 

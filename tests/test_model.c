@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "gradcheck.h"
-#include "layers.h"
-#include "model.h"
-#include "ops.h"
+#include "nn/gradcheck.h"
+#include "nn/layers.h"
+#include "nn/model.h"
+#include "kernels/ops.h"
 
 /* ------------------------------------------------------------ torch reference
  * Produced by tests/reference/model_torch.py: torch.nn.Sequential(
@@ -642,7 +642,7 @@ static nn_model *trained_model(uint64_t seed)
 }
 
 /* Where the blocks of a checkpoint of the REF_SPECS model start (the
- * layout of lib/checkpoint.c): a 28-byte header (magic, version, byte order,
+ * layout of lib/nn/checkpoint.c): a 28-byte header (magic, version, byte order,
  * file size, layer count), 40 bytes a layer, the two counts, then params;
  * the CRC-32 is the last 4 bytes. */
 enum {

@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common.h"
-#include "ops.h"
-#include "pool.h"
+#include "base/common.h"
+#include "kernels/ops.h"
+#include "kernels/pool.h"
 
 /* ---------------------------------------------------------------- helpers */
 

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "optim.h"
+#include "nn/optim.h"
 
 /* The problem of tests/reference/optim_torch.py: params P0 and, at step t,
  * p.grad = G[t-1], then opt.step(). */

@@ -1,13 +1,13 @@
 /* test_plot.c - every figure writes NAME.dat and NAME.gp (checked line by
  * line), NAME.png when gnuplot is on PATH, a text plot on request, and one
- * warning without gnuplot (lib/plot.h). */
+ * warning without gnuplot (lib/viz/plot.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "plot.h"
+#include "viz/plot.h"
 #include "testutil.h"
 
 /* The whole of tu_dir/name, NUL-terminated; fails the test when missing. */

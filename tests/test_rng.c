@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "rng.h"
+#include "base/rng.h"
 
 /* Produced by tests/reference/rng_pcg32.py, the reference pcg32_srandom_r /
  * pcg32_random_r in Python integers. Seed 42 stream 54 is also the stream of

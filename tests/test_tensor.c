@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-#include "common.h"
-#include "tensor.h"
+#include "base/common.h"
+#include "base/tensor.h"
 
 static void test_alloc_zeroed_aligned(void **state)
 {

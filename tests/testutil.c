@@ -9,7 +9,7 @@
 #include <ftw.h>
 #include <unistd.h>
 
-#include "gradcheck.h"
+#include "nn/gradcheck.h"
 
 void tu_assert_rel_close(const float *a, const float *expected, size_t n, double tol,
                          const char *what, const char *file, int line)

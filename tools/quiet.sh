@@ -1,7 +1,7 @@
 #!/bin/sh
 # One build step of the Makefile, quietly: tools/quiet.sh COMMAND [ARG...]
 # runs the command and prints one short line naming the step,
-#     "  CC lib/ops.c"  (a compile: the word after -c)
+#     "  CC lib/kernels/ops.c"  (a compile: the word after -c)
 #     "  AR build/default/libgansteps.a"  (ar: the archive)
 #     "  LD build/default/lessons/solutions/06_training"  (anything with -o)
 #     "  GEN build/default/lessons/src/06_training.c"  (else: its first path)

@@ -25,7 +25,7 @@ scratch=$(mktemp -d) || exit 1   # honours TMPDIR
 trap 'rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM
 
-# One thread: the matmul workers (lib/ops_pool.c) and OpenBLAS's spin while
+# One thread: the matmul workers (lib/kernels/pool.c) and OpenBLAS's spin while
 # they wait, and valgrind runs one thread at a time, so a spinning worker
 # holds the only core for its whole time slice, and the run crawls. The
 # kernels are the same at one thread; only the hand-off between threads goes

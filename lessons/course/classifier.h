@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 #include "nn.h"
-#include "data.h"
+#include "data/data.h"
 
 #define CLASSIFIER_CLASSES 10
 #define CLASSIFIER_FEATURES 128 /* the hidden layer's width */

@@ -4,8 +4,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "image.h"
-#include "plot.h"
+#include "viz/image.h"
+#include "viz/preview.h"
+#include "viz/plot.h"
 
 /* Nats of log-density shown below the top. */
 #define RANGE 12.0f

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot.h"
+#include "viz/plot.h"
 
 #define LOG_2PI 1.8378770664093453
 

@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
-#include "plot.h"
+#include "viz/plot.h"
 
 void flowruns_flow(lesson *L, flowrun *r, const nn_flow_config *cfg, const nn_toy *data,
                    int steps, uint64_t seed, const float *held, int n_held,

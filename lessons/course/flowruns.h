@@ -1,5 +1,5 @@
 /* flowruns.h - the training runs of lesson 17: a normalising flow
- * (lib/flow.h) on each of lesson 09's toy data sets, and lesson 09's GANs
+ * (lib/flow/flow.h) on each of lesson 09's toy data sets, and lesson 09's GANs
  * beside them (toyrivals.h), each built in the main thread and trained on
  * worker threads, one run per core; then the flows' held-out curves.
  * Runs share nothing, so each one's numbers depend on its seed alone, not

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "image.h"
+#include "viz/image.h"
+#include "viz/preview.h"
 
 nn_gan_arch mlpgan_arch_classic(void)
 {

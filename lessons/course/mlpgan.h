@@ -2,7 +2,7 @@
  * from them, and small helpers the lessons use to show a model (a layer
  * table, samples in eval mode, a sample grid as PNG and terminal preview).
  *
- * The trainer is the library's nn_gan (lib/gan.h): built by exercises 2 and
+ * The trainer is the library's nn_gan (lib/gan/gan.h): built by exercises 2 and
  * 4, initialised by exercise 6, stepped by exercise 9, so a student's own
  * code trains it under USE=exercises.
  */

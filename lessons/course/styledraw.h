@@ -1,4 +1,4 @@
-/* styledraw.h - drawing from a trained style-based generator (lib/style.h)
+/* styledraw.h - drawing from a trained style-based generator (lib/gan/style.h)
  * outside training: z through the mapping network to w, w pulled toward the
  * mean w (truncation), the style bus filled from one w or, for style mixing,
  * from two, then the synthesis. Lesson 16 draws every image it shows and

@@ -1,7 +1,7 @@
 /* toygan.h - a GAN on 2-D toy data, with the classic fixes for mode collapse.
  *
  * Lesson 09 trains small MLPs on a ring or a grid of Gaussians (nn_toy) and
- * shows the generator dropping modes, then shows three fixes at work:
+ * shows the generator dropping modes, then shows four fixes at work:
  *   - packing (PacGAN, Lin et al. 2018): D judges m samples at once, so a
  *     generator that repeats itself is easy to spot;
  *   - unrolling (Unrolled GAN, Metz et al. 2017): G is scored against the D
@@ -16,7 +16,7 @@
  * G and D work in standardised coordinates (data / cfg.scale), as any
  * network's inputs should be; everything that leaves toygan (samples, the
  * snapshot) is in the data's own units.
- * Every fix is an option of the library's one GAN step (nn_gan, lib/gan.h):
+ * Every fix is an option of the library's one GAN step (nn_gan, lib/gan/gan.h):
  * toygan builds the networks' shape, draws the real batches and calls
  * nn_gan_step. Nothing is allocated after toy_gan_create.
  */
@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 #include "nn.h"
-#include "data.h"
+#include "data/data.h"
 
 typedef enum {
     TOY_FIX_NONE = 0, TOY_FIX_PACK, TOY_FIX_UNROLL, TOY_FIX_MBSTD, TOY_FIX_WGANGP

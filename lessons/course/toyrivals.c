@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plot.h"
+#include "viz/plot.h"
 
 /* lesson 09's best fix for a data set: what its table chose when it has run
  * beside this lesson (its summary.tsv), else the fix its table picks at its

@@ -65,8 +65,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "common.h"
-#include "plot.h"
+#include "base/common.h"
+#include "viz/plot.h"
 
 #if defined(__GNUC__)
 #define LESSON_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "model.h"
+#include "nn/model.h"
 
 /* Two inputs, so MBSTD has a batch to take a deviation over; dropout and
  * leaky ReLU carry an arg; the batchnorm brings buffers. */
@@ -39,7 +39,7 @@ static const nn_layer_spec TINY[] = {
 };
 #define TINY_N ((int)(sizeof TINY / sizeof TINY[0]))
 
-/* The byte offsets of lib/checkpoint.c's layout that the checks below need:
+/* The byte offsets of lib/nn/checkpoint.c's layout that the checks below need:
  * the size field, the end of the fixed header and of each layer record. */
 #define SIZE_FIELD 16u
 #define HEADER_BYTES 28u

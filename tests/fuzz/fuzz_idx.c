@@ -2,7 +2,7 @@
  *
  * Each input is written to one scratch file and read back as images (3
  * dimensions) and as labels (1 dimension): raw and gzip inputs both reach
- * every check in lib/idx.c. A successful read must hand back exactly the
+ * every check in lib/data/idx.c. A successful read must hand back exactly the
  * bytes the header declares; a failed one must leave no data and a message.
  */
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "data.h"
+#include "data/data.h"
 
 static char scratch[64];
 

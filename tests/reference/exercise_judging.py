@@ -18,7 +18,7 @@ from c_arrays import carray, lit
 
 
 class Pcg32(rng_pcg32.Pcg32):
-    """lib/rng.c's generator (rng_pcg32.py), its uniforms as numpy float32."""
+    """lib/base/rng.c's generator (rng_pcg32.py), its uniforms as numpy float32."""
 
     def uniform(self):  # nn_rng_uniform: 24 bits, exact in float
         return np.float32(super().uniform())

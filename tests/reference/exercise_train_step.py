@@ -3,7 +3,7 @@ of a tiny G and D, in PyTorch, from the same weights, real batches and latent
 vectors as the C test.
 
 Run once with /usr/bin/python3 (Debian's python3-torch); the printed C arrays
-are pasted into the test. The latent vectors are lib/rng.c's normals
+are pasted into the test. The latent vectors are lib/base/rng.c's normals
 (rng_pcg32.py's Pcg32 and Box-Muller, in this folder), drawn in row order from
 the stream the test seeds; WGAN-GP's interpolation weights are its uniforms.
 
@@ -38,7 +38,7 @@ def det(n, a, b):
 
 
 class Stream:
-    """lib/rng.c's nn_rng: normals with a spare, uniforms."""
+    """lib/base/rng.c's nn_rng: normals with a spare, uniforms."""
     def __init__(self, seed, stream):
         self.r = Pcg32(seed, stream)
         self.spare = None

@@ -1,4 +1,4 @@
-"""Reference values for lesson 17's flow (lib/flow.h):
+"""Reference values for lesson 17's flow (lib/flow/flow.h):
   tests/exercise_27_coupling.c  one affine coupling layer, y and log |det J|,
                                 where s and t are functions of the kept
                                 coordinate and the log-determinant comes from

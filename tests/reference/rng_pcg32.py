@@ -1,6 +1,6 @@
 """Reference values for tests/test_rng.c: the PCG32 reference algorithm
 (pcg32_srandom_r / pcg32_random_r from https://www.pcg-random.org) in plain
-Python integers, and the Box-Muller normals lib/rng.c builds from it.
+Python integers, and the Box-Muller normals lib/base/rng.c builds from it.
 Run once with /usr/bin/python3; the output is pasted into the C test."""
 import math
 

@@ -1,4 +1,4 @@
-"""Reference values for adaptive instance normalisation (lib/style.h):
+"""Reference values for adaptive instance normalisation (lib/nn/style_layers.h):
   tests/exercise_26_adain.c  F.instance_norm(x) * s[..., None, None] + b, and
                              the invstd it divides by, float64
   tests/test_style.c         the same layer's backward: the gradients of

@@ -1,0 +1,463 @@
+/* plot.c - figures as NAME.dat + NAME.gp + NAME.png (plot.h).
+ *
+ * Each nn_plot_* function writes the numbers and the plot command; the
+ * common part (checking the names, the script's preamble, running gnuplot
+ * for the PNG and the dumb rendering, the warning) is shared below.
+ */
+#include "viz/plot.h"
+#include "viz/gnuplot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------------ shared */
+
+/* A figure being written: its two open files and their paths. */
+typedef struct {
+    FILE *dat, *gp;
+    char dat_path[4096], gp_path[4096], png_name[300], dat_name[300], gp_name[300];
+} figure;
+
+/* Base names only from a safe alphabet: they appear inside the .gp script
+ * and on gnuplot's command line, and must never need quoting there. */
+static int safe_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 200 || s[0] == '.' || s[0] == '-') return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+/* A gnuplot single-quoted string: the only escape is '' for a quote; line
+ * breaks would end the command, so they become spaces. */
+static void put_quoted(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; s && *s; s++) {
+        if (*s == '\'')
+            fputs("''", f);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', f);
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+/* A number in a .dat file: %.9g round-trips a float; NaN for anything
+ * non-finite, which gnuplot leaves out of the plot. */
+static void put_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.9g", v);
+    else
+        fputs("NaN", f);
+}
+
+static nn_status figure_open(nn_plot *p, figure *fg, nn_error *err)
+{
+    memset(fg, 0, sizeof *fg);
+    p->png = 0;
+    p->warning[0] = '\0';
+    if (!p->dir || !*p->dir) return nn_fail(err, NN_ERR_ARG, "plot: no output folder given");
+    if (!safe_name(p->name))
+        return nn_fail(err, NN_ERR_ARG,
+                       "plot name '%s': use letters, digits, '_', '-' and '.' only "
+                       "(not first), at most 200",
+                       p->name ? p->name : "(null)");
+    struct stat st;
+    if (stat(p->dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return nn_fail(err, NN_ERR_IO, "%s: no such folder for the plot %s; create it first",
+                       p->dir, p->name);
+    snprintf(fg->dat_name, sizeof fg->dat_name, "%s.dat", p->name);
+    snprintf(fg->gp_name, sizeof fg->gp_name, "%s.gp", p->name);
+    snprintf(fg->png_name, sizeof fg->png_name, "%s.png", p->name);
+    int a = snprintf(fg->dat_path, sizeof fg->dat_path, "%s/%s", p->dir, fg->dat_name);
+    int b = snprintf(fg->gp_path, sizeof fg->gp_path, "%s/%s", p->dir, fg->gp_name);
+    if (a < 0 || b < 0 || (size_t)a >= sizeof fg->dat_path || (size_t)b >= sizeof fg->gp_path)
+        return nn_fail(err, NN_ERR_ARG, "%s: folder name too long", p->dir);
+    fg->dat = fopen(fg->dat_path, "w");
+    if (!fg->dat)
+        return nn_fail(err, NN_ERR_IO, "%s: cannot write: %s", fg->dat_path, strerror(errno));
+    fg->gp = fopen(fg->gp_path, "w");
+    if (!fg->gp) {
+        fclose(fg->dat);
+        return nn_fail(err, NN_ERR_IO, "%s: cannot write: %s", fg->gp_path, strerror(errno));
+    }
+
+    /* The preamble: one script serves both the PNG and the dumb rendering,
+     * chosen by the variable nn_dumb (gnuplot -e nn_dumb=1 NAME.gp).
+     * noenhanced: labels are shown as written, so "p_data" is not read as
+     * p with a subscript d. */
+    FILE *g = fg->gp;
+    int w = p->width > 0 ? p->width : 800, h = p->height > 0 ? p->height : 500;
+    int tc = p->term_cols > 0 ? p->term_cols : 78, tr = p->term_rows > 0 ? p->term_rows : 22;
+    fprintf(g, "# %s - draws %s into %s. Edit and re-run with:\n", fg->gp_name, fg->dat_name,
+            fg->png_name);
+    fprintf(g, "#   gnuplot %s            (in this folder)\n", fg->gp_name);
+    fprintf(g, "#   gnuplot -e nn_dumb=1 %s   (a text plot in the terminal)\n", fg->gp_name);
+    fprintf(g, "if (!exists(\"nn_dumb\")) nn_dumb = 0\n");
+    fprintf(g, "if (nn_dumb) {\n    set terminal dumb size %d,%d\n} else {\n", tc, tr);
+    fprintf(g, "    if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n");
+    fprintf(g, "        set terminal pngcairo noenhanced size %d,%d font \",10\"\n", w, h);
+    fprintf(g, "    } else {\n        set terminal png noenhanced size %d,%d\n    }\n", w, h);
+    fprintf(g, "    set output '%s'\n}\n", fg->png_name);
+    if (p->title && *p->title) {
+        fputs("set title ", g);
+        put_quoted(g, p->title);
+        fputc('\n', g);
+    }
+    if (p->xlabel && *p->xlabel) {
+        fputs("set xlabel ", g);
+        put_quoted(g, p->xlabel);
+        fputc('\n', g);
+    }
+    if (p->ylabel && *p->ylabel) {
+        /* A text plot cannot turn the y label on its side: set beside the
+         * axis it would run into the tick numbers ("count200"), so there it
+         * goes on a line of its own above the plot (the title one higher). */
+        fputs("if (nn_dumb) {\n", g);
+        fprintf(g, "    set tmargin %d\n", p->title && *p->title ? 4 : 3);
+        if (p->title && *p->title) fputs("    set title offset 0, 1\n", g);
+        fputs("    set label 1 ", g);
+        put_quoted(g, p->ylabel);
+        fputs(" at screen 0, graph 1 offset character 1, character 1 left\n} else {\n", g);
+        fputs("    set ylabel ", g);
+        put_quoted(g, p->ylabel);
+        fputs("\n}\n", g);
+    }
+    /* Log axes label their ticks 1e-06 ... 100, not 0.0000010 ... 100.0000000. */
+    if (p->logx) fputs("set logscale x\nset format x '%g'\n", g);
+    if (p->logy) fputs("set logscale y\nset format y '%g'\n", g);
+    /* Grid dots on a text plot are drawn with the same few characters as
+     * the curves and their keys: only the PNG gets a grid. */
+    fputs("if (!nn_dumb) {\n    set grid\n}\n", g);
+    return NN_OK;
+}
+
+/* Closes both files, then draws: the PNG always (when gnuplot is there), the
+ * dumb rendering into p->term when asked. Only a write error fails. */
+static nn_status figure_close(nn_plot *p, figure *fg, nn_error *err)
+{
+    int bad_dat = ferror(fg->dat) | (fclose(fg->dat) != 0);
+    int bad_gp = ferror(fg->gp) | (fclose(fg->gp) != 0);
+    if (bad_dat || bad_gp)
+        return nn_fail(err, NN_ERR_IO, "%s: write failed (disk full?)",
+                       bad_dat ? fg->dat_path : fg->gp_path);
+    if (!nn_plot_have_gnuplot()) {
+        snprintf(p->warning, sizeof p->warning,
+                 "gnuplot is not on PATH: wrote %.60s and %.60s but no PNG; install it with "
+                 "`make deps` (Debian package gnuplot-nox)",
+                 fg->dat_name, fg->gp_name);
+        return NN_OK;
+    }
+    char msg[200];
+    /* Remove an old picture first, so a failed run cannot pass for a new one. */
+    char png_path[4096];
+    snprintf(png_path, sizeof png_path, "%s/%s", p->dir, fg->png_name);
+    remove(png_path);
+    int rc = nn_gnuplot_run(p->dir, fg->gp_name, 0, NULL, msg, sizeof msg);
+    struct stat st;
+    p->png = rc == 0 && stat(png_path, &st) == 0 && st.st_size > 0;
+    if (!p->png)
+        snprintf(p->warning, sizeof p->warning, "gnuplot failed on %.60s (%.90s); %.60s is still there",
+                 fg->gp_name, msg[0] ? msg : "no message", fg->dat_name);
+    if (p->term && rc == 0) {
+        rc = nn_gnuplot_run(p->dir, fg->gp_name, 1, p->term, msg, sizeof msg);
+        if (rc != 0 && !p->warning[0])
+            snprintf(p->warning, sizeof p->warning, "gnuplot's text plot of %.60s failed (%.120s)",
+                     fg->gp_name, msg[0] ? msg : "no message");
+    }
+    return NN_OK;
+}
+
+/* ------------------------------------------------------------------ figures */
+
+nn_status nn_plot_lines(nn_plot *p, const float *x, const float *const *ys,
+                        const char *const *names, int k, int n, nn_error *err)
+{
+    if (k < 1 || n < 1)
+        return nn_fail(err, NN_ERR_ARG, "plot %s: %d series of %d points; need at least 1 of 1",
+                       p->name ? p->name : "", k, n);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    fputs("# x", fg.dat);
+    for (int j = 0; j < k; j++) fprintf(fg.dat, " series_%d", j);
+    fputc('\n', fg.dat);
+    for (int i = 0; i < n; i++) {
+        put_num(fg.dat, x ? x[i] : i);
+        for (int j = 0; j < k; j++) {
+            fputc(' ', fg.dat);
+            /* A log axis cannot show 0 or less: NaN leaves the point out
+             * instead of making gnuplot stop with an error. */
+            double v = ys[j][i];
+            put_num(fg.dat, p->logy && v <= 0.0 ? NAN : v);
+        }
+        fputc('\n', fg.dat);
+    }
+    /* The key below the plot, where no curve can run under it; three
+     * characters more per entry, so a text plot's entry does not run into
+     * the line sample of the one before ("*******non-saturating"). */
+    fputs("set key below width 3\nplot ", fg.gp);
+    for (int j = 0; j < k; j++) {
+        /* With p->dashed, every second series is drawn dashed and thinner
+         * on top of the solid one before it: where the two coincide, both
+         * colours still show. */
+        int dash = p->dashed && j % 2 == 1;
+        fprintf(fg.gp, "%s'%s' using 1:%d with lines lw %s title ", j ? ", \\\n     " : "",
+                fg.dat_name, j + 2, dash ? "1.5 dt 2" : p->dashed ? "3" : "2");
+        if (names && names[j])
+            put_quoted(fg.gp, names[j]);
+        else
+            fprintf(fg.gp, "'series %d'", j);
+    }
+    fputc('\n', fg.gp);
+    return figure_close(p, &fg, err);
+}
+
+nn_status nn_plot_scatter(nn_plot *p, const float *pts, int n, const float *modes, int m,
+                          nn_error *err)
+{
+    if (n < 1) return nn_fail(err, NN_ERR_ARG, "plot %s: no points", p->name ? p->name : "");
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    fputs("# block 0: samples x y\n", fg.dat);
+    for (int i = 0; i < n; i++) {
+        put_num(fg.dat, pts[2 * i]);
+        fputc(' ', fg.dat);
+        put_num(fg.dat, pts[2 * i + 1]);
+        fputc('\n', fg.dat);
+    }
+    int with_modes = modes && m > 0;
+    if (with_modes) {
+        /* Two blank lines start a new data block, reached with `index 1`. */
+        fputs("\n\n# block 1: mode centres x y\n", fg.dat);
+        for (int i = 0; i < m; i++) {
+            put_num(fg.dat, modes[2 * i]);
+            fputc(' ', fg.dat);
+            put_num(fg.dat, modes[2 * i + 1]);
+            fputc('\n', fg.dat);
+        }
+    }
+    fputs("set size ratio -1\nset key top right\n", fg.gp);
+    fprintf(fg.gp, "plot '%s' index 0 using 1:2 with points pt 7 ps 0.4 lc rgb '#1f77b4' "
+                   "title 'samples'",
+            fg.dat_name);
+    if (with_modes)
+        fprintf(fg.gp, ", \\\n     '%s' index 1 using 1:2 with points pt 2 ps 2 lw 2 "
+                       "lc rgb '#d62728' title 'modes'",
+                fg.dat_name);
+    fputc('\n', fg.gp);
+    return figure_close(p, &fg, err);
+}
+
+nn_status nn_plot_heatmap(nn_plot *p, const float *z, int nx, int ny, float x0, float x1,
+                          float y0, float y1, const float *pts, int n, const float *arrows,
+                          int na, nn_error *err)
+{
+    if (nx < 2 || ny < 2 || !(x1 > x0) || !(y1 > y0))
+        return nn_fail(err, NN_ERR_ARG,
+                       "plot %s: heatmap grid %d x %d over [%g, %g] x [%g, %g]; need at least "
+                       "2 x 2 and increasing bounds",
+                       p->name ? p->name : "", nx, ny, (double)x0, (double)x1, (double)y0,
+                       (double)y1);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    /* Block 0 is gnuplot's grid format: x y z, one blank line per scan line. */
+    fputs("# block 0: grid x y z\n", fg.dat);
+    for (int j = 0; j < ny; j++) {
+        double y = y0 + (double)j * (y1 - y0) / (ny - 1);
+        for (int i = 0; i < nx; i++) {
+            put_num(fg.dat, x0 + (double)i * (x1 - x0) / (nx - 1));
+            fputc(' ', fg.dat);
+            put_num(fg.dat, y);
+            fputc(' ', fg.dat);
+            put_num(fg.dat, z[j * nx + i]);
+            fputc('\n', fg.dat);
+        }
+        fputc('\n', fg.dat);
+    }
+    int block = 1, pts_block = -1, arrow_block = -1;
+    if (pts && n > 0) {
+        fputs("\n# block 1: points x y\n", fg.dat);
+        for (int i = 0; i < n; i++) {
+            put_num(fg.dat, pts[2 * i]);
+            fputc(' ', fg.dat);
+            put_num(fg.dat, pts[2 * i + 1]);
+            fputc('\n', fg.dat);
+        }
+        pts_block = block++;
+    }
+    if (arrows && na > 0) {
+        /* The grid already ended with one blank line; points did not. */
+        fprintf(fg.dat, "%s\n# block %d: arrows x y dx dy\n", pts_block >= 0 ? "\n" : "", block);
+        for (int i = 0; i < na; i++) {
+            for (int c = 0; c < 4; c++) {
+                if (c) fputc(' ', fg.dat);
+                put_num(fg.dat, arrows[4 * i + c]);
+            }
+            fputc('\n', fg.dat);
+        }
+        arrow_block = block++;
+    }
+    /* Arrows are scaled so the longest is a tenth of the wider side. */
+    double longest = 0.0;
+    for (int i = 0; arrows && i < na; i++) {
+        double l = hypot(arrows[4 * i + 2], arrows[4 * i + 3]);
+        if (isfinite(l) && l > longest) longest = l;
+    }
+    double span = (x1 - x0) > (y1 - y0) ? (x1 - x0) : (y1 - y0);
+    fprintf(fg.gp, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n", (double)x0, (double)x1,
+            (double)y0, (double)y1);
+    fprintf(fg.gp, "set size ratio -1\nset key top right opaque\nset palette rgbformulae 33,13,10\n");
+    fprintf(fg.gp, "s = %.9g   # arrow scale: longest arrow = a tenth of the plot\n",
+            longest > 0.0 ? 0.1 * span / longest : 1.0);
+    fprintf(fg.gp, "plot '%s' index 0 using 1:2:3 with image notitle", fg.dat_name);
+    if (pts_block >= 0)
+        fprintf(fg.gp, ", \\\n     '%s' index %d using 1:2 with points pt 7 ps 0.4 "
+                       "lc rgb 'white' title 'samples'",
+                fg.dat_name, pts_block);
+    if (arrow_block >= 0)
+        fprintf(fg.gp, ", \\\n     '%s' index %d using 1:2:($3*s):($4*s) with vectors "
+                       "lc rgb 'black' title 'gradient'",
+                fg.dat_name, arrow_block);
+    fputc('\n', fg.gp);
+    return figure_close(p, &fg, err);
+}
+
+nn_status nn_plot_vectors(nn_plot *p, const float *arrows, int na, const float *pts, int n,
+                          nn_error *err)
+{
+    if (na < 1) return nn_fail(err, NN_ERR_ARG, "plot %s: no arrows", p->name ? p->name : "");
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    fputs("# block 0: arrows x y dx dy\n", fg.dat);
+    double longest = 0.0, lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < na; i++) {
+        for (int c = 0; c < 4; c++) {
+            if (c) fputc(' ', fg.dat);
+            put_num(fg.dat, arrows[4 * i + c]);
+        }
+        fputc('\n', fg.dat);
+        double l = hypot(arrows[4 * i + 2], arrows[4 * i + 3]);
+        if (isfinite(l) && l > longest) longest = l;
+        for (int c = 0; c < 2; c++)
+            if (isfinite(arrows[4 * i + c])) {
+                if (arrows[4 * i + c] < lo) lo = arrows[4 * i + c];
+                if (arrows[4 * i + c] > hi) hi = arrows[4 * i + c];
+            }
+    }
+    if (pts && n > 0) {
+        fputs("\n\n# block 1: points x y\n", fg.dat);
+        for (int i = 0; i < n; i++) {
+            put_num(fg.dat, pts[2 * i]);
+            fputc(' ', fg.dat);
+            put_num(fg.dat, pts[2 * i + 1]);
+            fputc('\n', fg.dat);
+        }
+    }
+    double span = hi > lo ? hi - lo : 1.0;
+    fprintf(fg.gp, "set size ratio -1\nset key top right\n");
+    fprintf(fg.gp, "s = %.9g   # arrow scale: longest arrow = a tenth of the plot\n",
+            longest > 0.0 ? 0.1 * span / longest : 1.0);
+    fprintf(fg.gp, "plot '%s' index 0 using 1:2:($3*s):($4*s) with vectors lc rgb '#1f77b4' "
+                   "title 'gradient'",
+            fg.dat_name);
+    if (pts && n > 0)
+        fprintf(fg.gp, ", \\\n     '%s' index 1 using 1:2 with points pt 2 ps 2 lw 2 "
+                       "lc rgb '#d62728' title 'modes'",
+                fg.dat_name);
+    fputc('\n', fg.gp);
+    return figure_close(p, &fg, err);
+}
+
+nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *labels, int k,
+                       nn_error *err)
+{
+    if (k < 1) return nn_fail(err, NN_ERR_ARG, "plot %s: no bars", p->name ? p->name : "");
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    fputs("# index \"label\" value\n", fg.dat);
+    for (int i = 0; i < k; i++) {
+        /* Labels are double-quoted columns, so "Ankle boot" stays one; a
+         * double quote inside would end it early and becomes a single one. */
+        fprintf(fg.dat, "%d \"", i);
+        if (labels && labels[i])
+            for (const char *c = labels[i]; *c; c++)
+                fputc(*c == '"' ? '\'' : (*c == '\n' ? ' ' : *c), fg.dat);
+        else
+            fprintf(fg.dat, "%d", i);
+        fputs("\" ", fg.dat);
+        put_num(fg.dat, values[i]);
+        fputc('\n', fg.dat);
+    }
+    fputs("set style fill solid 0.8 border -1\nset boxwidth 0.7\nset yrange [0:*]\n", fg.gp);
+    /* Half a bar of room at each end and a little above the tallest bar. */
+    fputs("set offsets 0.5, 0.5, graph 0.08, 0\nset key off\n", fg.gp);
+    /* A text plot cannot turn the labels, and side by side they run into
+     * each other ("T-shirt/TrousPullover"): there the bars are numbered
+     * 0, 1, ... as in the .dat file. */
+    fprintf(fg.gp, "if (nn_dumb) {\n    set xtics 1\n    set xrange [-0.6:%g]\n"
+                   "    plot '%s' using 1:3 with boxes notitle\n} else {\n"
+                   "    set xtics rotate by -30\n"
+                   "    plot '%s' using 1:3:xtic(2) with boxes lc rgb '#1f77b4' notitle\n}\n",
+            k - 0.4, fg.dat_name, fg.dat_name);
+    return figure_close(p, &fg, err);
+}
+
+nn_status nn_plot_histogram(nn_plot *p, const float *x, int n, int bins, nn_error *err)
+{
+    if (n < 1 || bins < 1)
+        return nn_fail(err, NN_ERR_ARG, "plot %s: %d values in %d bins; need at least 1 of each",
+                       p->name ? p->name : "", n, bins);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++)
+        if (isfinite(x[i])) {
+            if (x[i] < lo) lo = x[i];
+            if (x[i] > hi) hi = x[i];
+        }
+    if (!(hi >= lo))
+        return nn_fail(err, NN_ERR_NUMERIC, "plot %s: none of the %d values is finite",
+                       p->name ? p->name : "", n);
+    /* All values equal: give the single bar a width of 1 around them. */
+    if (hi == lo) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    int *count = nn_alloc((size_t)bins, sizeof *count);
+    if (!count) return nn_fail(err, NN_ERR_NOMEM, "plot %s: out of memory", p->name);
+    double width = (hi - lo) / bins;
+    for (int i = 0; i < n; i++)
+        if (isfinite(x[i])) {
+            int b = (int)((x[i] - lo) / width);
+            if (b >= bins) b = bins - 1; /* the maximum belongs to the last bin */
+            if (b < 0) b = 0;
+            count[b]++;
+        }
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) {
+        nn_free(count);
+        return s;
+    }
+    fputs("# bin_centre count\n", fg.dat);
+    for (int b = 0; b < bins; b++) {
+        put_num(fg.dat, lo + (b + 0.5) * width);
+        fprintf(fg.dat, " %d\n", count[b]);
+    }
+    nn_free(count);
+    fputs("set style fill solid 0.8 border -1\nset key off\n", fg.gp);
+    if (!p->logy) fputs("set yrange [0:*]\n", fg.gp);
+    fprintf(fg.gp, "set boxwidth %.9g\n", width);
+    fprintf(fg.gp, "plot '%s' using 1:2 with boxes lc rgb '#1f77b4' notitle\n", fg.dat_name);
+    return figure_close(p, &fg, err);
+}
