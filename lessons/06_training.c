@@ -17,6 +17,7 @@
 #include "data/data.h"
 #include "mlpgan.h"
 #include "trainrun.h"
+#include "trickstable.h"
 #include "viz/image.h"
 #include "viz/plot.h"
 
@@ -34,6 +35,60 @@
 #define GRID_N 100
 /* Samples shown in the terminal after each epoch: one row of three. */
 #define PREVIEW_N 3
+
+static const char *arch_name = "default";
+static const char *loss_name = "nonsat";
+static int epochs = DEFAULT_EPOCHS;
+static float lr = 2e-4f;
+static int batch = 64;
+static int d_steps = 1;
+static float real_label = 0.0f;
+static int resume = 0;
+static const char *save_samples = NULL;
+static int n_export = 1000;
+static const char *data_dir = NULL;
+static int threads = 0;
+static const lesson_flag flags[] = {
+    {"arch", LESSON_CHOICE, &arch_name, "the course's default MLP GAN or the classic one",
+     0, 0, "default|classic"},
+    {"loss", LESSON_CHOICE, &loss_name, "the GAN objective", 0, 0,
+     "nonsat|minimax|lsgan|hinge"},
+    {"epochs", LESSON_INT, &epochs, "passes over the training set", 1, 1000, NULL},
+    {"lr", LESSON_FLOAT, &lr, "Adam's learning rate for G and D", 1e-7, 10.0, NULL},
+    {"batch", LESSON_INT, &batch, "images per batch", 2, 4096, NULL},
+    {"d-steps", LESSON_INT, &d_steps, "discriminator updates per generator update", 1,
+     16, NULL},
+    {"real-label", LESSON_FLOAT, &real_label, "D's target for real images; 0: the "
+     "architecture's (0.9 default, 1 classic)", 0.0, 1.0, NULL},
+    {"resume", LESSON_SWITCH, &resume, "train --epochs more from the checkpoint in "
+     "the output folder", 0, 0, NULL},
+    {"save-samples", LESSON_STRING, &save_samples, "write --samples generated images "
+     "to FILE (IDX, like Fashion-MNIST)", 0, 0, NULL},
+    {"samples", LESSON_INT, &n_export, "images --save-samples writes", 1, 100000, NULL},
+    {"data", LESSON_STRING, &data_dir, "folder of an MNIST-format data set (default: "
+     "Fashion-MNIST)", 0, 0, NULL},
+    {"threads", LESSON_INT, &threads, "threads for the matrix products; 0: "
+     "GANSTEPS_THREADS if set, else 2", 0, 64, NULL},
+};
+
+/* What the steps of one run share: the data, the GAN, its batches, its log. */
+typedef struct {
+    nn_gan_arch arch;
+    nn_gan_objective loss;
+    int classic;                /* --arch classic */
+    long epochs_done, steps_done; /* before this run (--resume), then in all */
+    nn_dataset ds;
+    int n_images;               /* images trained on (--fast uses the first few) */
+    int rows;                   /* real images per training step */
+    long steps_per_epoch;
+    nn_gan *t;
+    int *order;                 /* (ds.n) the order of the images in this epoch */
+    float *real;                /* (rows, data_dim) the real rows of one step */
+    nn_rng data_rng;            /* the orders' stream */
+    nn_gan_stats first;         /* the step shown before the loop */
+    trainrun_log lg;            /* one entry per step of this run */
+    float *zfix;                /* (GRID_N, latent_dim) drawn after every epoch */
+} training_run;
 
 /* "100-256-512-784": a network's widths, input to output, into buf. */
 static void widths(char *buf, size_t size, int in, const int *hidden, int n, int out)
@@ -59,92 +114,14 @@ static void free_run(nn_gan *t, nn_dataset *ds, int *order, float *real, float *
     nn_dataset_free(ds);
 }
 
-/* Lesson 11's tricks table, from its summary.tsv beside this lesson's
- * folder, when it has run: the measured answer to which of the default's
- * choices matter. */
-static void show_lesson11_tricks(lesson *L)
+/* The flags made into a run: architecture, loss, the real label the
+ * architecture implies, where a resumed run starts. */
+static void start_run(lesson *L, training_run *r)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s", L->out);
-    char *slash = strrchr(path, '/');
-    snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0),
-             "11_wasserstein/summary.tsv");
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        lesson_say(L, "Lesson 11 has not run beside this one (%s is not there): run it to "
-                   "see the table here.", path);
-        return;
-    }
-    char line[256];
-    int shown = 0;
-    lesson_print(L, "from %s (Frechet distance, mean over seeds; classes covered):\n", path);
-    while (fgets(line, sizeof line, f)) {
-        char name[128];
-        double v;
-        if (sscanf(line, "trick_%127[^\t]\t%lf", name, &v) != 2) continue;
-        size_t n = strlen(name);
-        if (n > 3 && strcmp(name + n - 3, "_fd") == 0) {
-            name[n - 3] = '\0';
-            lesson_print(L, "  %-22s FD %8.1f", name, v);
-            shown++;
-        } else if (n > 8 && strcmp(name + n - 8, "_classes") == 0) {
-            lesson_print(L, "   classes %4.1f\n", v);
-        }
-    }
-    fclose(f);
-    if (!shown) lesson_print(L, "  (no trick_* rows in it)\n");
-}
-
-int main(int argc, char **argv)
-{
-    static const char *arch_name = "default";
-    static const char *loss_name = "nonsat";
-    static int epochs = DEFAULT_EPOCHS;
-    static float lr = 2e-4f;
-    static int batch = 64;
-    static int d_steps = 1;
-    static float real_label = 0.0f;
-    static int resume = 0;
-    static const char *save_samples = NULL;
-    static int n_export = 1000;
-    static const char *data_dir = NULL;
-    static int threads = 0;
-    static const lesson_flag flags[] = {
-        {"arch", LESSON_CHOICE, &arch_name, "the course's default MLP GAN or the classic one",
-         0, 0, "default|classic"},
-        {"loss", LESSON_CHOICE, &loss_name, "the GAN objective", 0, 0,
-         "nonsat|minimax|lsgan|hinge"},
-        {"epochs", LESSON_INT, &epochs, "passes over the training set", 1, 1000, NULL},
-        {"lr", LESSON_FLOAT, &lr, "Adam's learning rate for G and D", 1e-7, 10.0, NULL},
-        {"batch", LESSON_INT, &batch, "images per batch", 2, 4096, NULL},
-        {"d-steps", LESSON_INT, &d_steps, "discriminator updates per generator update", 1,
-         16, NULL},
-        {"real-label", LESSON_FLOAT, &real_label, "D's target for real images; 0: the "
-         "architecture's (0.9 default, 1 classic)", 0.0, 1.0, NULL},
-        {"resume", LESSON_SWITCH, &resume, "train --epochs more from the checkpoint in "
-         "the output folder", 0, 0, NULL},
-        {"save-samples", LESSON_STRING, &save_samples, "write --samples generated images "
-         "to FILE (IDX, like Fashion-MNIST)", 0, 0, NULL},
-        {"samples", LESSON_INT, &n_export, "images --save-samples writes", 1, 100000, NULL},
-        {"data", LESSON_STRING, &data_dir, "folder of an MNIST-format data set (default: "
-         "Fashion-MNIST)", 0, 0, NULL},
-        {"threads", LESSON_INT, &threads, "threads for the matrix products; 0: "
-         "GANSTEPS_THREADS if set, else 2", 0, 64, NULL},
-    };
-    static const lesson_info info = {
-        6, "training", "Training the GAN",
-        "The full alternating training of D and G on Fashion-MNIST: one step in order, "
-        "the losses, D(x) and D(G(z)) as it learns, a sample grid of fixed noise every "
-        "epoch, a checkpoint, and why the default architecture keeps all ten classes.",
-        6};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    nn_error err = {NN_OK, ""};
-    nn_gan_arch arch;
-    mlpgan_arch_parse(arch_name, &arch); /* the flag table allows only known names */
-    nn_gan_objective loss;
-    mlpgan_loss_parse(loss_name, &loss);
-    int classic = strcmp(arch_name, "classic") == 0;
-    if (real_label == 0.0f) real_label = classic ? 1.0f : 0.9f;
+    mlpgan_arch_parse(arch_name, &r->arch); /* the flag table allows only known names */
+    mlpgan_loss_parse(loss_name, &r->loss);
+    r->classic = strcmp(arch_name, "classic") == 0;
+    if (real_label == 0.0f) real_label = r->classic ? 1.0f : 0.9f;
     if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
     /* Two threads unless told otherwise: both cores of a 2-core machine
      * share the matrix products (results are reproducible at any fixed
@@ -152,12 +129,15 @@ int main(int argc, char **argv)
     lesson_use_threads(threads);
     /* Where a resumed run starts; read first, so a missing checkpoint is
      * reported before minutes of data loading. */
-    long epochs_done = 0, steps_done = 0;
-    if (resume) trainrun_load_state(L, arch_name, &epochs_done, &steps_done);
+    r->epochs_done = 0;
+    r->steps_done = 0;
+    if (resume) trainrun_load_state(L, arch_name, &r->epochs_done, &r->steps_done);
     /* A sample file that cannot be written is found now, not after training. */
     if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
+}
 
-    /* ------------------------------------------------------------ data */
+static void load_data(lesson *L, training_run *r)
+{
     lesson_step(L, "The data, in batches");
     lesson_say(L,
                "One epoch is one pass over the training set in a new random order. Each "
@@ -170,6 +150,7 @@ int main(int argc, char **argv)
                L->fast ? " With --fast only the first " TEXT(FAST_IMAGES) " images are used."
                        : "");
     lesson_code(L, "data");
+    nn_error err = {NN_OK, ""};
     /* STEP: data */
     nn_dataset ds;
     lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
@@ -179,16 +160,22 @@ int main(int argc, char **argv)
     lesson_print(L, "%d training images of %d x %d, %d per step: %ld steps per epoch\n", ds.n,
                  ds.h, ds.w, rows, steps_per_epoch);
     /* END STEP */
-    int n_images = ds.n, c = ds.c, h = ds.h, w = ds.w;
-    if (c * h * w != arch.data_dim || steps_per_epoch < 1) nn_dataset_free(&ds);
-    if (c * h * w != arch.data_dim)
+    int n_images = ds.n, c = ds.c, h = ds.h, w = ds.w, data_dim = r->arch.data_dim;
+    if (c * h * w != data_dim || steps_per_epoch < 1) nn_dataset_free(&ds);
+    if (c * h * w != data_dim)
         lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d, but the GAN draws "
-                    "%d pixels; use a 28 x 28 grey data set", c, h, w, arch.data_dim);
+                    "%d pixels; use a 28 x 28 grey data set", c, h, w, data_dim);
     if (steps_per_epoch < 1)
         lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d x --d-steps %d = %d images per step, more "
                     "than the %d in the data set; lower them", batch, d_steps, rows, n_images);
+    r->ds = ds;
+    r->n_images = n_images;
+    r->rows = rows;
+    r->steps_per_epoch = steps_per_epoch;
+}
 
-    /* ------------------------------------------------------------ models */
+static void build_trainer(lesson *L, training_run *r)
+{
     lesson_step(L, "Generator, discriminator and their optimizers");
     lesson_say(L,
                "mlpgan_create builds G and D from the architecture (exercises 2 and "
@@ -198,6 +185,10 @@ int main(int argc, char **argv)
                "Architecture: %s; loss: %s; real label: %g.",
                (double)lr, arch_name, loss_name, (double)real_label);
     lesson_code(L, "trainer");
+    nn_error err = {NN_OK, ""};
+    nn_gan_arch arch = r->arch;
+    nn_gan_objective loss = r->loss;
+    nn_dataset ds = r->ds;
     /* STEP: trainer */
     nn_gan *t = mlpgan_create(&arch, loss, lr, batch, d_steps, real_label, L->seed,
                                         &err);
@@ -212,7 +203,7 @@ int main(int argc, char **argv)
     /* END STEP */
     lesson_key(L, "g_params", "%zu", nn_model_param_count(t->G));
     lesson_key(L, "d_params", "%zu", nn_model_param_count(t->D));
-    if (classic)
+    if (r->classic)
         lesson_say(L,
                    "This is the classic MLP GAN most courses show first. In the reference "
                    "runs of the last step it soon drew mostly tops, pullovers, coats and "
@@ -232,14 +223,18 @@ int main(int argc, char **argv)
     }
 
     /* The order of the images in this epoch, and the real rows of one step. */
-    int *order = nn_alloc((size_t)ds.n, sizeof(int));
-    float *real = nn_alloc((size_t)rows * (size_t)arch.data_dim, sizeof(float));
-    if (!order || !real) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for batches");
-    for (int i = 0; i < ds.n; i++) order[i] = i;
-    if (resume) trainrun_resume(L, t, epochs_done, steps_done);
+    r->t = t;
+    r->order = nn_alloc((size_t)ds.n, sizeof(int));
+    r->real = nn_alloc((size_t)r->rows * (size_t)arch.data_dim, sizeof(float));
+    if (!r->order || !r->real) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for batches");
+    for (int i = 0; i < ds.n; i++) r->order[i] = i;
+    if (resume) trainrun_resume(L, t, r->epochs_done, r->steps_done);
+}
 
-    /* ------------------------------------------------------------ one step */
+static void show_one_step(lesson *L, training_run *r)
+{
     lesson_step(L, "One training step");
+    nn_gan_objective loss = r->loss;
     {
         /* The two losses of this run's --loss and --real-label, in words. */
         char d_desc[160], g_desc[96];
@@ -274,6 +269,11 @@ int main(int argc, char **argv)
                        : "");
     }
     lesson_code(L, "step");
+    long epochs_done = r->epochs_done;
+    int *order = r->order, rows = r->rows;
+    float *real = r->real;
+    nn_dataset ds = r->ds;
+    nn_gan *t = r->t;
     /* STEP: step */
     nn_rng data_rng;
     nn_rng_seed(&data_rng, L->seed, 32 + (uint64_t)epochs_done);
@@ -284,16 +284,22 @@ int main(int argc, char **argv)
     lesson_print(L, "d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f\n", st.d_loss, st.g_loss,
                  st.d_real, st.d_fake);
     /* END STEP */
-    /* That step counts: the loop below starts at the next batch. */
+    /* That step counts: the loop of the next step starts at the next batch. */
+    r->data_rng = data_rng;
+    r->first = st;
+}
 
-    /* ------------------------------------------------------------ training */
+static void train_epochs(lesson *L, training_run *r)
+{
+    long steps_per_epoch = r->steps_per_epoch;
     long total = steps_per_epoch * epochs;
     trainrun_log lg = {0, nn_alloc((size_t)total, sizeof(float)),
                     nn_alloc((size_t)total, sizeof(float)), nn_alloc((size_t)total, sizeof(float)),
                     nn_alloc((size_t)total, sizeof(float))};
-    float *zfix = nn_alloc((size_t)GRID_N * (size_t)arch.latent_dim, sizeof(float));
+    float *zfix = nn_alloc((size_t)GRID_N * (size_t)r->arch.latent_dim, sizeof(float));
     if (!lg.d_loss || !lg.g_loss || !lg.d_real || !lg.d_fake || !zfix)
         lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for a log of %ld steps", total);
+    nn_gan_stats st = r->first;
     lg.d_loss[0] = st.d_loss;
     lg.g_loss[0] = st.g_loss;
     lg.d_real[0] = st.d_real;
@@ -303,7 +309,7 @@ int main(int argc, char **argv)
      * depend on training): the grids show one G changing, not new dice. */
     nn_rng zr;
     nn_rng_seed(&zr, L->seed, 7);
-    nn_sample_latent(zfix, GRID_N, arch.latent_dim, &zr);
+    nn_sample_latent(zfix, GRID_N, r->arch.latent_dim, &zr);
 
     lesson_step(L, "Training");
     lesson_say(L,
@@ -312,6 +318,12 @@ int main(int argc, char **argv)
                "infinite or absurdly large (past 1e6), training stops and says what to try.",
                epochs, epochs > 1 ? "s" : "", steps_per_epoch, GRID_N, PREVIEW_N);
     lesson_code(L, "train");
+    long epochs_done = r->epochs_done, steps_done = r->steps_done;
+    nn_rng data_rng = r->data_rng;
+    int *order = r->order, rows = r->rows;
+    float *real = r->real;
+    nn_dataset ds = r->ds;
+    nn_gan *t = r->t;
     double t0 = lesson_seconds();
     /* STEP: train */
     for (int e = 0; e < epochs; e++) {
@@ -357,10 +369,12 @@ int main(int argc, char **argv)
     }
     /* END STEP */
     double wall = lesson_seconds() - t0;
-    epochs_done += epochs;
-    steps_done += lg.n;
-    lesson_key(L, "epochs", "%ld", epochs_done);
-    lesson_key(L, "steps", "%ld", steps_done);
+    r->lg = lg;
+    r->zfix = zfix;
+    r->epochs_done += epochs;
+    r->steps_done += lg.n;
+    lesson_key(L, "epochs", "%ld", r->epochs_done);
+    lesson_key(L, "steps", "%ld", r->steps_done);
     lesson_key(L, "wall_s", "%.1f", wall);
     lesson_key(L, "steps_per_s", "%.1f", (double)(lg.n - 1) / (wall > 0.0 ? wall : 1.0));
     lesson_key_quiet(L, "threads", "%d", nn_get_threads());
@@ -370,9 +384,44 @@ int main(int argc, char **argv)
     lesson_key(L, "d_fake_end", "%.4f", trainrun_tail_mean(lg.d_fake, lg.n));
     lesson_say(L, "The *_end figures are means over the last %ld steps: one step's loss is "
                "noisy.", lg.n < TRAINRUN_END_WINDOW ? lg.n : (long)TRAINRUN_END_WINDOW);
+}
 
-    /* ------------------------------------------------------------ curves */
+/* What the end of this run says, chosen by its own numbers. */
+static void say_where_it_ended(lesson *L, const trainrun_log *lg)
+{
+    float dl = trainrun_tail_mean(lg->d_loss, lg->n), gl = trainrun_tail_mean(lg->g_loss, lg->n);
+    float dr = trainrun_tail_mean(lg->d_real, lg->n), df = trainrun_tail_mean(lg->d_fake, lg->n);
+    char verdict[400];
+    if (L->fast)
+        snprintf(verdict, sizeof verdict,
+                 "A --fast run of %ld steps is too short to show where the balance "
+                 "settles; run without --fast to see it.", lg->n);
+    else if (dr > 0.9f && df < 0.1f)
+        snprintf(verdict, sizeof verdict,
+                 "D is winning: it is sure of real and fake images alike, and G's "
+                 "gradient fades. Try a lower --lr, --real-label 0.9 or --arch default.");
+    else if (fabsf(dr - df) < 0.05f)
+        snprintf(verdict, sizeof verdict,
+                 "On average D no longer tells real from fake (D(x) - D(G(z)) = %.3f): "
+                 "either G is very good or D has stopped learning; the samples say which.",
+                 (double)(dr - df));
+    else
+        snprintf(verdict, sizeof verdict,
+                 "Neither player has won: D(x) stays above D(G(z)) by %.2f, and neither "
+                 "is near 0 or 1.", (double)(dr - df));
+    lesson_say(L,
+               "This run ends (means over its last %ld steps) with D loss %.3f, G loss "
+               "%.3f, D(x) %.3f and D(G(z)) %.3f. %s",
+               lg->n < TRAINRUN_END_WINDOW ? lg->n : (long)TRAINRUN_END_WINDOW, (double)dl,
+               (double)gl,
+               (double)dr, (double)df, verdict);
+}
+
+static void plot_curves(lesson *L, training_run *r)
+{
     lesson_step(L, "The losses and D's outputs");
+    nn_gan_objective loss = r->loss;
+    const trainrun_log *lg = &r->lg;
     int cross_entropy = loss == NN_GAN_NONSAT || loss == NN_GAN_MINIMAX;
     if (loss == NN_GAN_MINIMAX && real_label == 1.0f)
         lesson_say(L,
@@ -412,42 +461,19 @@ int main(int argc, char **argv)
                    "D(x), D(G(z)) below are the sigmoids of D's scores. Every step is in "
                    "train_log.tsv.",
                    loss_name);
-    trainrun_write_log(L, &lg, steps_done - lg.n);
-    trainrun_plot_pair(L, "losses", "discriminator and generator loss", "loss", lg.d_loss, "D loss",
-              lg.g_loss, "G loss", lg.n, steps_done - lg.n);
-    trainrun_plot_pair(L, "d_outputs", "D(x) on real and D(G(z)) on fake images", "mean probability",
-              lg.d_real, "D(x)", lg.d_fake, "D(G(z))", lg.n, steps_done - lg.n);
-    {
-        /* What the end of this run says, chosen by its own numbers. */
-        float dl = trainrun_tail_mean(lg.d_loss, lg.n), gl = trainrun_tail_mean(lg.g_loss, lg.n);
-        float dr = trainrun_tail_mean(lg.d_real, lg.n), df = trainrun_tail_mean(lg.d_fake, lg.n);
-        char verdict[400];
-        if (L->fast)
-            snprintf(verdict, sizeof verdict,
-                     "A --fast run of %ld steps is too short to show where the balance "
-                     "settles; run without --fast to see it.", lg.n);
-        else if (dr > 0.9f && df < 0.1f)
-            snprintf(verdict, sizeof verdict,
-                     "D is winning: it is sure of real and fake images alike, and G's "
-                     "gradient fades. Try a lower --lr, --real-label 0.9 or --arch default.");
-        else if (fabsf(dr - df) < 0.05f)
-            snprintf(verdict, sizeof verdict,
-                     "On average D no longer tells real from fake (D(x) - D(G(z)) = %.3f): "
-                     "either G is very good or D has stopped learning; the samples say which.",
-                     (double)(dr - df));
-        else
-            snprintf(verdict, sizeof verdict,
-                     "Neither player has won: D(x) stays above D(G(z)) by %.2f, and neither "
-                     "is near 0 or 1.", (double)(dr - df));
-        lesson_say(L,
-                   "This run ends (means over its last %ld steps) with D loss %.3f, G loss "
-                   "%.3f, D(x) %.3f and D(G(z)) %.3f. %s",
-                   lg.n < TRAINRUN_END_WINDOW ? lg.n : (long)TRAINRUN_END_WINDOW, (double)dl,
-                   (double)gl,
-                   (double)dr, (double)df, verdict);
-    }
+    long first_step = r->steps_done - lg->n;
+    trainrun_write_log(L, lg, first_step);
+    trainrun_plot_pair(L, "losses", "discriminator and generator loss", "loss", lg->d_loss,
+                       "D loss", lg->g_loss, "G loss", lg->n, first_step);
+    trainrun_plot_pair(L, "d_outputs", "D(x) on real and D(G(z)) on fake images",
+                       "mean probability", lg->d_real, "D(x)", lg->d_fake, "D(G(z))", lg->n,
+                       first_step);
+    say_where_it_ended(L, lg);
+}
 
-    /* ------------------------------------------------------------ samples */
+static void save_samples_and_checkpoint(lesson *L, training_run *r)
+{
+    long epochs_done = r->epochs_done, steps_done = r->steps_done;
     lesson_step(L, "The samples, and a checkpoint");
     lesson_say(L,
                "The last grid is the generator after %ld epoch%s. The checkpoint holds G "
@@ -457,6 +483,8 @@ int main(int argc, char **argv)
                "other tools (a classifier, a metric).",
                epochs_done, epochs_done == 1 ? "" : "s");
     lesson_code(L, "save");
+    nn_gan *t = r->t;
+    float *zfix = r->zfix;
     /* STEP: save */
     trainrun_sample_grid(L, t->G, zfix, GRID_N, "samples.png", 3 * PREVIEW_N);
     trainrun_save(L, t, arch_name, epochs_done, steps_done);  /* G.ckpt, D.ckpt, state */
@@ -465,8 +493,10 @@ int main(int argc, char **argv)
     lesson_figure(L, "samples.png", "samples of fixed noise after the last epoch");
     lesson_print(L, "checkpoint: %s/G.ckpt, %s/D.ckpt (continue with --resume)\n", L->out,
                  L->out);
+}
 
-    /* ------------------------------------------------------------ why */
+static void which_classes(lesson *L, const training_run *r)
+{
     lesson_step(L, "Which classes: what was measured");
     lesson_say(L,
                "Which kinds of clothes a generator draws can be counted: label its samples "
@@ -480,23 +510,42 @@ int main(int argc, char **argv)
                "the runs that diverged. lr 2e-4 with beta1 0.5 is the DCGAN setting "
                "(Radford et al. 2016) in every run, classic and default alike: the "
                "difference between them is not the optimizer.");
-    show_lesson11_tricks(L);
+    trickstable_show(L);
     if (L->fast)
         lesson_say(L,
                    "This run (--fast, %ld steps on %d images) is too short to show any of "
                    "this: it checks that training runs, not what G learns. Run without "
                    "--fast for the lesson's %d epochs.",
-                   steps_done, n_images, DEFAULT_EPOCHS);
+                   r->steps_done, r->n_images, DEFAULT_EPOCHS);
     else
         lesson_say(L,
                    "This lesson does not count classes itself. This run's grids, epoch by "
                    "epoch, are there to compare with the runs above; to count its classes, "
                    "lesson 09 labels this checkpoint with the library's own classifier "
                    "(%s %s/G.ckpt).",
-                   classic ? "--ckpt-classic" : "--ckpt-default", L->out);
+                   r->classic ? "--ckpt-classic" : "--ckpt-default", L->out);
     lesson_key_quiet(L, "arch", "%s", arch_name);
     lesson_key_quiet(L, "loss", "%s", loss_name);
+}
 
-    free_run(t, &ds, order, real, zfix, &lg);
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        6, "training", "Training the GAN",
+        "The full alternating training of D and G on Fashion-MNIST: one step in order, "
+        "the losses, D(x) and D(G(z)) as it learns, a sample grid of fixed noise every "
+        "epoch, a checkpoint, and why the default architecture keeps all ten classes.",
+        6};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    training_run r = {.classic = 0};
+    start_run(L, &r);
+    load_data(L, &r);
+    build_trainer(L, &r);
+    show_one_step(L, &r);
+    train_epochs(L, &r);
+    plot_curves(L, &r);
+    save_samples_and_checkpoint(L, &r);
+    which_classes(L, &r);
+    free_run(r.t, &r.ds, r.order, r.real, r.zfix, &r.lg);
     return lesson_end(L);
 }

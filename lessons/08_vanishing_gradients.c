@@ -14,11 +14,10 @@
 #include <string.h>
 
 #include "data/data.h"
+#include "gcosts.h"
 #include "mlpgan.h"
-#include "viz/image.h"
 #include "lesson.h"
 #include "nn.h"
-#include "viz/plot.h"
 
 static const char *loss_flag = "nonsat";   /* --loss: G's cost while pretraining */
 static const char *arch_flag = "classic";  /* --arch */
@@ -73,85 +72,23 @@ static float g_grad_norm(nn_model *G, nn_model *D, const float *s_fake, float *d
     return nn_norm2(G->grads, G->n_params);
 }
 
-/* x (n) = its running mean over the last w values (fewer at the start). */
-static void smooth(float *x, int n, int w)
-{
-    double sum = 0.0;
-    float *orig = nn_alloc((size_t)n, sizeof(float));
-    if (!orig)
-        return; /* unsmoothed curves are still right */
-    memcpy(orig, x, (size_t)n * sizeof(float));
-    for (int i = 0; i < n; i++) {
-        sum += orig[i] - (i >= w ? orig[i - w] : 0.0f);
-        x[i] = (float)(sum / (i + 1 < w ? i + 1 : w));
-    }
-    nn_free(orig);
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of x[from..to): the typical size of a noisy series at one end of a
- * run, untouched by the odd batch with one hard fake in it. */
-static double median(const float *x, int from, int to)
-{
-    int n = to - from;
-    float *tmp = nn_alloc((size_t)n, sizeof(float));
-    if (!tmp)
-        return (double)x[from]; /* no memory: one value is still an estimate */
-    memcpy(tmp, x + from, (size_t)n * sizeof(float));
-    qsort(tmp, (size_t)n, sizeof(float), cmp_float);
-    double m = n % 2 ? tmp[n / 2] : 0.5 * ((double)tmp[n / 2 - 1] + tmp[n / 2]);
-    nn_free(tmp);
-    return m;
-}
-
-/* Plots k series (n) against x and registers the figure. dashed: the
- * series come in pairs (minimax, non-saturating) drawn solid and dashed, so
- * a pair that coincides still shows both. */
-static void plot_lines(lesson *L, const char *name, const char *title, const char *xlabel,
-                       const char *ylabel, int logy, int dashed, const float *x,
-                       const float *const *ys, const char *const *names, int k, int n,
-                       const char *caption)
-{
-    nn_error err;
-    nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = xlabel,
-                 .ylabel = ylabel, .logy = logy, .dashed = dashed,
-                 .term = lesson_capture_begin(L)};
-    nn_status s = nn_plot_lines(&p, x, ys, names, k, n, &err);
-    lesson_capture_end(L);
-    lesson_plot_shown(L, &p, s, &err, caption);
-}
-
-int main(int argc, char **argv)
-{
-    static const lesson_info info = {
-        8, "vanishing_gradients", "Vanishing gradients",
-        "Why the minimax generator cost log(1 - D(G(z))) stops teaching G once the "
-        "discriminator wins, shown with the numbers of Arjovsky and Bottou (2017), and the "
-        "non-saturating cost -log D(G(z)) that keeps the gradient alive.",
-        8};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    if (L->fast) {
-        /* A quick run for the smoke tests; flags given explicitly still win. */
-        if (d_iters == 2000)
-            d_iters = 40;
-        if (pretrain_steps == 100)
-            pretrain_steps = 10;
-        if (steps == 1000)
-            steps = 10;
-        if (batch == 64)
-            batch = 16;
-    }
+/* What the steps share: the data and its loader, and the briefly trained
+ * GAN whose G stays frozen once pretrained. */
+typedef struct {
     nn_gan_arch arch;
-    mlpgan_arch_parse(arch_flag, &arch);
-    nn_gan_objective pre_loss;
-    mlpgan_loss_parse(loss_flag, &pre_loss);
+    nn_gan_objective pre_loss;  /* G's cost while pretraining */
+    nn_dataset ds;
+    nn_loader ld;               /* over ds; the fresh D reads on where pretraining stopped
+                                 * (each step takes it for its cell and puts it back) */
+    int dim;                    /* pixels of one image */
+    float *real;                /* (batch, dim) */
+    nn_gan *t;                  /* the pretrained GAN */
+    nn_model *G;                /* its generator, frozen */
+    double orders;              /* orders of magnitude the minimax gradient fell by */
+} vanishing;
 
-    /* ------------------------------------------------------------ saturation */
+static void show_saturation(lesson *L)
+{
     lesson_step(L, "The saturation picture");
     lesson_say(L,
                "The value function V(D, G) = E log D(x) + E log(1 - D(G(z))) gives G the "
@@ -200,18 +137,20 @@ int main(int argc, char **argv)
             }
         const float *ys[2] = {c1, c2};
         const char *names[2] = {"minimax log(1 - D(G(z)))", "non-saturating -log D(G(z))"};
-        plot_lines(L, "g_cost", "generator cost against D(G(z))", "D(G(z))", "cost", 0, 0, dx, ys,
-                   names, 2, m, "the two generator costs against D(G(z))");
+        gcosts_plot_lines(L, "g_cost", "generator cost against D(G(z))", "D(G(z))", "cost", 0, 0,
+                          dx, ys, names, 2, m, "the two generator costs against D(G(z))");
         const float *gs[3] = {g_mm, g_ns, g_ls};
         const char *gnames[3] = {"minimax", "non-saturating", "least squares"};
-        plot_lines(L, "g_cost_grad", "|d cost / d logit| (log scale)", "D's logit s on a fake",
-                   "|d cost / ds|", 1, 0, sv, gs, gnames, 3, NP,
-                   "the size of each cost's gradient with respect to D's logit");
+        gcosts_plot_lines(L, "g_cost_grad", "|d cost / d logit| (log scale)",
+                          "D's logit s on a fake", "|d cost / ds|", 1, 0, sv, gs, gnames, 3, NP,
+                          "the size of each cost's gradient with respect to D's logit");
     }
     lesson_key(L, "saturation_minimax_grad_at_s_minus10", "%.3g", (double)g_mm[10]);
     lesson_key(L, "saturation_nonsat_grad_at_s_minus10", "%.3g", (double)g_ns[10]);
+}
 
-    /* ------------------------------------------------------------ pretrain G */
+static void pretrain_generator(lesson *L, vanishing *v)
+{
     lesson_step(L, "A briefly trained generator");
     lesson_say(L,
                "The experiment needs a generator that is neither random nor good: the %s MLP "
@@ -219,15 +158,18 @@ int main(int argc, char **argv)
                "Fashion-MNIST. Then G is frozen.",
                arch_flag, pretrain_steps, batch, (double)lr, loss_flag);
     nn_error err;
-    nn_dataset ds;
-    lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, L->fast ? NN_SPLIT_TEST : NN_SPLIT_TRAIN,
-                                          &err),
+    lesson_check(L, nn_dataset_load_mnist(&v->ds, data_dir,
+                                          L->fast ? NN_SPLIT_TEST : NN_SPLIT_TRAIN, &err),
                  &err);
-    nn_loader ld;
-    lesson_check(L, nn_loader_init(&ld, &ds, batch, 1, 1, NN_RANGE_PM1, L->seed, &err), &err);
-    const int dim = ds.c * ds.h * ds.w;
-    float *real = lesson_alloc(L, (size_t)batch * dim, sizeof(float));
+    lesson_check(L, nn_loader_init(&v->ld, &v->ds, batch, 1, 1, NN_RANGE_PM1, L->seed, &err),
+                 &err);
+    v->dim = v->ds.c * v->ds.h * v->ds.w;
+    v->real = lesson_alloc(L, (size_t)batch * v->dim, sizeof(float));
     lesson_code(L, "pretrain");
+    nn_gan_arch arch = v->arch;
+    nn_gan_objective pre_loss = v->pre_loss;
+    nn_loader ld = v->ld;
+    float *real = v->real;
     /* STEP: pretrain */
     nn_gan *t = mlpgan_create(&arch, pre_loss, lr, batch, 1, 1.0f, L->seed, &err);
     if (!t)
@@ -245,8 +187,54 @@ int main(int argc, char **argv)
     lesson_print(L, "after %d steps: D(x) = %.3f, D(G(z)) = %.3f\n", pretrain_steps, st.d_real,
                  st.d_fake);
     /* END STEP */
+    v->ld = ld;
+    v->t = t;
+    v->G = G;
+}
 
-    /* ------------------------------------------------------------ the experiment */
+/* What the fresh D's run showed, in words chosen by its numbers. */
+static void say_what_the_fresh_d_showed(lesson *L, const gcosts_sweep *m)
+{
+    double orders = log10(m->start_mm / m->end_mm);
+    char fall[320];
+    if (orders >= 1.0)
+        snprintf(fall, sizeof fall, "%.1f orders of magnitude: the better D gets, the less "
+                 "G learns.", orders);
+    else
+        snprintf(fall, sizeof fall, "only %.2f orders of magnitude: %d D iterations are too "
+                 "few to show the fall%s.", orders, d_iters,
+                 L->fast ? " (run without --fast)" : "; try more --d-iters");
+    lesson_say(L,
+               "Over %d iterations D's accuracy reached %.1f%% (mean of the last %d). G's "
+               "gradient under the minimax cost went from %.2e to %.2e (medians of the first "
+               "%d and the last %d iterations), %s Under the non-saturating cost it went "
+               "from %.2e to %.2e (%.3g times its start). Same D, same fakes; only the cost "
+               "differs.",
+               d_iters, 100.0 * m->acc_end, m->w1, m->start_mm, m->end_mm, m->w0, m->w1, fall,
+               m->start_ns, m->end_ns, m->end_ns / m->start_ns);
+    char noise[300];
+    if (L->fast || m->w0 < 5)
+        snprintf(noise, sizeof noise, "A run of %d D iterations has too few "
+                 "measurements at each end to compare their spread.", d_iters);
+    else {
+        double grew = m->noise_ns[1] / m->noise_ns[0];
+        snprintf(noise, sizeof noise, "%s: the batch-to-batch noise of the norm went "
+                 "from %.2e (first %d iterations) to %.2e (last %d), %.3g times, while "
+                 "the norm itself grew %.3g times.",
+                 grew > 2.0   ? "This run shows it too"
+                 : grew > 1.2 ? "This run shows it only mildly"
+                              : "This run does not show it",
+                 m->noise_ns[0], m->w0, m->noise_ns[1], m->w1, grew, m->end_ns / m->start_ns);
+    }
+    lesson_say(L,
+               "\nThe non-saturating gradient stays alive, but Arjovsky and Bottou found "
+               "a price: as D improves it grows noisy, its variance growing as well as "
+               "its size (their figure 3), so G's updates grow noisy too. %s",
+               noise);
+}
+
+static void train_fresh_d(lesson *L, vanishing *v)
+{
     lesson_step(L, "Train a fresh D against the frozen G");
     lesson_say(L,
                "This is the experiment of Arjovsky and Bottou (2017, figures 2 and 3), "
@@ -263,6 +251,13 @@ int main(int argc, char **argv)
                arch_flag, !strcmp(d_init, "torch") ? "PyTorch's default" : "N(0, 0.02)",
                (double)d_lr, d_iters);
     lesson_code(L, "experiment");
+    nn_error err;
+    nn_gan_arch arch = v->arch;
+    nn_gan *t = v->t;
+    nn_model *G = v->G;
+    nn_loader ld = v->ld;
+    const int dim = v->dim;
+    lesson_progress pr;
     /* STEP: experiment */
     nn_model *D = nn_gan_build_discriminator(&arch, 2 * batch, &err);
     if (!D)
@@ -318,99 +313,39 @@ int main(int argc, char **argv)
     }
     lesson_progress_done(&pr);
     /* END STEP */
-
-    /* The norms are noisy from batch to batch: compare the medians of the
-     * first iterations (w0) and of the last 5% (w1). */
-    int w0 = d_iters >= 400 ? 20 : 1 + d_iters / 20, w1 = 1 + d_iters / 20;
-    int last = d_iters + 1;
-    double start_mm = median(norm_mm, 0, w0), end_mm = median(norm_mm, last - w1, last);
-    double start_ns = median(norm_ns, 0, w0), end_ns = median(norm_ns, last - w1, last);
-    double acc_end = 0.0;
-    for (int i = d_iters + 1 - w1; i <= d_iters; i++)
-        acc_end += acc[i] / (double)w1;
-    lesson_print(L, "  %-10s %10s %16s %16s\n", "iteration", "D accuracy", "|grad G| minimax",
-                 "|grad G| nonsat");
-    for (int k = 0; k <= 10; k++) {
-        int i = (int)((long)k * d_iters / 10);
-        lesson_print(L, "  %-10d %10.3f %16.3e %16.3e\n", i, acc[i], norm_mm[i], norm_ns[i]);
-    }
-    {
-        const float *ys[2] = {norm_mm, norm_ns};
-        const char *names[2] = {"minimax log(1 - D(G(z)))", "non-saturating -log D(G(z))"};
-        plot_lines(L, "grad_norms", "norm of G's gradient while a fresh D trains (log scale)",
-                   "D iterations", "|grad of G's cost|", 1, 0, iter, ys, names, 2, d_iters + 1,
-                   "G's gradient norm under each cost against D iterations");
-        const float *as[1] = {acc};
-        const char *anames[1] = {"D accuracy"};
-        plot_lines(L, "d_accuracy", "the fresh discriminator's accuracy", "D iterations",
-                   "accuracy", 0, 0, iter, as, anames, 1, d_iters + 1,
-                   "the fresh discriminator's accuracy against D iterations");
-    }
-    lesson_key(L, "minimax_grad_decay_orders", "%.2f", log10(start_mm / end_mm));
-    lesson_key(L, "nonsat_grad_ratio_end", "%.3g", end_ns / start_ns);
-    lesson_key(L, "d_accuracy_end", "%.4f", acc_end);
-    lesson_key_quiet(L, "minimax_grad_start", "%.3e", start_mm);
-    lesson_key_quiet(L, "minimax_grad_end", "%.3e", end_mm);
-    lesson_key_quiet(L, "nonsat_grad_start", "%.3e", start_ns);
-    lesson_key_quiet(L, "nonsat_grad_end", "%.3e", end_ns);
+    v->ld = ld;
+    gcosts_sweep m = gcosts_sweep_summarise(norm_mm, norm_ns, acc, d_iters);
+    gcosts_sweep_show(L, iter, acc, norm_mm, norm_ns, d_iters);
+    v->orders = log10(m.start_mm / m.end_mm);
+    lesson_key(L, "minimax_grad_decay_orders", "%.2f", v->orders);
+    lesson_key(L, "nonsat_grad_ratio_end", "%.3g", m.end_ns / m.start_ns);
+    lesson_key(L, "d_accuracy_end", "%.4f", m.acc_end);
+    lesson_key_quiet(L, "minimax_grad_start", "%.3e", m.start_mm);
+    lesson_key_quiet(L, "minimax_grad_end", "%.3e", m.end_mm);
+    lesson_key_quiet(L, "nonsat_grad_start", "%.3e", m.start_ns);
+    lesson_key_quiet(L, "nonsat_grad_end", "%.3e", m.end_ns);
     lesson_key_quiet(L, "d_iters", "%d", d_iters);
-    /* The batch-to-batch noise of the non-saturating norm at both ends, the
-     * noise Arjovsky and Bottou saw grow as D improves: from the changes
-     * between successive iterations, sqrt(mean (x_i - x_i-1)^2 / 2), which is
-     * the standard deviation of independent noise and ignores a slow trend
-     * (the norm climbs fast in the first iterations). */
-    double sd_ns[2];
-    for (int e = 0; e < 2; e++) {
-        int from = e ? last - w1 : 0, to = e ? last : w0;
-        double v = 0.0;
-        for (int i = from + 1; i < to; i++)
-            v += ((double)norm_ns[i] - norm_ns[i - 1]) * ((double)norm_ns[i] - norm_ns[i - 1]);
-        sd_ns[e] = to - from > 1 ? sqrt(v / (2.0 * (to - from - 1))) : 0.0;
-    }
-    lesson_key(L, "nonsat_grad_noise_start", "%.3g", sd_ns[0]);
-    lesson_key(L, "nonsat_grad_noise_end", "%.3g", sd_ns[1]);
-    double orders = log10(start_mm / end_mm);
-    char fall[320];
-    if (orders >= 1.0)
-        snprintf(fall, sizeof fall, "%.1f orders of magnitude: the better D gets, the less "
-                 "G learns.", orders);
-    else
-        snprintf(fall, sizeof fall, "only %.2f orders of magnitude: %d D iterations are too "
-                 "few to show the fall%s.", orders, d_iters,
-                 L->fast ? " (run without --fast)" : "; try more --d-iters");
-    lesson_say(L,
-               "Over %d iterations D's accuracy reached %.1f%% (mean of the last %d). G's "
-               "gradient under the minimax cost went from %.2e to %.2e (medians of the first "
-               "%d and the last %d iterations), %s Under the non-saturating cost it went "
-               "from %.2e to %.2e (%.3g times its start). Same D, same fakes; only the cost "
-               "differs.",
-               d_iters, 100.0 * acc_end, w1, start_mm, end_mm, w0, w1, fall, start_ns, end_ns,
-               end_ns / start_ns);
-    {
-        char noise[300];
-        if (L->fast || w0 < 5)
-            snprintf(noise, sizeof noise, "A run of %d D iterations has too few "
-                     "measurements at each end to compare their spread.", d_iters);
-        else {
-            double grew = sd_ns[1] / sd_ns[0];
-            snprintf(noise, sizeof noise, "%s: the batch-to-batch noise of the norm went "
-                     "from %.2e (first %d iterations) to %.2e (last %d), %.3g times, while "
-                     "the norm itself grew %.3g times.",
-                     grew > 2.0   ? "This run shows it too"
-                     : grew > 1.2 ? "This run shows it only mildly"
-                                  : "This run does not show it",
-                     sd_ns[0], w0, sd_ns[1], w1, grew, end_ns / start_ns);
-        }
-        lesson_say(L,
-                   "\nThe non-saturating gradient stays alive, but Arjovsky and Bottou found "
-                   "a price: as D improves it grows noisy, its variance growing as well as "
-                   "its size (their figure 3), so G's updates grow noisy too. %s",
-                   noise);
-    }
+    /* The noise Arjovsky and Bottou saw grow as D improves. */
+    lesson_key(L, "nonsat_grad_noise_start", "%.3g", m.noise_ns[0]);
+    lesson_key(L, "nonsat_grad_noise_end", "%.3g", m.noise_ns[1]);
+    say_what_the_fresh_d_showed(L, &m);
+    nn_free(z);
+    nn_free(d_in);
+    nn_free(s_fake);
+    nn_free(dlds);
+    nn_free(dfake);
+    nn_free(norm_mm);
+    nn_free(norm_ns);
+    nn_free(acc);
+    nn_free(iter);
     nn_model_free(D);
     nn_gan_free(t);
+    v->t = NULL;
+    v->G = NULL;
+}
 
-    /* ------------------------------------------------------------ end to end */
+static void compare_end_to_end(lesson *L, vanishing *v)
+{
     lesson_step(L, "The consequence: minimax against non-saturating, end to end");
     lesson_say(L,
                "Now two GANs from the same seed (same weights, same batches), trained for %d "
@@ -419,6 +354,14 @@ int main(int argc, char **argv)
                "vectors.",
                steps);
     lesson_code(L, "end_to_end");
+    nn_error err;
+    nn_gan_arch arch = v->arch;
+    nn_dataset ds = v->ds;
+    nn_loader ld = v->ld;
+    float *real = v->real;
+    const int dim = v->dim;
+    nn_gan_stats st;
+    lesson_progress pr;
     /* STEP: end_to_end */
     const nn_gan_objective kinds[2] = {NN_GAN_MINIMAX, NN_GAN_NONSAT};
     float *d_fake_log[2], *g_loss_log[2], *d_loss_log[2];
@@ -455,42 +398,12 @@ int main(int argc, char **argv)
         nn_gan_free(tk);
     }
     /* END STEP */
-    /* Each curve is smoothed over a short window so the trend shows. */
-    int sw = steps >= 200 ? steps / 100 : 1;
-    for (int k = 0; k < 2; k++) {
-        smooth(d_fake_log[k], steps, sw);
-        smooth(g_loss_log[k], steps, sw);
-        smooth(d_loss_log[k], steps, sw);
-    }
-    {
-        const float *ys[4] = {d_fake_log[0], d_fake_log[1], d_loss_log[0], d_loss_log[1]};
-        const char *names[4] = {"D(G(z)) minimax", "D(G(z)) nonsat", "D loss minimax",
-                                "D loss nonsat"};
-        plot_lines(L, "e2e_d", "D(G(z)) and D's loss, minimax vs non-saturating", "step",
-                   "value", 0, 1, steps_x, ys, names, 4, steps,
-                   "D(G(z)) and the D loss during training, under each generator cost");
-        const float *gs[2] = {g_loss_log[0], g_loss_log[1]};
-        const char *gnames[2] = {"G loss minimax (log(1 - D))", "G loss nonsat (-log D)"};
-        plot_lines(L, "e2e_g_loss", "generator loss, minimax vs non-saturating", "step",
-                   "G loss", 0, 1, steps_x, gs, gnames, 2, steps,
-                   "the generator's loss under each cost");
-    }
-    for (int k = 0; k < 2; k++) {
-        char png[64], caption[96];
-        snprintf(png, sizeof png, "samples_%s.png", nn_gan_objective_name(kinds[k]));
-        snprintf(caption, sizeof caption, "samples after %d steps, %s cost", steps,
-                 nn_gan_objective_name(kinds[k]));
-        nn_grid_opts go = nn_grid_defaults(-1.0f, 1.0f);
-        go.scale = 2;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, png), samples[k], n_show, 1, ds.h,
-                                            ds.w, &go, &err),
-                     &err);
-        lesson_print(L, "%s cost, the first 2 samples:\n", nn_gan_objective_name(kinds[k]));
-        nn_image_preview(lesson_capture_begin(L), samples[k], 2, 1, ds.h, ds.w, 2, -1.0f, 1.0f,
-                         NN_PREVIEW_ASCII);
-        lesson_capture_end(L);
-        lesson_figure(L, png, caption);
-    }
+    /* The loader reads this function's copy of ds: it ends here. */
+    nn_loader_free(&ld);
+    v->ld = ld;
+    gcosts_e2e_curves(L, steps_x, steps, d_fake_log, g_loss_log, d_loss_log);
+    gcosts_e2e_samples(L, kinds, samples, n_show, steps, ds.h, ds.w);
+    int sw = gcosts_e2e_window(steps);
     lesson_key(L, "e2e_steps", "%d", steps);
     lesson_key(L, "e2e_d_fake_end_minimax", "%.4f", (double)d_fake_log[0][steps - 1]);
     lesson_key(L, "e2e_d_fake_end_nonsat", "%.4f", (double)d_fake_log[1][steps - 1]);
@@ -504,7 +417,7 @@ int main(int argc, char **argv)
                    "gradients, -D(G(z)) and -(1 - D(G(z))), are nearly equal, so G gets the "
                    "same push under both; the difference appears only once D wins%s. %s",
                    (double)mm_end, (double)ns_end,
-                   orders >= 1.0 ? ", as the experiment above showed" : "",
+                   v->orders >= 1.0 ? ", as the experiment above showed" : "",
                    L->fast ? "A --fast run is too short to show it: run without --fast."
                            : "Try more --steps or another --seed.");
     else if (mm_end < ns_end)
@@ -531,17 +444,38 @@ int main(int argc, char **argv)
         nn_free(samples[k]);
     }
     nn_free(steps_x);
-    nn_free(z);
-    nn_free(d_in);
-    nn_free(s_fake);
-    nn_free(dlds);
-    nn_free(dfake);
-    nn_free(norm_mm);
-    nn_free(norm_ns);
-    nn_free(acc);
-    nn_free(iter);
-    nn_free(real);
-    nn_loader_free(&ld);
-    nn_dataset_free(&ds);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        8, "vanishing_gradients", "Vanishing gradients",
+        "Why the minimax generator cost log(1 - D(G(z))) stops teaching G once the "
+        "discriminator wins, shown with the numbers of Arjovsky and Bottou (2017), and the "
+        "non-saturating cost -log D(G(z)) that keeps the gradient alive.",
+        8};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    if (L->fast) {
+        /* A quick run for the smoke tests; flags given explicitly still win. */
+        if (d_iters == 2000)
+            d_iters = 40;
+        if (pretrain_steps == 100)
+            pretrain_steps = 10;
+        if (steps == 1000)
+            steps = 10;
+        if (batch == 64)
+            batch = 16;
+    }
+    nn_gan_arch arch;
+    mlpgan_arch_parse(arch_flag, &arch);
+    nn_gan_objective pre_loss;
+    mlpgan_loss_parse(loss_flag, &pre_loss);
+    vanishing v = {.arch = arch, .pre_loss = pre_loss};
+    show_saturation(L);
+    pretrain_generator(L, &v);
+    train_fresh_d(L, &v);
+    compare_end_to_end(L, &v);
+    nn_free(v.real);
+    nn_dataset_free(&v.ds);
     return lesson_end(L);
 }

@@ -8,21 +8,20 @@
  * deviation, WGAN-GP). Everything runs on 2-D toy data (a ring and a grid of
  * Gaussians), where every mode can be seen and counted.
  */
-#include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classifier.h"
+#include "classshare.h"
 #include "data/data.h"
 #include "mlpgan.h"
-#include "viz/gif.h"
-#include "viz/image.h"
 #include "lesson.h"
 #include "nn.h"
 #include "viz/plot.h"
+#include "toyfilm.h"
 #include "toygan.h"
+#include "toytable.h"
 #include "trainrun.h"
 
 /* The metrics always use 2,500 samples, as the papers do. */
@@ -167,14 +166,6 @@ static toy_config demo_config(const demo *d, toy_fix fix)
     return c;
 }
 
-/* Square plane that frames the data set with a margin. */
-static float plane_half(const nn_toy *data)
-{
-    float r = 0.0f;
-    for (int k = 0; k < data->n_modes * 2; k++) r = fmaxf(r, fabsf(data->centres[k]));
-    return r * 1.3f;
-}
-
 /* Metrics of N_EVAL fresh samples of g; the samples stay in x (N_EVAL, 2). */
 static nn_mode_stats evaluate(lesson *L, toy_gan *g, const nn_toy *data, float *x)
 {
@@ -207,65 +198,27 @@ static void train(toy_gan *g, const toy_config *cfg, const nn_toy *data, int n)
     /* END STEP */
 }
 
-/* ------------------------------------------------------------------ the film */
-
+/* What the steps share: each data set's demo, and the samples being
+ * counted. */
 typedef struct {
-    int nx;               /* D's map is nx x nx over the plane */
-    float half;           /* the plane is [-half, half]^2 */
-    float *dmap;          /* (nx, nx) */
-    float *arrows;        /* (batch * m, 4) */
-    uint8_t *px;          /* (size, size) GIF canvas */
-    int size;
-} film;
+    demo demos[2];
+    int n_sets;                      /* 2 under --dataset both, else 1 */
+    float *x;                        /* (N_EVAL, 2) */
+} collapse;
 
-/* One frame: D's map, the modes, samples and G's arrows, into the GIF; the
- * same picture through gnuplot as a PNG when png_name is not NULL. */
-static void film_frame(lesson *L, film *f, toy_gan *g, const nn_toy *data, nn_gif_writer *gif,
-                       float progress, const char *png_name, const char *title)
+/* --save-samples: the filmed run's final samples x (N_EVAL, 2), one "x y"
+ * a line. */
+static void write_samples(lesson *L, const float *x)
 {
-    int n = toy_gan_snapshot(g, f->dmap, f->nx, f->nx, -f->half, f->half, -f->half, f->half,
-                             f->arrows);
-    /* Arrows are gradients of a mean over the batch: tiny. Scale them so the
-     * longest is a twelfth of the plane, which keeps directions readable. */
-    float longest = 1e-30f;
-    for (int i = 0; i < n; i++)
-        longest = fmaxf(longest, hypotf(f->arrows[4 * i + 2], f->arrows[4 * i + 3]));
-    float scale = 2.0f * f->half / 12.0f / longest;
-    for (int i = 0; i < n; i++) {
-        f->arrows[4 * i + 2] *= scale;
-        f->arrows[4 * i + 3] *= scale;
-    }
-    nn_gif_canvas c = {f->px, f->size, f->size, -f->half, f->half, -f->half, f->half};
-    nn_gif_draw_field(&c, f->dmap, f->nx, f->nx);
-    for (int k = 0; k < data->n_modes; k++)
-        nn_gif_draw_cross(&c, data->centres[2 * k], data->centres[2 * k + 1], 4, NN_GIF_MODE);
-    /* Every fourth sample gets its arrow, so the field stays readable. */
-    for (int i = 0; i < n; i += 4) {
-        const float *a = f->arrows + 4 * i;
-        nn_gif_draw_line(&c, a[0], a[1], a[0] + a[2], a[1] + a[3], NN_GIF_ARROW);
-    }
-    for (int i = 0; i < n; i++) nn_gif_draw_dot(&c, f->arrows[4 * i], f->arrows[4 * i + 1], 1,
-                                             NN_GIF_SAMPLE);
-    nn_gif_draw_progress(&c, progress);
-    nn_error err;
-    if (gif) lesson_check(L, nn_gif_add_frame(gif, f->px, &err), &err);
-
-    if (png_name) {
-        /* gnuplot wants the points separately: (n, 2) from the arrow rows. */
-        float *pts = lesson_alloc(L, (size_t)n * 2, sizeof(float));
-        for (int i = 0; i < n; i++) {
-            pts[2 * i] = f->arrows[4 * i];
-            pts[2 * i + 1] = f->arrows[4 * i + 1];
-        }
-        nn_plot p = {.dir = L->out, .name = png_name, .title = title, .xlabel = "x",
-                     .ylabel = "y", .width = 640, .height = 600};
-        nn_status s = nn_plot_heatmap(&p, f->dmap, f->nx, f->nx, -f->half, f->half, -f->half,
-                                      f->half, pts, n, f->arrows, n / 4 > 64 ? 64 : n / 4,
-                                      &err);
-        nn_free(pts);
-        lesson_check(L, s, &err);
-        if (p.warning[0]) lesson_print(L, "note: %s\n", p.warning);
-    }
+    FILE *out = fopen(save_samples, "w");
+    if (!out)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples %s: cannot create the file",
+                    save_samples);
+    for (int i = 0; i < N_EVAL; i++) fprintf(out, "%g %g\n", (double)x[2 * i],
+                                             (double)x[2 * i + 1]);
+    if (fclose(out) != 0)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples %s: write failed", save_samples);
+    lesson_print(L, "samples written to %s\n", save_samples);
 }
 
 /* Step 2 for one data set: trains `fix` from the lesson's seed, filming it.
@@ -278,26 +231,12 @@ static int watch(lesson *L, const demo *d, toy_fix fix, float *x)
     nn_error err;
     toy_gan *g = toy_gan_create(&cfg, L->seed, &err);
     if (!g) lesson_check(L, err.code, &err);
-
-    film f = {.nx = 64, .half = plane_half(data), .size = 320};
-    f.dmap = lesson_alloc(L, (size_t)f.nx * f.nx, sizeof(float));
-    f.arrows = lesson_alloc(L, (size_t)cfg.batch * g->m * 4, sizeof(float));
-    f.px = nn_alloc((size_t)f.size * f.size, 1);
-    if (!f.px) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for the film");
-
-    char name[96], gifname[96];
-    snprintf(gifname, sizeof gifname, "watch_%s_%s.gif", data->name, toy_fix_name(fix));
-    nn_gif_writer *gif = nn_gif_open(lesson_path(L, gifname), f.size, f.size, 25, &err);
-    if (!gif) lesson_check(L, err.code, &err);
-
-    int nf = frames + 1;  /* frame 0 is the untrained GAN */
-    float *at = lesson_alloc(L, (size_t)nf, sizeof(float)),
-          *covered = lesson_alloc(L, (size_t)nf, sizeof(float));
-    float *hq = lesson_alloc(L, (size_t)nf, sizeof(float));
+    toyfilm film;
+    toyfilm_open(L, &film, data, toy_fix_name(fix), cfg.batch * g->m, frames, steps);
     lesson_progress prog;
     lesson_progress_start(L, &prog, "filming", steps);
     int done = 0;
-    for (int k = 0; k < nf; k++) {
+    for (int k = 0; k <= frames; k++) {  /* frame 0 is the untrained GAN */
         int until = (int)((long)steps * k / frames);
         for (; done < until; done++) {
             schedule(g, &cfg, done, steps);
@@ -305,260 +244,34 @@ static int watch(lesson *L, const demo *d, toy_fix fix, float *x)
         }
         lesson_progress_tick(&prog, done, NULL);
         nn_mode_stats st = evaluate(L, g, data, x);
-        at[k] = (float)done;
-        covered[k] = (float)st.modes_covered;
-        hq[k] = 100.0f * st.hq_fraction;
-        /* Four frames as PNG too: start, a third, two thirds, the end. */
-        int png = k == 0 || k == nf - 1 || k == frames / 3 || k == 2 * frames / 3;
-        char title[128];
-        snprintf(title, sizeof title, "%s, %s, step %d: %d of %d modes, %.0f%% hq", data->name,
-                 toy_fix_name(fix), done, st.modes_covered, data->n_modes, (double)hq[k]);
-        snprintf(name, sizeof name, "watch_%s_%s_step%06d", data->name, toy_fix_name(fix), done);
-        film_frame(L, &f, g, data, gif, (float)done / (float)steps, png ? name : NULL, title);
-        if (png) {
-            char png_file[112];
-            snprintf(png_file, sizeof png_file, "%s.png", name);
-            lesson_figure(L, png_file, title);
-        }
+        toyfilm_frame(L, &film, g, k, done, &st);
     }
     lesson_progress_done(&prog);
-    lesson_check(L, nn_gif_close(gif, &err), &err);
-    lesson_figure(L, gifname, "the whole run as an animation");
+    toyfilm_close(L, &film);
 
     /* The final samples for the student's own plots. */
     nn_mode_stats last = evaluate(L, g, data, x);
-    if (save_samples) {
-        FILE *out = fopen(save_samples, "w");
-        if (!out)
-            lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples %s: cannot create the file",
-                        save_samples);
-        for (int i = 0; i < N_EVAL; i++) fprintf(out, "%g %g\n", (double)x[2 * i],
-                                                 (double)x[2 * i + 1]);
-        if (fclose(out) != 0)
-            lesson_fail(L, LESSON_EXIT_INPUT, "--save-samples %s: write failed", save_samples);
-        lesson_print(L, "samples written to %s\n", save_samples);
-    }
-
-    /* Modes covered against training steps: the hopping made visible. */
-    const float *ys[2] = {covered, hq};
-    const char *names[2] = {"modes covered", "high-quality samples (%)"};
-    snprintf(name, sizeof name, "modes_vs_steps_%s_%s", data->name, toy_fix_name(fix));
-    nn_plot p = {.dir = L->out, .name = name, .xlabel = "G updates", .ylabel = "modes",
-                 .title = "modes covered while training", .term = lesson_capture_begin(L)};
-    nn_status s = nn_plot_lines(&p, at, ys, names, 1, nf, &err);
-    lesson_capture_end(L);
-    lesson_check(L, s, &err);
-    if (p.warning[0]) lesson_print(L, "note: %s\n", p.warning);
-    char png_file[112];
-    snprintf(png_file, sizeof png_file, "%s.png", name);
-    lesson_figure(L, png_file, "modes covered (of the data set's modes) against training steps");
-    snprintf(name, sizeof name, "hq_vs_steps_%s_%s", data->name, toy_fix_name(fix));
-    nn_plot q = {.dir = L->out, .name = name, .xlabel = "G updates",
-                 .ylabel = "% of samples within 3 sigma of a mode",
-                 .title = "sample quality while training"};
-    lesson_check(L, nn_plot_lines(&q, at, ys + 1, names + 1, 1, nf, &err), &err);
-    snprintf(png_file, sizeof png_file, "%s.png", name);
-    lesson_figure(L, png_file, "high-quality share against training steps");
-
+    if (save_samples) write_samples(L, x);
+    toyfilm_plot_counts(L, &film);
+    char name[96];
     snprintf(name, sizeof name, "%s_watch_final_modes", data->name);
     lesson_key(L, name, "%d", last.modes_covered);
-    nn_free(f.dmap);
-    nn_free(f.arrows);
-    nn_free(f.px);
-    nn_free(at);
-    nn_free(covered);
-    nn_free(hq);
+    toyfilm_free(&film);
     toy_gan_free(g);
     return last.modes_covered;
 }
 
-/* ------------------------------------------------------------------ the table */
-
-typedef struct {
-    double mean, sd;
-} spread;
-
-static spread mean_sd(const double *v, int n)
-{
-    double m = 0.0, s = 0.0;
-    for (int i = 0; i < n; i++) m += v[i];
-    m /= n;
-    for (int i = 0; i < n; i++) s += (v[i] - m) * (v[i] - m);
-    spread r = {m, n > 1 ? sqrt(s / (n - 1)) : 0.0};
-    return r;
-}
-
-/* One run of the table: a GAN already built, trained and measured by
- * whichever worker takes it. Runs share nothing, so each run's numbers
- * depend on its seed alone, not on the worker or the order. */
-typedef struct {
-    toy_gan *g;
-    toy_config cfg;
-    const nn_toy *data;
-    int steps;
-    float *x;             /* (N_EVAL, 2) this run's samples */
-    nn_mode_stats st;     /* the result */
-    nn_status status;
-    nn_error err;
-    double secs;          /* wall time of this run */
-} table_run;
-
-/* The work list the workers share: runs taken in order, under the lock. */
-typedef struct {
-    table_run *runs;
-    int n, next, done;
-    pthread_mutex_t lock;
-    pthread_cond_t progress; /* signalled after each finished run */
-} table_queue;
-
-static void *table_worker(void *arg)
-{
-    table_queue *q = arg;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        int i = q->next < q->n ? q->next++ : -1;
-        pthread_mutex_unlock(&q->lock);
-        if (i < 0) return NULL;
-        table_run *r = &q->runs[i];
-        double t0 = lesson_seconds();
-        train(r->g, &r->cfg, r->data, r->steps);
-        toy_gan_sample(r->g, r->x, N_EVAL);
-        r->status = nn_mode_stats_compute(&r->st, NULL, r->x, N_EVAL, 2, r->data->centres,
-                                          r->data->n_modes, r->data->sigma, &r->err);
-        r->secs = lesson_seconds() - t0;
-        pthread_mutex_lock(&q->lock);
-        q->done++;
-        pthread_cond_signal(&q->progress);
-        pthread_mutex_unlock(&q->lock);
-    }
-}
-
-/* Step 3 for one data set: every setting over `seeds` seeds, the runs
- * spread over `jobs` worker threads (each matmul single-threaded). */
+/* Step 3 for one data set: every setting of its table over `seeds` seeds,
+ * trained by train() above, `jobs` runs at a time. */
 static void compare(lesson *L, const demo *d)
 {
-    const nn_toy *data = &d->data;
-    const toy_fix *settings = d->settings;
-    double modes[N_SETTINGS][MAX_SEEDS], hq[N_SETTINGS][MAX_SEEDS], kl[N_SETTINGS][MAX_SEEDS];
-    double secs[N_SETTINGS] = {0};
-    double t_all = lesson_seconds();
-    int n = N_SETTINGS * seeds;
-    table_run *runs = nn_alloc((size_t)n, sizeof *runs);
-    float *xs = lesson_alloc(L, (size_t)n * N_EVAL * 2, sizeof(float));
-    if (!runs) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for %d runs", n);
-    /* The slowest setting (the last) first, so no worker is left alone
-     * with one long run at the end. */
-    for (int i = 0; i < n; i++) {
-        int s = N_SETTINGS - 1 - i / seeds, k = i % seeds;
-        table_run *r = &runs[i];
-        r->cfg = demo_config(d, settings[s]);
-        r->data = data;
-        r->steps = d->steps;
-        r->x = xs + (size_t)i * N_EVAL * 2;
-        nn_error err;
-        /* Seeds differ from the filmed run's. */
-        r->g = toy_gan_create(&r->cfg, L->seed + 1000u + (uint64_t)k, &err);
-        if (!r->g) lesson_check(L, err.code, &err);
-    }
-    int threads_before = nn_get_threads();
-    nn_set_threads(1);
-    table_queue q = {.runs = runs, .n = n};
-    pthread_mutex_init(&q.lock, NULL);
-    pthread_cond_init(&q.progress, NULL);
-    pthread_t tid[16];
-    int w = jobs < n ? jobs : n, started = 0;
-    for (; started < w; started++)
-        if (pthread_create(&tid[started], NULL, table_worker, &q) != 0) break;
-    if (started == 0) table_worker(&q);  /* no threads to be had: run them here */
-    lesson_progress prog;
-    lesson_progress_start(L, &prog, data->name, n);
-    pthread_mutex_lock(&q.lock);
-    while (q.done < n) {
-        pthread_cond_wait(&q.progress, &q.lock);
-        lesson_progress_tick(&prog, q.done, "%d workers", started ? started : 1);
-    }
-    pthread_mutex_unlock(&q.lock);
-    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
-    lesson_progress_done(&prog);
-    pthread_mutex_destroy(&q.lock);
-    pthread_cond_destroy(&q.progress);
-    nn_set_threads(threads_before);
-    for (int i = 0; i < n; i++) {
-        int s = N_SETTINGS - 1 - i / seeds, k = i % seeds;
-        lesson_check(L, runs[i].status, &runs[i].err);
-        modes[s][k] = runs[i].st.modes_covered;
-        hq[s][k] = 100.0 * runs[i].st.hq_fraction;
-        kl[s][k] = runs[i].st.reverse_kl;
-        secs[s] += runs[i].secs / seeds;
-        toy_gan_free(runs[i].g);
-    }
-    nn_free(runs);
-    nn_free(xs);
-
-    lesson_print(L, "%s: %d modes, sigma %.2f; %d steps, %d seeds, mean +- sd over seeds\n",
-                 data->name, data->n_modes, (double)data->sigma, d->steps, seeds);
-    lesson_print(L, "%-9s %-17s %-17s %-15s %s\n", "setting", "modes covered", "hq samples (%)",
-                 "reverse KL", "s/run");
-    int best = 1;
-    spread m_best = {-1, 0}, h_best = {0, 0};
-    for (int s = 0; s < N_SETTINGS; s++) {
-        spread m = mean_sd(modes[s], seeds), h = mean_sd(hq[s], seeds), r = mean_sd(kl[s], seeds);
-        const char *nm = s == 0 ? "vanilla" : toy_fix_name(settings[s]);
-        lesson_print(L, "%-9s %5.2f +- %-7.2f %5.1f +- %-7.1f %5.3f +- %-6.3f %5.1f\n", nm,
-                     m.mean, m.sd, h.mean, h.sd, r.mean, r.sd, secs[s]);
-        /* Keys are identifiers: wgan-gp becomes wgan_gp. */
-        char id[16], key[64];
-        snprintf(id, sizeof id, "%s", nm);
-        for (char *c = id; *c; c++)
-            if (*c == '-') *c = '_';
-        snprintf(key, sizeof key, "%s_%s_modes", data->name, id);
-        lesson_key_quiet(L, key, "%.2f", m.mean);
-        snprintf(key, sizeof key, "%s_%s_modes_sd", data->name, id);
-        lesson_key_quiet(L, key, "%.2f", m.sd);
-        snprintf(key, sizeof key, "%s_%s_hq", data->name, id);
-        lesson_key_quiet(L, key, "%.1f", h.mean);
-        snprintf(key, sizeof key, "%s_%s_hq_sd", data->name, id);
-        lesson_key_quiet(L, key, "%.1f", h.sd);
-        snprintf(key, sizeof key, "%s_%s_kl", data->name, id);
-        lesson_key_quiet(L, key, "%.3f", r.mean);
-        /* The best fix: most modes, then most high-quality samples. */
-        if (s > 0 && (m.mean > m_best.mean || (m.mean == m_best.mean && h.mean > h_best.mean))) {
-            best = s;
-            m_best = m;
-            h_best = h;
-        }
-    }
-    char key[64];
-    snprintf(key, sizeof key, "%s_best_fix", data->name);
-    lesson_key(L, key, "%s", toy_fix_name(settings[best]));
-    snprintf(key, sizeof key, "%s_best_fix_modes", data->name);
-    lesson_key(L, key, "%.2f", m_best.mean);
-    snprintf(key, sizeof key, "%s_best_fix_hq", data->name);
-    lesson_key(L, key, "%.1f", h_best.mean);
-    snprintf(key, sizeof key, "%s_table_wall_s", data->name);
-    lesson_key(L, key, "%.1f", lesson_seconds() - t_all);
-
-    /* Bars of modes covered per setting, the table at a glance. */
-    float bars[N_SETTINGS];
-    const char *labels[N_SETTINGS];
-    for (int s = 0; s < N_SETTINGS; s++) {
-        bars[s] = (float)mean_sd(modes[s], seeds).mean;
-        labels[s] = s == 0 ? "vanilla" : toy_fix_name(settings[s]);
-    }
-    char name[64], title[96];
-    snprintf(name, sizeof name, "fixes_%s", data->name);
-    snprintf(title, sizeof title, "%s: modes covered of %d (mean over %d seeds)", data->name,
-             data->n_modes, seeds);
-    nn_error err;
-    nn_plot p = {.dir = L->out, .name = name, .title = title, .ylabel = "modes covered"};
-    lesson_check(L, nn_plot_bars(&p, bars, labels, N_SETTINGS, &err), &err);
-    char png[80];
-    snprintf(png, sizeof png, "%s.png", name);
-    lesson_figure(L, png, title);
+    toy_config cfgs[N_SETTINGS];
+    for (int s = 0; s < N_SETTINGS; s++) cfgs[s] = demo_config(d, d->settings[s]);
+    toytable_spec spec = {.data = &d->data, .n_settings = N_SETTINGS, .settings = d->settings,
+                          .cfgs = cfgs, .steps = d->steps, .seeds = seeds, .jobs = jobs,
+                          .n_eval = N_EVAL, .train = train};
+    toytable_compare(L, &spec);
 }
-
-
-/* ------------------------------------------------------------------ Fashion-MNIST */
 
 /* The labeller: loaded from the output folder when an earlier run left it
  * there, trained (and saved) otherwise. Returns its test accuracy. */
@@ -587,116 +300,12 @@ static float get_classifier(lesson *L, nn_model *net, const nn_dataset *train_se
     return classifier_accuracy(net, test_set);
 }
 
-static void fashion(lesson *L)
+static void count_modes(lesson *L, collapse *m)
 {
     nn_error err;
-    /* Image-sized products gain from both cores, as in lesson 06. */
-    if (!getenv("GANSTEPS_THREADS")) nn_set_threads(jobs);
-    nn_dataset train_set, test_set;
-    /* A smoke test (--fast) trains on the small test split only. */
-    lesson_check(L, nn_dataset_load_mnist(&train_set, data_dir,
-                                          L->fast ? NN_SPLIT_TEST : NN_SPLIT_TRAIN, &err), &err);
-    lesson_check(L, nn_dataset_load_mnist(&test_set, data_dir, NN_SPLIT_TEST, &err), &err);
-    nn_model *net = classifier_create(256, &err);
-    if (!net) lesson_check(L, err.code, &err);
-    float acc = get_classifier(L, net, &train_set, &test_set);
-    lesson_key(L, "classifier_test_accuracy", "%.4f", (double)acc);
-    lesson_print(L, "classifier: %.1f%% of the %d test images right\n", 100.0 * (double)acc,
-                 test_set.n);
-
-    enum { N_GEN = 2000 };
-    const char *archs[2] = {"classic", "default"};
-    const char *ckpts[2] = {ckpt_classic, ckpt_default};
-    float *z = NULL, *img = lesson_alloc(L, (size_t)N_GEN * 784, sizeof(float));
-    int labels[N_GEN], counts[2][CLASSIFIER_CLASSES];
-    float bars[2][CLASSIFIER_CLASSES];
-    lesson_code(L, "label");
-    for (int a = 0; a < 2; a++) {
-        nn_gan *t = trainrun_mlp_from_lesson06(L, archs[a], ckpts[a], a == 0 ? classic_steps : fashion_steps,
-                                 &train_set);
-        z = lesson_alloc(L, (size_t)N_GEN * t->arch.latent_dim, sizeof(float));
-        nn_rng r;
-        nn_rng_seed(&r, L->seed, 9);
-        nn_rng_fill_normal(&r, z, (size_t)N_GEN * t->arch.latent_dim, 0.0f, 1.0f);
-        /* STEP: label */
-        gan_sample_images(img, t->G, z, N_GEN);          /* 2,000 generated images */
-        classifier_predict(net, img, N_GEN, labels);      /* one class each */
-        nn_class_histogram(counts[a], labels, N_GEN, CLASSIFIER_CLASSES);
-        /* END STEP */
-        int present = 0;
-        char missing[256] = "";
-        for (int c = 0; c < CLASSIFIER_CLASSES; c++) {
-            bars[a][c] = 100.0f * (float)counts[a][c] / N_GEN;
-            /* "Present": at least a fifth of its fair share (10%). */
-            present += bars[a][c] >= 2.0f;
-            if (bars[a][c] < 2.0f) {
-                size_t used = strlen(missing);
-                snprintf(missing + used, sizeof missing - used, "%s%s", used ? ", " : "",
-                         train_set.class_names[c]);
-            }
-        }
-        char key[64], png[80];
-        snprintf(key, sizeof key, "fashion_%s_classes_present", archs[a]);
-        lesson_key(L, key, "%d", present);
-        snprintf(key, sizeof key, "fashion_%s_classes_missing", archs[a]);
-        lesson_key(L, key, "%s", missing[0] ? missing : "none");
-        snprintf(key, sizeof key, "fashion_%s_class_kl", archs[a]);
-        lesson_key(L, key, "%.3f", (double)nn_hist_kl_uniform(counts[a], CLASSIFIER_CLASSES));
-        snprintf(key, sizeof key, "classes_%s", archs[a]);
-        char title[96];
-        snprintf(title, sizeof title, "--arch %s: %% of 2,000 samples per class", archs[a]);
-        nn_plot p = {.dir = L->out, .name = key, .title = title, .ylabel = "% of samples",
-                     .width = 900};
-        lesson_check(L, nn_plot_bars(&p, bars[a], (const char *const *)train_set.class_names,
-                                     CLASSIFIER_CLASSES, &err), &err);
-        snprintf(png, sizeof png, "%s.png", key);
-        lesson_figure(L, png, title);
-        snprintf(png, sizeof png, "samples_%s.png", archs[a]);
-        nn_grid_opts go = nn_grid_defaults(-1.0f, 1.0f);
-        lesson_check(L, nn_image_write_grid(lesson_path(L, png), img, 64, 1, 28, 28, &go, &err),
-                     &err);
-        lesson_figure(L, png, "64 of the samples");
-        nn_free(z);
-        nn_gan_free(t);
-    }
-    lesson_print(L, "%-13s %8s %8s\n", "class", archs[0], archs[1]);
-    for (int c = 0; c < CLASSIFIER_CLASSES; c++)
-        lesson_print(L, "%-13s %7.1f%% %7.1f%%\n", train_set.class_names[c], (double)bars[0][c],
-                     (double)bars[1][c]);
-    nn_free(img);
-    nn_model_free(net);
-    nn_dataset_free(&train_set);
-    nn_dataset_free(&test_set);
-}
-
-int main(int argc, char **argv)
-{
-    static const lesson_info info = {
-        9, "mode_collapse", "Mode collapse",
-        "A GAN on a ring and a grid of Gaussians drops modes; the VEEGAN/PacGAN metrics count "
-        "it, a film shows it, and packing, unrolling, a minibatch-stddev feature and "
-        "WGAN-GP are put to the test, mean and spread over seeds.",
-        9};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    if (L->fast) {
-        /* A smoke test: every step runs, nothing is meant to converge
-         * (demo_make shortens the runs). */
-        seeds = 1;
-        frames = 3;
-        jobs = 1;
-    }
-    int n_sets = strcmp(dataset_flag, "both") == 0 ? 2 : 1;
-    demo demos[2];
     nn_toy sets[2];
-    nn_error err;
-    toy_fix watched = TOY_FIX_NONE;
-    toy_fix_parse(fix_flag, &watched);
-    demo_make(L, &demos[0], strcmp(dataset_flag, "grid") == 0 ? "grid" : "ring");
-    if (n_sets == 2) demo_make(L, &demos[1], "grid");
-    for (int d = 0; d < n_sets; d++) sets[d] = demos[d].data;
-    float *x = lesson_alloc(L, (size_t)N_EVAL * 2, sizeof(float));
-    double t_start = lesson_seconds();
-
+    for (int d = 0; d < m->n_sets; d++) sets[d] = m->demos[d].data;
+    float *x = m->x;
     lesson_step(L, "Counting modes");
     lesson_say(L,
                "Mode collapse is a generator that makes only some of the kinds of things in "
@@ -711,7 +320,7 @@ int main(int argc, char **argv)
                "First the real data itself, as a check of the yardstick: it covers every "
                "mode, 99.7%% of a Gaussian lies within 3 sigma (in 2-D, 98.9%%).");
     lesson_code(L, "metrics");
-    for (int d = 0; d < n_sets; d++) {
+    for (int d = 0; d < m->n_sets; d++) {
         nn_rng r;
         nn_rng_seed(&r, L->seed, 7);
         /* STEP: metrics */
@@ -732,7 +341,12 @@ int main(int argc, char **argv)
         snprintf(name, sizeof name, "data_%s.png", sets[d].name);
         lesson_figure(L, name, "2,500 real samples, modes marked");
     }
+}
 
+static void watch_collapse(lesson *L, collapse *m)
+{
+    toy_fix watched = TOY_FIX_NONE;
+    toy_fix_parse(fix_flag, &watched);
     lesson_step(L, "Watching a GAN collapse");
     lesson_say(L,
                "Now a GAN learns the data: G and D are small MLPs (G: %d-dim noise, ReLU "
@@ -750,16 +364,19 @@ int main(int argc, char **argv)
                "samples chase whatever region D currently believes in, and whole modes "
                "stay empty.",
                toy_config_default().latent, loss_flag);
-    for (int d = 0; d < n_sets; d++) {
-        const toy_config *c = &demos[d].cfg;
+    for (int d = 0; d < m->n_sets; d++) {
+        const toy_config *c = &m->demos[d].cfg;
         lesson_print(L, "%s: G %d x %d, D %d x %d (leaky slope %g), learning rates G %g D %g, "
-                     "%d steps of %d, data / %.3f\n", sets[d].name, c->g_layers, c->g_hidden,
-                     c->d_layers, c->d_hidden, (double)c->d_slope, (double)c->lr,
-                     (double)c->lr_d, demos[d].steps, c->batch, (double)c->scale);
+                     "%d steps of %d, data / %.3f\n", m->demos[d].data.name, c->g_layers,
+                     c->g_hidden, c->d_layers, c->d_hidden, (double)c->d_slope, (double)c->lr,
+                     (double)c->lr_d, m->demos[d].steps, c->batch, (double)c->scale);
     }
     lesson_code(L, "train");
-    for (int d = 0; d < n_sets; d++) watch(L, &demos[d], watched, x);
+    for (int d = 0; d < m->n_sets; d++) watch(L, &m->demos[d], watched, m->x);
+}
 
+static void compare_fixes(lesson *L, collapse *m)
+{
     lesson_step(L, "The fixes, side by side");
     lesson_say(L,
                "Four fixes, each an option of the library's one GAN step (lib/gan/gan.h) that "
@@ -796,31 +413,77 @@ int main(int argc, char **argv)
                "seeds.",
                toy_config_default().pack, toy_config_default().unroll, (double)gp_lambda,
                seeds, seeds == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s");
-    for (int d = 0; d < n_sets; d++) compare(L, &demos[d]);
+    for (int d = 0; d < m->n_sets; d++) compare(L, &m->demos[d]);
+}
 
-    if (fashion_steps > 0 || ckpt_classic || ckpt_default) {
-        lesson_step(L, "The same story on Fashion-MNIST");
-        lesson_say(L,
-                   "Images have no modes to count, but they have classes. A small classifier "
-                   "(two strided convolutions and a hidden layer, trained by the library and "
-                   "cached in the output folder; its test accuracy is printed below) "
-                   "labels 2,000 samples of each of lesson 06's two architectures; the class "
-                   "histogram shows which kinds of clothes a generator makes, and which it "
-                   "dropped. A class counts as present with at least 2%% of the samples "
-                   "(a fifth of its fair share). The classic GAN trains %d steps (about 5 "
-                   "epochs: it drops classes only after a few); the default one is lesson "
-                   "06's checkpoint when lesson 06 has trained one, else %d steps here.%s",
-                   classic_steps, fashion_steps,
-                   L->fast ? " This --fast run trains each for a few steps on the test split "
-                             "only (the lines below say how many): far too few for its "
-                             "histograms to mean anything."
-                           : "");
-        lesson_code(L, "classifier");
-        double t_fashion = lesson_seconds();
-        fashion(L);
-        lesson_key(L, "fashion_wall_s", "%.1f", lesson_seconds() - t_fashion);
+static void fashion_story(lesson *L)
+{
+    lesson_step(L, "The same story on Fashion-MNIST");
+    lesson_say(L,
+               "Images have no modes to count, but they have classes. A small classifier "
+               "(two strided convolutions and a hidden layer, trained by the library and "
+               "cached in the output folder; its test accuracy is printed below) "
+               "labels 2,000 samples of each of lesson 06's two architectures; the class "
+               "histogram shows which kinds of clothes a generator makes, and which it "
+               "dropped. A class counts as present with at least 2%% of the samples "
+               "(a fifth of its fair share). The classic GAN trains %d steps (about 5 "
+               "epochs: it drops classes only after a few); the default one is lesson "
+               "06's checkpoint when lesson 06 has trained one, else %d steps here.%s",
+               classic_steps, fashion_steps,
+               L->fast ? " This --fast run trains each for a few steps on the test split "
+                         "only (the lines below say how many): far too few for its "
+                         "histograms to mean anything."
+                       : "");
+    lesson_code(L, "classifier");
+    double t_fashion = lesson_seconds();
+    nn_error err;
+    /* Image-sized products gain from both cores, as in lesson 06. */
+    if (!getenv("GANSTEPS_THREADS")) nn_set_threads(jobs);
+    nn_dataset train_set, test_set;
+    /* A smoke test (--fast) trains on the small test split only. */
+    lesson_check(L, nn_dataset_load_mnist(&train_set, data_dir,
+                                          L->fast ? NN_SPLIT_TEST : NN_SPLIT_TRAIN, &err), &err);
+    lesson_check(L, nn_dataset_load_mnist(&test_set, data_dir, NN_SPLIT_TEST, &err), &err);
+    nn_model *net = classifier_create(256, &err);
+    if (!net) lesson_check(L, err.code, &err);
+    float acc = get_classifier(L, net, &train_set, &test_set);
+    lesson_key(L, "classifier_test_accuracy", "%.4f", (double)acc);
+    lesson_print(L, "classifier: %.1f%% of the %d test images right\n", 100.0 * (double)acc,
+                 test_set.n);
+
+    enum { N_GEN = CLASSSHARE_SAMPLES };
+    const char *archs[2] = {"classic", "default"};
+    const char *ckpts[2] = {ckpt_classic, ckpt_default};
+    float *z = NULL, *img = lesson_alloc(L, (size_t)N_GEN * 784, sizeof(float));
+    int labels[N_GEN], counts[2][CLASSIFIER_CLASSES];
+    float bars[2][CLASSIFIER_CLASSES];
+    lesson_code(L, "label");
+    for (int a = 0; a < 2; a++) {
+        nn_gan *t = trainrun_mlp_from_lesson06(L, archs[a], ckpts[a], a == 0 ? classic_steps : fashion_steps,
+                                 &train_set);
+        z = lesson_alloc(L, (size_t)N_GEN * t->arch.latent_dim, sizeof(float));
+        nn_rng r;
+        nn_rng_seed(&r, L->seed, 9);
+        nn_rng_fill_normal(&r, z, (size_t)N_GEN * t->arch.latent_dim, 0.0f, 1.0f);
+        /* STEP: label */
+        gan_sample_images(img, t->G, z, N_GEN);          /* 2,000 generated images */
+        classifier_predict(net, img, N_GEN, labels);      /* one class each */
+        nn_class_histogram(counts[a], labels, N_GEN, CLASSIFIER_CLASSES);
+        /* END STEP */
+        classshare_show(L, archs[a], counts[a], &train_set, img, bars[a]);
+        nn_free(z);
+        nn_gan_free(t);
     }
+    classshare_table(L, archs, bars[0], bars[1], &train_set);
+    nn_free(img);
+    nn_model_free(net);
+    nn_dataset_free(&train_set);
+    nn_dataset_free(&test_set);
+    lesson_key(L, "fashion_wall_s", "%.1f", lesson_seconds() - t_fashion);
+}
 
+static void take_away(lesson *L, const collapse *m)
+{
     lesson_step(L, "What to take away");
     char fast_note[300] = "";
     if (L->fast)
@@ -828,7 +491,7 @@ int main(int argc, char **argv)
                  "This --fast run's tables (runs of %d steps, one seed) are far too short to "
                  "show any of what follows: they check that the code runs. What follows is "
                  "what the full run is there to show; run without --fast to see whether it "
-                 "does.\n\n", demos[0].steps);
+                 "does.\n\n", m->demos[0].steps);
     lesson_say(L,
                "%sThe vanilla GAN covers only part of the data, and which part changes as it "
                "trains: G moves its samples toward wherever D is currently fooled, D follows, "
@@ -848,7 +511,35 @@ int main(int argc, char **argv)
                "  --lr-d 2e-3     vanilla 3.7, pack 15.7, mbstd 25.0\n"
                "  --d-slope 0.2   vanilla 21.8, pack 24.7, mbstd 21.7",
                fast_note);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        9, "mode_collapse", "Mode collapse",
+        "A GAN on a ring and a grid of Gaussians drops modes; the VEEGAN/PacGAN metrics count "
+        "it, a film shows it, and packing, unrolling, a minibatch-stddev feature and "
+        "WGAN-GP are put to the test, mean and spread over seeds.",
+        9};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    if (L->fast) {
+        /* A smoke test: every step runs, nothing is meant to converge
+         * (demo_make shortens the runs). */
+        seeds = 1;
+        frames = 3;
+        jobs = 1;
+    }
+    collapse m = {.n_sets = strcmp(dataset_flag, "both") == 0 ? 2 : 1};
+    demo_make(L, &m.demos[0], strcmp(dataset_flag, "grid") == 0 ? "grid" : "ring");
+    if (m.n_sets == 2) demo_make(L, &m.demos[1], "grid");
+    m.x = lesson_alloc(L, (size_t)N_EVAL * 2, sizeof(float));
+    double t_start = lesson_seconds();
+    count_modes(L, &m);
+    watch_collapse(L, &m);
+    compare_fixes(L, &m);
+    if (fashion_steps > 0 || ckpt_classic || ckpt_default) fashion_story(L);
+    take_away(L, &m);
     lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
-    nn_free(x);
+    nn_free(m.x);
     return lesson_end(L);
 }

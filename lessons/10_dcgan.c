@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convstamps.h"
+#include "dcganvsmlp.h"
 #include "judge.h"
 #include "lesson.h"
 #include "mlpgan.h"
@@ -76,6 +78,23 @@ static const lesson_flag flags[] = {
      "else 2", 0, 64, NULL},
 };
 
+/* What the steps share: the run's place in a resumed series, the DCGAN,
+ * its data and batches, and the log of its training. */
+typedef struct {
+    char arch_name[48];          /* the checkpoint's architecture, for --resume */
+    long epochs_done, steps_done; /* before this run (--resume), then in all */
+    nn_dcgan_arch a;
+    nn_model *G, *D;             /* built in step 1; the GAN owns them from step 4 on */
+    nn_dataset ds;
+    int n_train;                 /* training images (--fast trains on the first few) */
+    long steps_per_epoch;
+    int *order;                  /* (ds.n) the order of the images in this epoch */
+    float *real;                 /* (batch, 784) one step's real images */
+    nn_gan *t;
+    trainrun_log lg;             /* one entry per step of this run */
+    float *zfix;                 /* (GRID_N, latent_dim) drawn after every epoch */
+} dcgan_run;
+
 /* One line per layer: kind, output shape, parameters. */
 static void print_shapes(FILE *f, const nn_model *m, const char *name)
 {
@@ -102,36 +121,20 @@ static void stamps(float *y, const float *x, int side, int k, int stride, int pa
     nn_conv_transpose2d_forward(y, x, w, &b, 1, 1, side, side, 1, k, stride, pad, NULL);
 }
 
-static void print_map(lesson *L, const float *y, int side)
+/* The flags made into a run: its architecture's name and, when resumed,
+ * where it starts. */
+static void start_run(lesson *L, dcgan_run *r)
 {
-    for (int i = 0; i < side; i++) {
-        lesson_print(L, "   ");
-        for (int j = 0; j < side; j++) lesson_print(L, " %g", (double)y[i * side + j]);
-        lesson_print(L, "\n");
-    }
-}
-
-int main(int argc, char **argv)
-{
-    static const lesson_info info = {
-        10, "dcgan", "Convolutions and DCGAN",
-        "Why convolutions suit images (parameters and locality, in numbers), what a "
-        "transposed convolution does, the DCGAN guidelines as switches, a DCGAN trained on "
-        "Fashion-MNIST, and a comparison with lesson 06's MLP by the lesson classifier.",
-        10};
-    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
-    nn_error err = {NN_OK, ""};
-    double t_start = lesson_seconds();
     if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
     lesson_use_threads(threads);
-    char arch_name[48];
-    snprintf(arch_name, sizeof arch_name, "dcgan-%s-%s-g%d-d%d", batchnorm, g_act, g_channels,
-             d_channels);
-    long epochs_done = 0, steps_done = 0;
-    if (resume) trainrun_load_state(L, arch_name, &epochs_done, &steps_done);
+    snprintf(r->arch_name, sizeof r->arch_name, "dcgan-%s-%s-g%d-d%d", batchnorm, g_act,
+             g_channels, d_channels);
+    if (resume) trainrun_load_state(L, r->arch_name, &r->epochs_done, &r->steps_done);
     if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
+}
 
-    /* ------------------------------------------------------------ why */
+static void why_convolutions(lesson *L, dcgan_run *r)
+{
     lesson_step(L, "Why convolutions");
     nn_dcgan_arch a = nn_dcgan_arch_default();
     a.g_batchnorm = !strcmp(batchnorm, "both") || !strcmp(batchnorm, "g");
@@ -141,6 +144,7 @@ int main(int argc, char **argv)
     a.d_channels = d_channels;
     nn_gan_arch mlp = mlpgan_arch_default();
     lesson_code(L, "build");
+    nn_error err = {NN_OK, ""};
     /* STEP: build */
     nn_model *G = nn_dcgan_generator(&a, batch, &err);
     nn_model *D = G ? nn_dcgan_discriminator(&a, batch, &err) : NULL;
@@ -153,6 +157,9 @@ int main(int argc, char **argv)
     print_shapes(f, D, "discriminator D");
     lesson_capture_end(L);
     /* END STEP */
+    r->a = a;
+    r->G = G;
+    r->D = D;
     size_t pg = nn_model_param_count(G), pd = nn_model_param_count(D);
     size_t mg = nn_gan_arch_param_count(&mlp, 0), md = nn_gan_arch_param_count(&mlp, 1);
     const nn_layer *c1 = &D->layers[1];
@@ -176,8 +183,10 @@ int main(int argc, char **argv)
     lesson_key(L, "d_params_dcgan", "%zu", pd);
     lesson_key(L, "g_params_mlp", "%zu", mg);
     lesson_key(L, "d_params_mlp", "%zu", md);
+}
 
-    /* ------------------------------------------------------------ transposed */
+static void transposed_convolution(lesson *L)
+{
     lesson_step(L, "What a transposed convolution does");
     lesson_say(L,
                "G grows its feature maps with transposed convolutions: each input pixel "
@@ -198,41 +207,15 @@ int main(int argc, char **argv)
     /* END STEP */
     lesson_print(L, "one pixel, kernel 4, stride 2 (2 x 2 -> %d x %d):\n",
                  nn_conv_transpose2d_out_size(2, 4, 2, 1), nn_conv_transpose2d_out_size(2, 4, 2, 1));
-    print_map(L, y4, 4);
-    int lo4 = 99, hi4 = 0, lo3 = 99, hi3 = 0;
-    for (int i = 1; i < 13; i++)
-        for (int j = 1; j < 13; j++) {
-            int v = (int)y14[i * 14 + j];
-            lo4 = v < lo4 ? v : lo4;
-            hi4 = v > hi4 ? v : hi4;
-        }
-    for (int i = 1; i < 12; i++)
-        for (int j = 1; j < 12; j++) {
-            int v = (int)y13[i * 13 + j];
-            lo3 = v < lo3 ? v : lo3;
-            hi3 = v > hi3 ? v : hi3;
-        }
-    lesson_print(L, "a map of ones, away from the border: kernel 4 gives %d to %d stamps per "
-                 "pixel, kernel 3 gives %d to %d\n", lo4, hi4, lo3, hi3);
-    {
-        /* Both maps as one figure, scaled to the same grey levels. */
-        float pic[2 * 196];
-        memcpy(pic, y14, sizeof y14);
-        for (int i = 0; i < 196; i++) pic[196 + i] = 0.0f;
-        for (int i = 0; i < 13; i++)
-            for (int j = 0; j < 13; j++) pic[196 + i * 14 + j] = y13[i * 13 + j];
-        nn_grid_opts o = nn_grid_defaults(0.0f, 4.0f);
-        o.cols = 2;
-        o.scale = 12;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "convt_stamps.png"), pic, 2, 1, 14,
-                                            14, &o, &err), &err);
-        lesson_figure(L, "convt_stamps.png", "stamps per pixel: kernel 4 (even), kernel 3 "
-                      "(checkerboard), stride 2, a map of ones");
-    }
-    lesson_key(L, "convt_k4_spread", "%d", hi4 - lo4);
-    lesson_key(L, "convt_k3_spread", "%d", hi3 - lo3);
+    convstamps_print_map(L, y4, 4);
+    int k4_spread, k3_spread;
+    convstamps_show(L, y14, y13, &k4_spread, &k3_spread);
+    lesson_key(L, "convt_k4_spread", "%d", k4_spread);
+    lesson_key(L, "convt_k3_spread", "%d", k3_spread);
+}
 
-    /* ------------------------------------------------------------ data, exercise 14 */
+static void guidelines_and_your_convolution(lesson *L, dcgan_run *r)
+{
     lesson_step(L, "The guidelines, and your convolution");
     lesson_say(L,
                "Radford et al.'s guidelines, as this run sets them: strided convolutions "
@@ -253,8 +236,9 @@ int main(int argc, char **argv)
                !strcmp(batchnorm, "both") ? "in both nets"
                : !strcmp(batchnorm, "none") ? "nowhere" : !strcmp(batchnorm, "g") ? "in G only"
                                                                                 : "in D only",
-               a.g_slope > 0.0f ? "leaky ReLU" : "ReLU", (double)lr, (double)beta1, batch,
+               r->a.g_slope > 0.0f ? "leaky ReLU" : "ReLU", (double)lr, (double)beta1, batch,
                g_channels, d_channels);
+    nn_error err;
     nn_dataset ds;
     lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
     if (ds.c * ds.h * ds.w != 784)
@@ -270,13 +254,14 @@ int main(int argc, char **argv)
     if (!order) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for the order");
     for (int i = 0; i < ds.n; i++) order[i] = i;
     nn_dataset_gather(real, &ds, order, batch, NN_RANGE_PM1);
+    const nn_layer *c1 = &r->D->layers[1];
     {
         int oc = c1->out_c, oh = c1->out_h, k = c1->spec.kernel;
         float *fast = lesson_alloc(L, (size_t)batch * oc * oh * oh, sizeof(float));
         float *yours = lesson_alloc(L, (size_t)batch * oc * oh * oh, sizeof(float));
-        nn_rng r;
-        nn_rng_seed(&r, L->seed, 9);
-        nn_init_normal(&r, c1->w, (size_t)oc * k * k, 0.0f, 0.2f);
+        nn_rng rng;
+        nn_rng_seed(&rng, L->seed, 9);
+        nn_init_normal(&rng, c1->w, (size_t)oc * k * k, 0.0f, 0.2f);
         lesson_code(L, "yours");
         /* STEP: yours */
         nn_conv2d_forward(fast, real, c1->w, c1->b, batch, 1, 28, 28, oc, k, 2, 1, NULL);
@@ -291,25 +276,35 @@ int main(int argc, char **argv)
         nn_free(fast);
         nn_free(yours);
     }
+    r->ds = ds;
+    r->n_train = n_train;
+    r->steps_per_epoch = steps_per_epoch;
+    r->order = order;
+    r->real = real;
+}
 
-    /* ------------------------------------------------------------ train */
+static void train_dcgan(lesson *L, dcgan_run *r)
+{
+    nn_error err;
     nn_gan_config cfg = nn_gan_config_default();
     cfg.lr_g = cfg.lr_d = lr;
     cfg.beta1 = beta1;
     cfg.batch = batch;
     cfg.real_label = real_label;
-    nn_gan *t = nn_gan_create_from(G, D, &cfg, NN_INIT_NORMAL_002, L->seed, &err);
+    nn_gan *t = nn_gan_create_from(r->G, r->D, &cfg, NN_INIT_NORMAL_002, L->seed, &err);
     if (!t) lesson_check(L, err.code, &err);
+    long epochs_done = r->epochs_done, steps_done = r->steps_done;
     if (resume) trainrun_resume(L, t, epochs_done, steps_done);
+    long steps_per_epoch = r->steps_per_epoch;
     long total = steps_per_epoch * epochs;
     trainrun_log lg = {0, lesson_alloc(L, (size_t)total, sizeof(float)),
                        lesson_alloc(L, (size_t)total, sizeof(float)),
                        lesson_alloc(L, (size_t)total, sizeof(float)),
                        lesson_alloc(L, (size_t)total, sizeof(float))};
-    float *zfix = lesson_alloc(L, (size_t)GRID_N * a.latent_dim, sizeof(float));
+    float *zfix = lesson_alloc(L, (size_t)GRID_N * r->a.latent_dim, sizeof(float));
     nn_rng zr;
     nn_rng_seed(&zr, L->seed, 7);
-    nn_sample_latent(zfix, GRID_N, a.latent_dim, &zr);
+    nn_sample_latent(zfix, GRID_N, r->a.latent_dim, &zr);
     nn_rng data_rng;
     nn_rng_seed(&data_rng, L->seed, 32 + (uint64_t)epochs_done);
 
@@ -324,6 +319,9 @@ int main(int argc, char **argv)
                L->fast ? " (--fast: the first 1024 images only.)" : "");
     lesson_code(L, "train");
     double t0 = lesson_seconds();
+    int *order = r->order;
+    float *real = r->real;
+    nn_dataset ds = r->ds;
     nn_gan_stats st;
     /* STEP: train */
     for (int e = 0; e < epochs; e++) {
@@ -359,8 +357,13 @@ int main(int argc, char **argv)
     }
     /* END STEP */
     double train_s = lesson_seconds() - t0;
+    r->t = t;
+    r->lg = lg;
+    r->zfix = zfix;
     epochs_done += epochs;
     steps_done += lg.n;
+    r->epochs_done = epochs_done;
+    r->steps_done = steps_done;
     lesson_key(L, "epochs", "%ld", epochs_done);
     lesson_key(L, "steps", "%ld", steps_done);
     lesson_key(L, "train_s", "%.1f", train_s);
@@ -375,18 +378,22 @@ int main(int argc, char **argv)
     trainrun_plot_pair(L, "d_outputs", "D(x) on real and D(G(z)) on fake images",
                        "mean probability", lg.d_real, "D(x)", lg.d_fake, "D(G(z))", lg.n,
                        steps_done - lg.n);
-    trainrun_save(L, t, arch_name, epochs_done, steps_done);
+    trainrun_save(L, t, r->arch_name, epochs_done, steps_done);
     lesson_print(L, "checkpoint: %s/G.ckpt, %s/D.ckpt (continue with --resume)\n", L->out,
                  L->out);
     if (save_samples) trainrun_export(L, t->G, save_samples, n_export);
+}
 
-    /* ------------------------------------------------------------ judge */
+static void judge_against_mlp(lesson *L, dcgan_run *r)
+{
     lesson_step(L, "DCGAN against the MLP, judged");
+    nn_error err;
     nn_dataset test;
     lesson_check(L, nn_dataset_load_mnist(&test, data_dir, NN_SPLIT_TEST, &err), &err);
     nn_model *net = classifier_create(256, &err);
     if (!net) lesson_check(L, err.code, &err);
-    ds.n = n_train;
+    nn_dataset ds = r->ds;
+    ds.n = r->n_train;
     /* A smoke test trains its judge on the small test split. */
     judge_get_classifier(L, net, L->fast ? &test : &ds);
     float acc = classifier_accuracy(net, &test);
@@ -405,17 +412,15 @@ int main(int argc, char **argv)
                L->fast ? 5 : MLP_STEPS);
     nn_gan *m = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, L->fast ? 5 : MLP_STEPS, &ds);
     int nj = L->fast ? 256 : JUDGE_N;
-    float *z = lesson_alloc(L, (size_t)nj * a.latent_dim, sizeof(float));
+    dcganvsmlp cmp;
+    dcganvsmlp_alloc(L, &cmp, nj, r->a.latent_dim);
     /* Test images, the DCGAN's, the MLP's, training images (the floor). */
-    float *img[4], *feat[4];
+    float **img = cmp.img, **feat = cmp.feat, *z = cmp.z;
+    int *idx = cmp.idx, *labels = cmp.labels;
     int hid = CLASSIFIER_FEATURES;
-    for (int i = 0; i < 4; i++) {
-        img[i] = lesson_alloc(L, (size_t)nj * 784, sizeof(float));
-        feat[i] = lesson_alloc(L, (size_t)nj * hid, sizeof(float));
-    }
-    int *idx = malloc((size_t)nj * sizeof(int));
-    int *labels = malloc((size_t)nj * sizeof(int));
-    if (!idx || !labels) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory");
+    nn_dcgan_arch a = r->a;
+    nn_gan *t = r->t;
+    nn_rng zr;
     lesson_code(L, "judge");
     /* STEP: judge */
     for (int i = 0; i < nj; i++) idx[i] = i;               /* the first test images */
@@ -443,25 +448,11 @@ int main(int argc, char **argv)
     lesson_key(L, "fd_mlp", "%.3f", fd[2]);
     lesson_key(L, "fd_real", "%.3f", fd[3]);
     lesson_key(L, "classes_covered", "%d", present);
-    {
-        nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-        o.cols = 10;
-        o.scale = 2;
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "dcgan_samples.png"), img[1], 100, 1,
-                                            28, 28, &o, &err), &err);
-        lesson_check(L, nn_image_write_grid(lesson_path(L, "mlp_samples.png"), img[2], 100, 1,
-                                            28, 28, &o, &err), &err);
-        lesson_figure(L, "dcgan_samples.png", "DCGAN, 100 samples");
-        lesson_figure(L, "mlp_samples.png", "lesson 06's MLP, the same 100 latent vectors");
-        FILE *pf = lesson_capture_begin(L);
-        nn_image_preview(pf, img[1], 3, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
-        nn_image_preview(pf, img[2], 3, 1, 28, 28, 3, -1.0f, 1.0f, NN_PREVIEW_AUTO);
-        lesson_capture_end(L);
-    }
+    dcganvsmlp_show_samples(L, &cmp);
     if (L->fast)
         lesson_say(L, "A --fast run trains for %ld steps on %d images and judges %d samples: "
                    "far too little to say which generator is better. Run without --fast.",
-                   lg.n, ds.n < FAST_IMAGES ? ds.n : FAST_IMAGES, nj);
+                   r->lg.n, ds.n < FAST_IMAGES ? ds.n : FAST_IMAGES, nj);
     else if (fd[1] < fd[2])
         lesson_say(L, "The DCGAN's samples are closer to the real images than the MLP's, by "
                    "this measure: %.2f against %.2f, with %d of 10 classes present in its "
@@ -470,26 +461,38 @@ int main(int argc, char **argv)
         lesson_say(L, "This run's DCGAN is not closer to the real images than the MLP "
                    "(%.2f against %.2f): more --epochs, or another --seed, before "
                    "concluding.", fd[1], fd[2]);
-    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
-
-    for (int i = 0; i < 4; i++) {
-        nn_free(img[i]);
-        nn_free(feat[i]);
-    }
-    free(idx);
-    free(labels);
-    nn_free(z);
+    dcganvsmlp_free(&cmp);
     nn_gan_free(m);
     nn_model_free(net);
     nn_dataset_free(&test);
-    nn_free(lg.d_loss);
-    nn_free(lg.g_loss);
-    nn_free(lg.d_real);
-    nn_free(lg.d_fake);
-    nn_free(zfix);
-    nn_free(real);
-    free(order);
-    nn_gan_free(t);
-    nn_dataset_free(&ds);
+}
+
+int main(int argc, char **argv)
+{
+    static const lesson_info info = {
+        10, "dcgan", "Convolutions and DCGAN",
+        "Why convolutions suit images (parameters and locality, in numbers), what a "
+        "transposed convolution does, the DCGAN guidelines as switches, a DCGAN trained on "
+        "Fashion-MNIST, and a comparison with lesson 06's MLP by the lesson classifier.",
+        10};
+    lesson *L = lesson_begin(argc, argv, &info, flags, LESSON_NFLAGS(flags));
+    double t_start = lesson_seconds();
+    dcgan_run r = {.epochs_done = 0};
+    start_run(L, &r);
+    why_convolutions(L, &r);
+    transposed_convolution(L);
+    guidelines_and_your_convolution(L, &r);
+    train_dcgan(L, &r);
+    judge_against_mlp(L, &r);
+    lesson_key(L, "wall_s", "%.1f", lesson_seconds() - t_start);
+    nn_free(r.lg.d_loss);
+    nn_free(r.lg.g_loss);
+    nn_free(r.lg.d_real);
+    nn_free(r.lg.d_fake);
+    nn_free(r.zfix);
+    nn_free(r.real);
+    free(r.order);
+    nn_gan_free(r.t);
+    nn_dataset_free(&r.ds);
     return lesson_end(L);
 }
