@@ -117,10 +117,12 @@ static void list_modules(lesson *L)
     lesson_step(L, "The library's modules");
     lesson_say(L,
                "A Python course starts with `import torch`. In C the answer is a header: "
-               "`#include \"nn.h\"` gives the whole library, one module per header in lib/, "
-               "each prototype with its maths in one line. The data, image, plot and "
-               "metrics headers are included on their own. Each header's first line says "
-               "what it gives:");
+               "`#include \"nn.h\"` gives the whole library, each prototype with its maths "
+               "in one line. Its headers sit in lib/ in layers, one folder each, every "
+               "folder resting only on those before it: base (messages, tensors, the rng), "
+               "kernels (the matrix product and its threads), nn (layers, losses, "
+               "optimizers, the model), then gan and flow on top of nn, and data, eval "
+               "and viz on base alone. Each header's first line says what it gives:");
     lesson_code(L, "modules");
     /* STEP: modules */
     int modules = 0;
@@ -129,7 +131,7 @@ static void list_modules(lesson *L)
         int name_len = (int)(strstr(name, " <==") - name);
         char what[400];
         envprobe_header_summary(body, what, sizeof what);
-        lesson_print(L, "  %-15.*s %s\n", name_len, name, what);
+        lesson_print(L, "  %-24.*s %s\n", name_len, name, what);
         modules++;
     }
     /* END STEP */
