@@ -1,5 +1,5 @@
 /* Exercise 10: pixels 0..255 to the floats the networks read. Every batch
- * the loader hands out goes through it (lib/data/data.h).
+ * the loader hands out goes through it (lib/data/transform.h).
  * Check it with `make check EX=10`; stuck? `make hint EX=10`. */
 #include "nn.h"
 
