@@ -422,6 +422,27 @@ static void explain_the_losses(lesson *L)
                "latent vector, and no loss there runs through a second generator.");
 }
 
+/* One training run of c, logged in lg (the caller frees it), on the batches
+ * every run of this lesson draws: the samplers start from the same seed and
+ * streams, so the runs with and without the cycle see the same images.
+ * show_cell: print the train cell first (the first run). */
+static void train_on_the_same_batches(lesson *L, const translation *T, nn_cycle *c,
+                                      cyclerun_log *lg, const char *label, int show_cell)
+{
+    sampler sa, sb;
+    float *xa = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
+    float *xb = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
+    cyclerun_log_alloc(L, lg, steps);
+    sampler_init(L, &sa, &T->ds, T->train_a, T->na, L->seed, 10);
+    sampler_init(L, &sb, &T->ds, T->train_b, T->nb, L->seed, 11);
+    if (show_cell) lesson_code(L, "train");
+    train(L, c, &sa, &sb, xa, xb, lg, label);
+    sampler_free(&sa);
+    sampler_free(&sb);
+    nn_free(xa);
+    nn_free(xb);
+}
+
 /* ------------------------------------------------------------ train with */
 
 static void train_with_the_cycle(lesson *L, translation *T)
@@ -431,25 +452,14 @@ static void train_with_the_cycle(lesson *L, translation *T)
                "four networks, the learning rate %g for the first half and then brought down "
                "linearly to 0, as the paper's schedule.%s", steps, batch, batch, (double)lr,
                L->fast ? " (--fast: a few steps.)" : "");
-    sampler sa, sb;
-    float *xa = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
-    float *xb = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
     cyclerun_log lg_c;
-    cyclerun_log_alloc(L, &lg_c, steps);
-    sampler_init(L, &sa, &T->ds, T->train_a, T->na, L->seed, 10);
-    sampler_init(L, &sb, &T->ds, T->train_b, T->nb, L->seed, 11);
-    lesson_code(L, "train");
-    train(L, T->cyc, &sa, &sb, xa, xb, &lg_c, "with the cycle");
+    train_on_the_same_batches(L, T, T->cyc, &lg_c, "with the cycle", 1);
     cyclerun_report(L, &lg_c, 1);
     lesson_key(L, "steps", "%d", steps);
     lesson_key_quiet(L, "batch", "%d", batch);
     lesson_key_quiet(L, "lambda", "%g", (double)lambda);
     lesson_key_quiet(L, "lambda_id", "%g", (double)lambda_id);
     lesson_key(L, "cycle_train_s", "%.1f", lg_c.seconds);
-    sampler_free(&sa);
-    sampler_free(&sb);
-    nn_free(xa);
-    nn_free(xb);
     cyclerun_log_free(&lg_c);
 }
 
@@ -466,20 +476,10 @@ static void train_without_it(lesson *L, translation *T)
                                   "a weaker cycle of its own, asking each generator to copy "
                                   "the images it is given." : "");
     T->nocyc = make_cycle(L, 0.0f, 0.0f);
-    sampler sa, sb;
-    float *xa = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
-    float *xb = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
     cyclerun_log lg_n;
-    cyclerun_log_alloc(L, &lg_n, steps);
-    sampler_init(L, &sa, &T->ds, T->train_a, T->na, L->seed, 10);
-    sampler_init(L, &sb, &T->ds, T->train_b, T->nb, L->seed, 11);
-    train(L, T->nocyc, &sa, &sb, xa, xb, &lg_n, "without the cycle");
+    train_on_the_same_batches(L, T, T->nocyc, &lg_n, "without the cycle", 0);
     cyclerun_report(L, &lg_n, 0);
     lesson_key(L, "nocycle_train_s", "%.1f", lg_n.seconds);
-    sampler_free(&sa);
-    sampler_free(&sb);
-    nn_free(xa);
-    nn_free(xb);
     cyclerun_log_free(&lg_n);
 }
 
