@@ -148,9 +148,21 @@ static void disjoint_supports(lesson *L, wgan_state *ws)
                "the two lines do not meet, so:\n"
                "  JS(P, Q) = log 2 = %.4f, whatever theta;  KL(P || Q) = KL(Q || P) = inf;"
                "  W1(P, Q) = |theta|\n"
-               "The vanilla GAN's D, at its best, measures JS: it gives G a gradient of 0 "
-               "(flat), KL gives none (infinite), and W1 a constant slope of 1 that points "
-               "to theta = 0 from anywhere. Below, the same computed from samples: 20000 "
+               "The vanilla GAN's D, at its best, measures JS. With the minimax loss "
+               "log(1 - D(G(z))) (lesson 05) it gives G a gradient of 0 (flat); the "
+               "non-saturating loss -log D(G(z)) that G uses in practice (lesson 08) does "
+               "not vanish there, but Arjovsky and Bottou (2017) show its gradient becomes "
+               "unstable instead, its variance growing as D nears its best. KL gives none "
+               "(infinite), and W1 a constant slope of 1 that points to theta = 0 from "
+               "anywhere.\n\n"
+               "Two lines that never meet look like a contrived case; in practice they are "
+               "the usual one. G maps a 100-dimensional z into 784 pixels: its images lie on "
+               "a surface of at most 100 dimensions inside the 784, and real images "
+               "concentrate near a low-dimensional surface of their own. Two such surfaces "
+               "in 784 dimensions almost never overlap in more than a set of volume zero "
+               "(Arjovsky and Bottou 2017), so a good enough D can separate them and JS "
+               "sits at log 2, as on the two lines.\n\n"
+               "Below, the same computed from samples: 20000 "
                "draws each of two narrow Gaussians N(0, 0.02) and N(theta, 0.02) on the x "
                "axis (the y coordinate is the same for both, so it changes none of these), "
                "JS and KL from histograms of bins 0.01 wide, W1 from the sorted samples.",
@@ -227,8 +239,11 @@ static void the_critic(lesson *L, const wgan_state *ws)
                "with slope at most 1 everywhere (1-Lipschitz):\n"
                "  W1(P, Q) = max over |f|_L <= 1 of  E_P[f(x)] - E_Q[f(x)]\n"
                "A WGAN's D is that f, a critic: it gives a score, not a probability, so D's "
-               "sigmoid and the logs of the cross-entropy disappear. The critic minimises "
-               "mean f(fake) - mean f(real), G minimises -mean f(fake): exercise 16, "
+               "sigmoid and the logs of the cross-entropy disappear. The critic maximises "
+               "the score gap mean f(real) - mean f(fake), so its loss, minimised, is "
+               "mean f(fake) - mean f(real) (lecture notes often flip this sign: a critic "
+               "that minimised the gap would rank fakes above reals); G minimises "
+               "-mean f(fake): exercise 16, "
                "nn_wgan_critic_loss and nn_wgan_g_loss. On the example above the best "
                "critic is f(x) = -x (for theta > 0): below, your losses score the samples "
                "at theta = %.2f with it.", (double)ws->theta_mid);
@@ -284,18 +299,30 @@ static void weight_clipping(lesson *L, wgan_state *ws)
                "critic of leaky ReLU 0.2 layers without normalisation, 784-%d-%d-%d-1, "
                "most of its weights past the input layer as in the papers' convolutional "
                "critics. %d G updates with c = %g; then, for the gradients layer by "
-               "layer, a deep critic (%d hidden layers of %d, as the paper's deep critics) "
-               "for %d G updates with each of c = 0.001, 0.01 and 0.1.%s",
+               "layer, a deep critic (%d hidden layers of %d, modelled on the WGAN-GP "
+               "paper's deep critics, which were 12-layer ReLU MLPs on toy data) for %d G "
+               "updates with each of c = 0.001, 0.01 and 0.1.\n\n"
+               "Where the critic starts matters for what the weights say at the end. From "
+               "the usual N(0, 0.02), a bound of 0.01 clips most weights at once, before "
+               "any learning, and a pile-up at +-c at the end would be the start's, not "
+               "training's. So the clipped critics here start well inside their bound: "
+               "N(0, sd) with sd = min(0.02, c / 3) = %.4f, three standard deviations "
+               "inside, where 0.4%% of a normal's draws lie beyond 0.95 c. What training "
+               "does to them is then measured: the share at the bound right after the first "
+               "clip, and at the end.%s",
                r_clip.arch.d_hidden[0], r_clip.arch.d_hidden[1], r_clip.arch.d_hidden[2], steps,
                (double)clip_c, CLIP_SWEEP_LAYERS, CLIP_SWEEP_WIDTH, sweep_steps,
+               (double)r_clip.d_init_sd,
                L->fast ? " (--fast: far too short to show what clipping does to a trained "
                          "critic; the figures below are of a barely trained one.)" : "");
     recipe_feed *f = &ws->f;
     recipe_evalset *ev = &ws->ev;
     float *wbuf = ws->wbuf;
-    /* The share a fresh critic has at the bound after its first clip. */
-    double clip_share_start =
-        critic_probe_fresh_clip_share(L, &r_clip.arch, &r_clip.cfg, L->seed, clip_c, wbuf);
+    /* The share at the bound of the critic the run starts from, after its
+     * first clip. */
+    nn_gan *t_start = recipe_create(L, &r_clip, L->seed);
+    double clip_share_start = critic_probe_share_after_clip(t_start->D, clip_c, wbuf);
+    nn_gan_free(t_start);
     recipe_outcome o_clip;
     lesson_code(L, "clip");
     /* STEP: clip */
@@ -318,38 +345,47 @@ static void weight_clipping(lesson *L, wgan_state *ws)
      * the same length. */
     clip_sweep sw;
     clip_sweep_run(L, &sw, L->seed + 1, sweep_steps, f, ev, ws->probe_real, wbuf);
-    lesson_print(L, "c = %g: %.1f%% of the critic's weights within 5%% of +-c at the end "
-                 "(%.1f%% right after the first clip of its N(0, 0.02) start)\n",
-                 (double)clip_c, 100.0 * clip_share, 100.0 * clip_share_start);
+    lesson_print(L, "c = %g: %.1f%% of the critic's weights within 5%% of +-c right after "
+                 "the first clip of its N(0, %.4f) start, %.1f%% at the end\n",
+                 (double)clip_c, 100.0 * clip_share_start, (double)r_clip.d_init_sd,
+                 100.0 * clip_share);
     critic_probe_layers_print(L, &by_layer, "clip_weights_at_bound_by_layer");
     double later_share = by_layer.later_share;
     clip_sweep_show(L, &sw);
     /* How the gradient changes from the last layer back to the first. */
     double ratio_small = clip_sweep_first_over_last(&sw, 0);
     double ratio_big = clip_sweep_first_over_last(&sw, 2);
+    lesson_key(L, "clip_weights_at_bound_start", "%.4f", clip_share_start);
     lesson_key(L, "clip_weights_at_bound", "%.4f", clip_share);
     lesson_key(L, "clip_interp_grad_norm", "%.4f", (double)clip_interp);
     lesson_key(L, "clip_0001_first_over_last", "%.3g", ratio_small);
     lesson_key(L, "clip_01_first_over_last", "%.3g", ratio_big);
+    critic_clip_change ch = critic_probe_clip_change(clip_share_start, clip_share);
     lesson_say(L,
-               "%s Right after the first clip of its N(0, 0.02) start, %.1f%% were there.",
-               clip_share >= 0.5 ? "Most of the critic's weights sit at the bound at the end: "
-                                   "clipping does not shape the critic so much as push its "
-                                   "weights to +-c, the WGAN-GP paper's first picture."
-               : later_share >= 0.5
-                   ? "Fewer than half of all the critic's weights sit at the bound at the "
-                     "end: the pile-up at +-c of the WGAN-GP paper's first picture is there "
-                     "in the layers after the first, but the first layer, which reads the "
-                     "784 pixels and holds most of the weights, keeps most of its own "
-                     "inside the bound (why, this lesson does not measure)."
-                   : "Fewer than half of the critic's weights sit at the bound at the end of "
-                     "this run, in every layer: the paper's pile-up at +-c is not this "
-                     "run's picture.",
-               100.0 * clip_share_start);
-    if (clip_share < 0.5 && later_share >= 0.5)
-        lesson_say(L, "The layers after the first hold %ld weights, %.1f%% of them within 5%% "
-                   "of +-c; the first layer, %ld weights, %.1f%%.", by_layer.later_n,
-                   100.0 * later_share, by_layer.count[0], 100.0 * by_layer.share[0]);
+               "From %.1f%% at the bound right after the first clip to %.1f%% at the end: %s",
+               100.0 * clip_share_start, 100.0 * clip_share,
+               L->fast ? "a --fast run is far too short for training to move the weights "
+                         "to the bound or away from it; run without --fast."
+               : ch == CRITIC_CLIP_PUSHED_OUT
+                   ? (clip_share >= 0.5
+                          ? "training pushed most of the critic's weights out to +-c. "
+                            "Clipping does not shape the critic so much as pin its weights "
+                            "to the two ends of the range, the pile-up of the WGAN-GP paper's "
+                            "Fig. 1(b), right."
+                          : "training pushed weights out to +-c, the pile-up of the WGAN-GP "
+                            "paper's Fig. 1(b), right, though fewer than half of them sit "
+                            "there in this run.")
+               : ch == CRITIC_CLIP_PULLED_IN
+                   ? "training pulled weights in from the bound in this run, the opposite of "
+                     "the paper's pile-up."
+                   : "training did not push the weights out to the bound in this run, nor "
+                     "pull them in: the share stayed about where it started, and the "
+                     "pile-up of the WGAN-GP paper's Fig. 1(b), right, is not this run's "
+                     "picture.");
+    lesson_say(L, "By layer: the layers after the first hold %ld weights, %.1f%% of them "
+               "within 5%% of +-c at the end; the first layer, which reads the 784 pixels, "
+               "%ld weights, %.1f%%.", by_layer.later_n, 100.0 * later_share,
+               by_layer.count[0], 100.0 * by_layer.share[0]);
     lesson_say(L,
                "In the deep critic, the gradient at the images is %.2g times the one at the "
                "last layer with c = 0.001 and %.2g times with c = 0.1: %s The clipped "
@@ -360,10 +396,11 @@ static void weight_clipping(lesson *L, wgan_state *ws)
                ratio_small, ratio_big,
                ratio_small < 1.0 && ratio_big > 1.0
                    ? "with a small bound the gradient vanishes on its way back to the input, "
-                     "with a large one it explodes, the WGAN-GP paper's second picture."
+                     "with a large one it explodes, as in the WGAN-GP paper's Fig. 1(b), "
+                     "left."
                : ratio_small < ratio_big
                    ? "the smaller bound shrinks the gradient more on its way back to the "
-                     "input, in the direction of the paper's picture, though not from "
+                     "input, in the direction of the paper's Fig. 1(b), left, though not from "
                      "vanishing to exploding in this run."
                    : "this run does not show the paper's order.",
                (double)clip_interp);
@@ -390,8 +427,10 @@ static void gradient_penalty(lesson *L, wgan_state *ws)
     lesson_say(L,
                "Gulrajani et al. drop the clamp and add to the critic's loss\n"
                "  lambda * mean over x_hat of (||grad_x D(x_hat)|| - 1)^2\n"
-               "at points x_hat on the segments between real and fake samples, where the "
-               "optimal critic has slope exactly 1. Exercise 18 writes the interpolates and "
+               "at points x_hat = e x + (1 - e) G(z), e uniform on [0, 1], on the segments "
+               "between real and fake samples, where the optimal critic has slope exactly "
+               "1. The penalty sits at these interpolates, not at the real samples nor at "
+               "the fakes, as notes sometimes write it. Exercise 18 writes the interpolates and "
                "this value with its gradient in grad_x D; the library (lib/gradpen) turns "
                "that into the critic's weight gradient. Their recipe: lambda %g, Adam 1e-4 "
                "with betas (0, 0.9), 5 critic updates; and, as the WGAN authors' code does, "
@@ -490,49 +529,84 @@ static void the_smallest_game(lesson *L)
                "gradients are d/dx = y, d/dy = x. Simultaneous steps (both players move "
                "from the same point, as two networks updated from one evaluation) and "
                "alternating steps (y answers the x just taken, as nn_gan_step does: D, "
-               "then G against the updated D), each %d steps of size %g from (1, 1).",
+               "then G against the updated D), each %d steps of size %g from (1, 1). And a "
+               "third, which in theory converges for any step size below 1: extragradient "
+               "steps (Korpelevich 1976), which "
+               "first take a trial step from (x, y) and then step from (x, y) with the "
+               "gradients read at the trial point; the lookahead sees where the rotation "
+               "is going and corrects for it.",
                bilinear_steps, (double)bilinear_lr);
-    float *traj = lesson_alloc(L, (size_t)4 * (size_t)(bilinear_steps + 1), sizeof(float));
+    float *traj = lesson_alloc(L, (size_t)6 * (size_t)(bilinear_steps + 1), sizeof(float));
     float *sim = traj, *alt = traj + 2 * (bilinear_steps + 1);
+    float *fix = traj + 4 * (bilinear_steps + 1);
     lesson_code(L, "bilinear");
     /* STEP: bilinear */
-    float x = 1.0f, y = 1.0f, u = 1.0f, v = 1.0f, eta = bilinear_lr;
+    float x = 1.0f, y = 1.0f, u = 1.0f, v = 1.0f, p = 1.0f, q = 1.0f, eta = bilinear_lr;
     for (int k = 0; k <= bilinear_steps; k++) {
         sim[2 * k] = x, sim[2 * k + 1] = y;
         alt[2 * k] = u, alt[2 * k + 1] = v;
+        fix[2 * k] = p, fix[2 * k + 1] = q;
         float nx = x - eta * y, ny = y + eta * x;      /* simultaneous: both from (x, y) */
         x = nx, y = ny;
         u = u - eta * v;                               /* alternating: x first ... */
         v = v + eta * u;                               /* ... then y against the new x */
+        float tp = p - eta * q, tq = q + eta * p;      /* extragradient: a trial step ... */
+        p = p - eta * tq, q = q + eta * tp;            /* ... its gradients, from (p, q) */
     }
     /* END STEP */
-    bilinear_game_growth g = bilinear_game_show(L, sim, alt, bilinear_steps);
+    bilinear_game_growth g = bilinear_game_show(L, sim, alt, fix, bilinear_steps);
     nn_free(traj);
     lesson_key(L, "bilinear_sim_growth", "%.4f", g.sim);
     lesson_key(L, "bilinear_alt_growth", "%.4f", g.alt);
+    lesson_key(L, "bilinear_fix_growth", "%.4f", g.fix);
     lesson_say(L,
                "Simultaneous steps end %.2f times as far from (0, 0) as they started: each "
                "step multiplies the distance by sqrt(1 + %g^2) = %.5f, an outward spiral. "
                "Alternating steps end at %.2f times the start and never exceed %.2f times "
                "it: they circle the equilibrium without reaching it. Neither converges; "
                "gradient steps on a game rotate around its equilibrium instead of "
-               "descending to it.",
+               "descending to it. Extragradient steps end at %.3f times the start "
+               "(each multiplies the distance by sqrt(1 - eta^2 + eta^4) = %.5f): %s",
                g.sim, (double)bilinear_lr, sqrt(1.0 + (double)bilinear_lr * bilinear_lr),
-               g.alt, g.alt_max);
+               g.alt, g.alt_max, g.fix,
+               sqrt(1.0 - (double)bilinear_lr * bilinear_lr +
+                    pow((double)bilinear_lr, 4.0)),
+               g.fix < 1.0 ? "they spiral in, towards the equilibrium. Optimistic gradient "
+                             "steps and regularised games (Mescheder et al. 2018) converge "
+                             "on the same idea: use where the rotation is heading, not only "
+                             "where it is."
+                           : "at this step size and count they have not come closer; try "
+                             "more --bilinear-steps.");
 
     /* The same in a GAN: lesson 09's toy on the ring. */
     int tsteps = L->fast ? 200 : 3000;
     toy_oscillation_swing sw = toy_oscillation_run(L, L->seed, tsteps);
     lesson_key(L, "toy_d_real_swing", "%.3f", (double)(sw.hi - sw.lo));
+    lesson_key(L, "toy_top_mode_switches", "%d", sw.switches);
+    lesson_key(L, "toy_top_mode_share", "%.3f", sw.top_share);
+    toy_oscillation_reading rd = toy_oscillation_read(&sw);
     lesson_say(L,
                "The same in a real run: lesson 09's vanilla GAN on the ring of 8 "
                "Gaussians for %d steps. Over the second half, the 50-step running mean "
-               "of D(x) moves between %.2f and %.2f: %s",
-               tsteps, (double)sw.lo, (double)sw.hi,
-               L->fast ? "a --fast run is too short to show the cycles."
-               : sw.hi - sw.lo > 0.1f ? "D and G chase each other around the ring instead "
-                                  "of settling, as x and y circle (0, 0) above."
-                                : "in this run it settles more than it cycles.");
+               "of D(x) moves between %.2f and %.2f. D's outputs alone do not say where G "
+               "is, so every %d steps of that half %d of G's samples are each given to "
+               "their nearest mode: in %d of the %d checks one mode held at least half of "
+               "them (on average the largest mode held %.0f%%), and between those checks "
+               "the top mode changed %d time%s, over %d different mode%s. %s",
+               tsteps, (double)sw.lo, (double)sw.hi, TOY_OSC_EVERY, TOY_OSC_SAMPLES,
+               sw.concentrated, sw.checks, 100.0 * sw.top_share, sw.switches,
+               sw.switches == 1 ? "" : "s", sw.visited, sw.visited == 1 ? "" : "s",
+               L->fast ? "A --fast run is too short to show whether G circles the ring."
+               : rd == TOY_OSC_MOVES
+                   ? "G's mass sits on one mode at a time and moves from mode to mode: D "
+                     "and G chase each other around the ring instead of settling, as x and "
+                     "y circle (0, 0) above."
+               : rd == TOY_OSC_STAYS
+                   ? "G's mass sits on the same mode throughout this half: collapsed, but "
+                     "not circling; D(x)'s swing is not G moving around the ring in this "
+                     "run."
+                   : "G's samples are spread over several modes most of the time, and D(x)'s "
+                     "swing is not G's mass moving from mode to mode in this run.");
 }
 
 /* ================================================================ the tables */
@@ -547,18 +621,39 @@ static void objectives_over_seeds(lesson *L, wgan_state *ws)
                "2e-4, betas (0.5, 0.999), 1 D update; WGAN: RMSProp 5e-5, c = %g, 5 critic "
                "updates; WGAN-GP: as above). Frechet distance and classes covered (at least "
                "2%% of %d samples) at the end; wall time per run; runs whose loss went NaN "
-               "or past 1e6.%s",
+               "or past 1e6.%s\n\n"
+               "The budget counts G updates, and it is not the same work for every row: "
+               "the WGAN rows take 5 critic updates per G update (WGAN-GP each with its "
+               "penalty's extra backward pass), the other three one D update. So the table "
+               "ends with the non-saturating row again, trained for as many G updates as "
+               "fill WGAN-GP's measured wall time per run: the comparison at equal time.",
                table_steps, seeds, seeds > 1 ? "s" : "", (double)clip_c, ws->ev.j->n,
                full_tables ? "" : " These are short runs (--table-steps); --full-tables runs "
                                   "each as long as the main runs.");
     objective_table_best best =
         objective_table_run(L, &ws->f, &ws->ev, clip_c, gp_lambda, seeds, table_steps);
+    int lower = objective_table_lower(&best.eq_nonsat, &best.gp);
+    lesson_say(L, "A WGAN-GP run took %.1f times the non-saturating run's time at the same "
+               "G updates; at WGAN-GP's time the non-saturating loss trained %d G updates "
+               "and reached a Frechet distance of %.1f (sd %.1f), against WGAN-GP's %.1f "
+               "(sd %.1f) at %d.", best.time_ratio, best.eq_steps, best.eq_nonsat.fd_mean,
+               best.eq_nonsat.fd_sd, best.gp.fd_mean, best.gp.fd_sd, table_steps);
     if (L->fast)
         lesson_say(L, "A --fast run's table is of %d-step runs, %d seed%s each: too short "
-                   "to rank the objectives.", table_steps, seeds, seeds > 1 ? "s" : "");
+                   "to rank the objectives, at equal updates or at equal time.", table_steps,
+                   seeds, seeds > 1 ? "s" : "");
     else
-        lesson_say(L, "Lowest mean Frechet distance at this budget: %s (%.1f). A ranking "
-                   "within one standard deviation is not a ranking.", best.name, best.fd);
+        lesson_say(L, "Lowest mean Frechet distance at equal G updates: %s (%.1f). A ranking "
+                   "within one standard deviation is not a ranking. At equal time, %s",
+                   best.name, best.fd,
+                   lower < 0 ? "the non-saturating loss is lower than WGAN-GP by more than "
+                               "the sum of their standard deviations: counted in seconds, "
+                               "WGAN-GP's critic updates cost more than they buy here."
+                   : lower > 0 ? "WGAN-GP is still lower than the non-saturating loss by more "
+                                 "than the sum of their standard deviations: its extra "
+                                 "critic updates pay for their time here."
+                               : "the two are within the sum of their standard deviations: "
+                                 "no ranking at this budget.");
 }
 
 static void tricks_measured(lesson *L, wgan_state *ws)

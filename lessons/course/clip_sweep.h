@@ -1,5 +1,5 @@
-/* clip_sweep.h - weight clipping's bound swept over a deep critic, as the
- * WGAN-GP paper's picture: for each of c = 0.001, 0.01 and 0.1, a WGAN with
+/* clip_sweep.h - weight clipping's bound swept over a deep critic, as in the
+ * WGAN-GP paper's Fig. 1(b), left: for each of c = 0.001, 0.01 and 0.1, a WGAN with
  * a critic of CLIP_SWEEP_LAYERS hidden layers trains for a few G updates,
  * and the norm of the critic's gradient is measured at the input of each of
  * its linear layers (the effect compounds with depth). Lesson 11 uses it. */
@@ -12,7 +12,8 @@
 #include "recipe.h"
 
 #define CLIP_SWEEP_LAYERS 8     /* the deep critic: 8 hidden layers ... */
-#define CLIP_SWEEP_WIDTH 128    /* ... of 128 units, as the paper's deep critics */
+#define CLIP_SWEEP_WIDTH 128    /* ... of 128 units, modelled on the WGAN-GP paper's deep
+                                 * critics (12-layer ReLU MLPs on toy data) */
 #define CLIP_SWEEP_BOUNDS 3
 
 typedef struct {

@@ -56,3 +56,8 @@ void condgan_judge_own_weights(lesson *L, const nn_gan *cg, nn_model *net, int p
     nn_free(img);
     nn_free(got);
 }
+
+condgan_blame condgan_who_confuses(double judge_pct, double g_pct)
+{
+    return judge_pct >= 0.5 * g_pct ? CONDGAN_JUDGE_COMPARABLE : CONDGAN_MOSTLY_G;
+}

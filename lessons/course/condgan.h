@@ -28,6 +28,13 @@ typedef struct {
  * judge's own confusion matrix judge_cm on the test set. */
 condgan_obedience condgan_read_confusion(const int *cm, const int *judge_cm, int per_class);
 
+/* Who the largest confusion belongs to: the judge's rate on real images
+ * (judge_pct) beside G's (g_pct), both in percent of their row. At half of
+ * G's rate or more the judge's own confusion is comparable and may explain
+ * much of G's; below it, most of G's confusion is G's. */
+typedef enum { CONDGAN_JUDGE_COMPARABLE, CONDGAN_MOSTLY_G } condgan_blame;
+condgan_blame condgan_who_confuses(double judge_pct, double g_pct);
+
 /* The samples of cg's own G judged as steered_judge_per_class does (latent
  * stream stream, per_class a class; want is rewritten with the same
  * requests): the samples recognised as asked for into *ok, the fewest of

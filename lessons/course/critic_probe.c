@@ -31,17 +31,18 @@ int critic_probe_weights(const nn_model *m, float *w, float c, int *at_bound)
     return n;
 }
 
-double critic_probe_fresh_clip_share(lesson *L, const nn_gan_arch *arch,
-                                     const nn_gan_config *cfg, uint64_t seed, float c,
-                                     float *wbuf)
+double critic_probe_share_after_clip(nn_model *D, float c, float *wbuf)
 {
-    nn_error err = {NN_OK, ""};
-    nn_gan *t0 = nn_gan_create(arch, cfg, NN_INIT_NORMAL_002, seed, &err);
-    if (!t0) lesson_check(L, err.code, &err);
-    nn_clip_weights(t0->D->params, t0->D->n_params, c);
-    int at0, nw0 = critic_probe_weights(t0->D, wbuf, c, &at0);
-    nn_gan_free(t0);
-    return (double)at0 / nw0;
+    nn_clip_weights(D->params, D->n_params, c);
+    int at, nw = critic_probe_weights(D, wbuf, c, &at);
+    return (double)at / nw;
+}
+
+critic_clip_change critic_probe_clip_change(double start, double end)
+{
+    if (end - start >= 0.05 && end >= 2.0 * start) return CRITIC_CLIP_PUSHED_OUT;
+    if (start - end >= 0.05 && end <= 0.5 * start) return CRITIC_CLIP_PULLED_IN;
+    return CRITIC_CLIP_UNCHANGED;
 }
 
 void critic_probe_layers_measure(const nn_model *m, float c, critic_probe_layers *pl)

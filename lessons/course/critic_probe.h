@@ -22,11 +22,18 @@ double critic_probe_mean_score(nn_model *D, const float *x, int n);
  * 0.05 c, which for a clipped critic (|w| <= c) is |w| >= 0.95 c. */
 int critic_probe_weights(const nn_model *m, float *w, float c, int *at_bound);
 
-/* The share of a fresh critic's weights (arch's D, N(0, 0.02) from seed)
- * within 5% of +-c right after its first clip. wbuf holds its weights. */
-double critic_probe_fresh_clip_share(lesson *L, const nn_gan_arch *arch,
-                                     const nn_gan_config *cfg, uint64_t seed, float c,
-                                     float *wbuf);
+/* Clips D's parameters into [-c, c] (as the first critic update does) and
+ * returns the share of its weights then within 5% of +-c. wbuf holds its
+ * weights. */
+double critic_probe_share_after_clip(nn_model *D, float c, float *wbuf);
+
+/* What training did to the share of weights at the bound, from start
+ * (right after the first clip) to end: pushed them out to it (up by at
+ * least 5 points and at least doubled), pulled them in (down by at least 5
+ * points and at least halved), or left the share about where it began. */
+typedef enum { CRITIC_CLIP_UNCHANGED, CRITIC_CLIP_PUSHED_OUT, CRITIC_CLIP_PULLED_IN }
+    critic_clip_change;
+critic_clip_change critic_probe_clip_change(double start, double end);
 
 /* The most linear layers critic_probe_layers counts. */
 #define CRITIC_PROBE_MAX_LAYERS 16

@@ -120,3 +120,10 @@ void infogan_purity_over_seeds(const float *purity, const float *shuffled, int n
     for (int s = 0; s < n; s++) shuf += shuffled[s];
     *shuffled_mean = shuf / n;
 }
+
+infogan_reading infogan_read_code(double purity, double shuffled, double distinct, int k)
+{
+    double gain = purity - shuffled;
+    if (gain < 0.1) return INFOGAN_CODE_NOTHING;
+    return gain >= 0.3 && distinct >= 0.7 * k ? INFOGAN_CODE_CLASSES : INFOGAN_CODE_PARTLY;
+}

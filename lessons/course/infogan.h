@@ -48,4 +48,15 @@ double infogan_ink_change(const float *img, int rows, int cols);
 void infogan_purity_over_seeds(const float *purity, const float *shuffled, int n, double *mean,
                                double *sd, double *shuffled_mean);
 
+/* What the categorical code learned, read from its purity beside the
+ * purity of the same samples with shuffled codes (the gain over a code that
+ * says nothing) and the distinct classes its k values became:
+ *   nothing: a gain under 0.1, whatever the purity (a G that draws one
+ *            class under every code is pure and says nothing);
+ *   classes: a gain of 0.3 or more and at least 7 of 10 values' worth of
+ *            distinct classes (0.7 k);
+ *   partly:  between, or a large gain over few classes. */
+typedef enum { INFOGAN_CODE_NOTHING, INFOGAN_CODE_PARTLY, INFOGAN_CODE_CLASSES } infogan_reading;
+infogan_reading infogan_read_code(double purity, double shuffled, double distinct, int k);
+
 #endif

@@ -30,6 +30,7 @@ recipe recipe_wgan_clip(float c)
     r.cfg.lr_g = r.cfg.lr_d = 5e-5f;
     r.cfg.d_steps = 5;
     r.cfg.clip = c;
+    r.d_init_sd = c / 3.0f < 0.02f ? c / 3.0f : 0.02f;
     return r;
 }
 
@@ -135,13 +136,28 @@ static void log_point(lesson *L, nn_gan *t, recipe_evalset *ev, recipe_curve *lo
     log->fd[k] = (float)judge_generator(L, ev->j, t->G, ev->z, NULL);
 }
 
-nn_gan *recipe_train(lesson *L, const recipe *r, uint64_t seed, int n_steps, recipe_feed *f,
-                     recipe_evalset *ev, recipe_curve *log, const char *label,
-                     recipe_outcome *o)
+nn_gan *recipe_create(lesson *L, const recipe *r, uint64_t seed)
 {
     nn_error err = {NN_OK, ""};
     nn_gan *t = nn_gan_create(&r->arch, &r->cfg, NN_INIT_NORMAL_002, seed, &err);
     if (!t) lesson_check(L, err.code, &err);
+    if (r->d_init_sd > 0.0f) {
+        /* The same draws, rescaled: N(0, 0.02) times sd / 0.02 is N(0, sd). */
+        float k = r->d_init_sd / 0.02f;
+        for (int i = 0; i < t->D->n_layers; i++) {
+            nn_layer *l = &t->D->layers[i];
+            if (l->spec.kind != NN_LAYER_LINEAR) continue;
+            for (long j = 0; j < (long)l->in * l->out; j++) l->w[j] *= k;
+        }
+    }
+    return t;
+}
+
+nn_gan *recipe_train(lesson *L, const recipe *r, uint64_t seed, int n_steps, recipe_feed *f,
+                     recipe_evalset *ev, recipe_curve *log, const char *label,
+                     recipe_outcome *o)
+{
+    nn_gan *t = recipe_create(L, r, seed);
     t->opt_d.weight_decay = r->d_decay;
     int b = r->cfg.batch;
     int most = r->warm_d_steps > r->cfg.d_steps ? r->warm_d_steps : r->cfg.d_steps;
