@@ -41,7 +41,8 @@
 /* The plain cGAN's obedience, quoted beside the command that measures it. */
 #define NO_ADDITIONS_COMMAND "make lesson N=12 ARGS=\"--label-info 0 --g-average 0 --epochs 6 " \
     "--info-epochs 1 --info-seeds 1\""
-#define NO_ADDITIONS_RESULT "XXX"
+#define NO_ADDITIONS_RESULT "only 47.9%% of the shirts asked for were recognised as shirts " \
+    "and 34.8%% were taken for coats (86.5%% of all the samples as asked)."
 
 static int cgan_epochs = DEFAULT_CGAN_EPOCHS;
 static int info_epochs = DEFAULT_INFO_EPOCHS;

@@ -9,7 +9,13 @@
 #include <sys/stat.h>
 
 #include "testutil.h"
+#include "condgan.h"
+#include "copies.h"
+#include "critic_probe.h"
+#include "infogan.h"
 #include "mlpgan.h"
+#include "objective_table.h"
+#include "toy_oscillation.h"
 
 /* The counts computed from the arch must equal those of the built models. */
 static void test_param_counts(void **state)
@@ -156,6 +162,126 @@ static void test_sample_images_chunks(void **state)
     nn_gan_free(t);
 }
 
+/* Lesson 11's choosers: the sentence each picks, on hand-made measurements
+ * on both sides of its line. */
+static void test_lesson11_choosers(void **state)
+{
+    (void)state;
+    /* The share at the clipping bound, right after the first clip and at the
+     * end: 0.4% to 78% is pushed out; 63.5% to 52% (an N(0, 0.02) start with
+     * c = 0.01) falls by 11.5 points without halving: about where it began. */
+    assert_int_equal(critic_probe_clip_change(0.004, 0.78), CRITIC_CLIP_PUSHED_OUT);
+    assert_int_equal(critic_probe_clip_change(0.635, 0.52), CRITIC_CLIP_UNCHANGED);
+    assert_int_equal(critic_probe_clip_change(0.6, 0.2), CRITIC_CLIP_PULLED_IN);
+    assert_int_equal(critic_probe_clip_change(0.004, 0.03), CRITIC_CLIP_UNCHANGED);
+    assert_int_equal(critic_probe_clip_change(0.06, 0.10), CRITIC_CLIP_UNCHANGED); /* not doubled */
+
+    /* G on the ring: spread when one mode holds half the samples in under
+     * half the checks; else moving with 2 switches or more, staying below. */
+    toy_oscillation_swing w = {0.4f, 0.6f, 30, 10, 0, 0, 0.3};
+    assert_int_equal(toy_oscillation_read(&w), TOY_OSC_SPREAD);
+    w.concentrated = 15;
+    w.switches = 2;
+    assert_int_equal(toy_oscillation_read(&w), TOY_OSC_MOVES);
+    w.switches = 1;
+    assert_int_equal(toy_oscillation_read(&w), TOY_OSC_STAYS);
+
+    /* Equal time: lower by more than the sum of the standard deviations. */
+    seed_row_stats a = {50.0, 2.0, 8.0, 1.0, 0}, b = {60.0, 3.0, 8.0, 1.0, 0};
+    assert_int_equal(objective_table_lower(&a, &b), -1);
+    assert_int_equal(objective_table_lower(&b, &a), 1);
+    b.fd_mean = 54.9;
+    assert_int_equal(objective_table_lower(&a, &b), 0);
+    b.fd_mean = NAN;
+    assert_int_equal(objective_table_lower(&a, &b), 0);
+}
+
+/* Lesson 12's choosers, and the copy line computed by hand. */
+static void test_lesson12_choosers(void **state)
+{
+    (void)state;
+    /* The judge's confusion on real images against G's, in percent: 1.5
+     * against 100 is G's; 20 against 35 is comparable; half is the line. */
+    assert_int_equal(condgan_who_confuses(1.5, 100.0), CONDGAN_MOSTLY_G);
+    assert_int_equal(condgan_who_confuses(20.0, 35.0), CONDGAN_JUDGE_COMPARABLE);
+    assert_int_equal(condgan_who_confuses(17.4, 34.8), CONDGAN_JUDGE_COMPARABLE);
+    assert_int_equal(condgan_who_confuses(17.3, 34.8), CONDGAN_MOSTLY_G);
+
+    /* InfoGAN: a G that draws one class under every code is pure and says
+     * nothing; a gain of 0.5 over 9 classes names them; over 5, partly. */
+    assert_int_equal(infogan_read_code(1.0, 1.0, 1.0, 10), INFOGAN_CODE_NOTHING);
+    assert_int_equal(infogan_read_code(0.554, 0.540, 2.0, 10), INFOGAN_CODE_NOTHING);
+    assert_int_equal(infogan_read_code(0.8, 0.3, 9.0, 10), INFOGAN_CODE_CLASSES);
+    assert_int_equal(infogan_read_code(0.8, 0.3, 5.0, 10), INFOGAN_CODE_PARTLY);
+    assert_int_equal(infogan_read_code(0.5, 0.3, 9.0, 10), INFOGAN_CODE_PARTLY);
+
+    /* The copy line: 100 test images at distances 1..100 have their 5th
+     * percentile at 6 (the sixth smallest); 10 of 100 samples at 0.5 lie
+     * under it, the rest at 50. */
+    enum { N = 100 };
+    double dist[2 * N];
+    for (int i = 0; i < N; i++) {
+        dist[i] = i < 10 ? 0.5 : 50.0;
+        dist[N + i] = (double)(N - i);      /* in reverse: the summary sorts */
+    }
+    copies_summary c = copies_summarise(NULL, dist, N);
+    assert_close(c.line, 6.0, 0.0);
+    assert_close(c.close_share, 0.10, 1e-12);
+    assert_close(c.sample_min, 0.5, 0.0);
+    assert_close(c.sample_median, 50.0, 0.0);
+    assert_close(c.test_median, 50.5, 0.0);
+    /* 10% of 100 is within chance of 5% (3 sd of the difference of two
+     * shares of 100 is 0.0925); of 500 it is not (0.0413); 15% of 100 is. */
+    assert_int_equal(copies_judge(0.10, 100), COPIES_AS_REAL);
+    assert_int_equal(copies_judge(0.10, 500), COPIES_MORE_CLOSE);
+    assert_int_equal(copies_judge(0.15, 100), COPIES_MORE_CLOSE);
+    assert_int_equal(copies_judge(0.50, 50), COPIES_TOO_FEW);
+}
+
+/* The nearest training image by one matrix product per chunk: against the
+ * plain sum of squares over a set larger than a chunk, and an exact copy of
+ * an image past the first chunk found at distance 0. */
+static void test_copies_nearest(void **state)
+{
+    (void)state;
+    enum { NI = 1500, NQ = 5 };
+    nn_dataset ds = {0};
+    ds.n = NI;
+    ds.c = 1, ds.h = 28, ds.w = 28;
+    ds.n_classes = 10;
+    ds.pixels = malloc((size_t)NI * 784);
+    ds.labels = calloc(NI, 1);
+    assert_non_null(ds.pixels);
+    assert_non_null(ds.labels);
+    nn_rng r;
+    nn_rng_seed(&r, 5, 0);
+    for (size_t i = 0; i < (size_t)NI * 784; i++) ds.pixels[i] = (uint8_t)nn_rng_below(&r, 256);
+    float q[NQ * 784];
+    for (int i = 0; i < NQ * 784; i++) q[i] = nn_rng_uniform(&r) * 2.0f - 1.0f;
+    for (int p = 0; p < 784; p++) q[2 * 784 + p] = ds.pixels[1234 * 784 + p] / 127.5f - 1.0f;
+    int near[NQ];
+    double dist[NQ];
+    copies_nearest(NULL, q, NQ, &ds, near, dist);
+    assert_int_equal(near[2], 1234);
+    assert_true(dist[2] < 1e-5);
+    for (int i = 0; i < NQ; i++) {
+        double best = INFINITY;
+        int at = -1;
+        for (int j = 0; j < NI; j++) {
+            double d2 = 0.0;
+            for (int p = 0; p < 784; p++) {
+                double v = q[i * 784 + p] - (ds.pixels[(size_t)j * 784 + p] / 127.5 - 1.0);
+                d2 += v * v;
+            }
+            if (d2 < best) best = d2, at = j;
+        }
+        assert_int_equal(near[i], at);
+        assert_close(dist[i], sqrt(best), 1e-4);
+    }
+    free(ds.pixels);
+    free(ds.labels);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +290,9 @@ int main(void)
         cmocka_unit_test(test_trainer_rejects),
         cmocka_unit_test(test_trainer_deterministic),
         cmocka_unit_test(test_sample_images_chunks),
+        cmocka_unit_test(test_lesson11_choosers),
+        cmocka_unit_test(test_lesson12_choosers),
+        cmocka_unit_test(test_copies_nearest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
