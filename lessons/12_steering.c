@@ -416,12 +416,13 @@ static void train_a_conditional_gan(lesson *L, steering *S)
                "Two additions to it: %s; and %s. Without either (" NO_ADDITIONS_COMMAND
                ", on a fresh clone, whose judge this lesson trains itself), " NO_ADDITIONS_RESULT,
                ca.latent_dim, K, ca.data_dim, K,
-               ca.q_head ? "D also gets a head that names the class, AC-GAN's auxiliary "
-                           "classifier (Odena et al. 2017), built as InfoGAN's head Q of the "
-                           "steps below: D's last layer has 10 more outputs that must say which "
-                           "class a fake was asked for, and G is rewarded when they can "
-                           "(--label-info, its weight; 0 gives Mirza and Osindero's plain "
-                           "cGAN)"
+               ca.q_head ? "D also gets a head that names the class, the idea of AC-GAN's "
+                           "auxiliary classifier (Odena et al. 2017), built as InfoGAN's head Q "
+                           "of the steps below: D's last layer has 10 more outputs that must "
+                           "say which class a fake was asked for, and G is rewarded when they "
+                           "can, with weight --label-info (0 gives Mirza and Osindero's plain "
+                           "cGAN); unlike AC-GAN's classifier, which also learns the real "
+                           "images' labels, this head learns from the fakes alone"
                          : "--label-info 0: Mirza and Osindero's plain cGAN, no head Q",
                g_average > 0.0f ? "we sample from a moving average of G's weights (Yazici et "
                                   "al. 2019; --g-average), which evens out the swings of the "
