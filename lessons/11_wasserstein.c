@@ -7,8 +7,10 @@
  * gradient penalty, with their pictures (weights at the bound, gradient norms
  * layer by layer); whether the critic's estimate of the distance tracks the
  * samples' quality (against the Frechet distance, and against a vanilla
- * GAN's D loss); why simultaneous gradient steps on a game spiral; and the
- * classic tricks and objectives, each measured over seeds on Fashion-MNIST.
+ * GAN's D loss); why simultaneous gradient steps on a game spiral, and a
+ * method that converges (extragradient); and the classic tricks and
+ * objectives, each measured over seeds on Fashion-MNIST, the objectives at
+ * equal G updates and at equal wall time.
  */
 #include <math.h>
 #include <stdio.h>
@@ -619,8 +621,9 @@ static void objectives_over_seeds(lesson *L, wgan_state *ws)
                "budget, %d G updates per run, %d seed%s per row; each objective with its "
                "paper's optimizer settings (non-saturating, least squares and hinge: Adam "
                "2e-4, betas (0.5, 0.999), 1 D update; WGAN: RMSProp 5e-5, c = %g, 5 critic "
-               "updates; WGAN-GP: as above). Frechet distance and classes covered (at least "
-               "2%% of %d samples) at the end; wall time per run; runs whose loss went NaN "
+               "updates, the critic starting inside its bound as above; WGAN-GP: as "
+               "above). Frechet distance and classes covered (at least 2%% of %d samples) "
+               "at the end; wall time per run; runs whose loss went NaN "
                "or past 1e6.%s\n\n"
                "The budget counts G updates, and it is not the same work for every row: "
                "the WGAN rows take 5 critic updates per G update (WGAN-GP each with its "
