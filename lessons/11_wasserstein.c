@@ -305,9 +305,9 @@ static void weight_clipping(lesson *L, wgan_state *ws)
                "paper's deep critics, which were 12-layer ReLU MLPs on toy data) for %d G "
                "updates with each of c = 0.001, 0.01 and 0.1.\n\n"
                "Where the critic starts matters for what the weights say at the end. From "
-               "the usual N(0, 0.02), a bound of 0.01 clips most weights at once, before "
-               "any learning, and a pile-up at +-c at the end would be the start's, not "
-               "training's. So the clipped critics here start well inside their bound: "
+               "the usual N(0, 0.02), a small bound such as 0.01 clips a large share of "
+               "the weights at once (measured below), before any learning, and a pile-up "
+               "at +-c at the end would be the start's, not training's. So the clipped critics here start well inside their bound: "
                "N(0, sd) with sd = min(0.02, c / 3) = %.4f, three standard deviations "
                "inside, where 0.4%% of a normal's draws lie beyond 0.95 c. What training "
                "does to them is then measured: the share at the bound right after the first "
@@ -325,6 +325,17 @@ static void weight_clipping(lesson *L, wgan_state *ws)
     nn_gan *t_start = recipe_create(L, &r_clip, L->seed);
     double clip_share_start = critic_probe_share_after_clip(t_start->D, clip_c, wbuf);
     nn_gan_free(t_start);
+    /* ... and what the usual N(0, 0.02) start would have had. */
+    recipe r_usual = r_clip;
+    r_usual.d_init_sd = 0.0f;
+    t_start = recipe_create(L, &r_usual, L->seed);
+    double usual_share_start = critic_probe_share_after_clip(t_start->D, clip_c, wbuf);
+    nn_gan_free(t_start);
+    lesson_print(L, "right after the first clip, within 5%% of +-%g: %.1f%% of the weights "
+                 "from an N(0, 0.02) start, %.1f%% from the N(0, %.4f) start used here\n",
+                 (double)clip_c, 100.0 * usual_share_start, 100.0 * clip_share_start,
+                 (double)r_clip.d_init_sd);
+    lesson_key(L, "clip_weights_at_bound_start_normal002", "%.4f", usual_share_start);
     recipe_outcome o_clip;
     lesson_code(L, "clip");
     /* STEP: clip */
