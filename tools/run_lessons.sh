@@ -39,8 +39,15 @@ fast_text()
 11_wasserstein + too short to rank the objectives
 11_wasserstein + too short to show what any trick does
 11_wasserstein - they fall together
+11_wasserstein + far too short for training to move the weights
+11_wasserstein + too short to show whether G circles the ring
+11_wasserstein - chase each other around the ring
+11_wasserstein + too short to rank the objectives, at equal updates or at equal time
 12_steering + A --fast run is too short to show a G that obeys
 12_steering + A --fast run is too short to show what a trained InfoGAN's code
+12_steering + too short to tell whether G copies
+12_steering - no sign of copying
+12_steering - the code sorts G's images largely by class
 13_autoencoder + too short to show how blurred each one's images end up
 13_autoencoder - That is the blur the mean squared error asks
 14_judging + far too short to show collapse
