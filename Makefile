@@ -333,13 +333,18 @@ $(LESSON_NAMES:%=$(LESSON_DIR)/exercises/%): $(LESSON_DIR)/exercises/%: $(LESSON
 LESSON_N   := $(if $(filter 1 2 3 4 5 6 7 8 9,$(N)),0$(N),$(N))
 LESSON_ONE := $(filter $(LESSON_DIR)/$(USE)/$(LESSON_N)_%,$(LESSON_BIN))
 
-.PHONY: lessons run-lesson run-tour run-lesson-tests
+.PHONY: lessons build-lesson run-tour run-lesson-tests
 lessons: $(LESSON_BIN)
 
+# The lesson runs in this recipe, not in a sub-make: after a lesson's
+# one-line refusal make adds only its own "make: *** [...: lesson] Error 2"
+# (GNU make prints one for any failing recipe, and make lesson must fail),
+# not one line per make level. Its exit status is make's: 2.
 lesson:
 	@$(if $(LESSON_BAD),echo "$(LESSON_BAD)" >&2; exit 2)
 	@tools/deps.sh
-	@$(MAKE) --no-print-directory run-lesson
+	@$(MAKE) --no-print-directory build-lesson
+	@$(LESSON_ONE) $(ARGS)
 
 # Without N, or with one that is not a lesson: one line naming them, exit 2
 # (checked before deps and the build).
@@ -349,8 +354,8 @@ LESSON_BAD  = $(if $(N),$(if $(LESSON_ONE),,make lesson: no lesson N=$(N); the l
                 $(LESSON_LIST)),make lesson: say which lesson$(comma) e.g. make lesson N=6; \
                 the lessons are $(LESSON_LIST))
 comma := ,
-run-lesson: $(LESSON_ONE)
-	@$(LESSON_ONE) $(ARGS)
+build-lesson: $(LESSON_ONE)
+	@:
 
 # `make tour`: every lesson in order, stopping at the first that fails.
 tour: deps
