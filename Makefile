@@ -388,7 +388,7 @@ run-exercise-path-test: $(LESSON_DIR)/exercises/06_training \
 # so the two reports do not interleave under -j.
 .PHONY: run-cli-tests
 run-tests: run-cli-tests
-run-cli-tests: $(LESSON_BIN) | run-lesson-tests
+run-cli-tests: $(LESSON_BIN) $(LESSON_DIR)/exercises/15_cyclegan | run-lesson-tests
 	@tools/cli_tests.sh $(LESSON_BIN)
 
 # `make valgrind`: every lesson with --fast --no-pause under valgrind's memcheck
