@@ -384,7 +384,9 @@ run-exercise-path-test: $(LESSON_DIR)/exercises/06_training \
 # ---------------------------------------------------------------- command-line checks
 # Part of make test: every lesson's promises on bad input (tools/cli_tests.sh):
 # a bad flag or value, or a bad --data folder, gives one line on stderr and
-# exit status 2, with no --out folder left half-written. After the smoke tests,
+# exit status 2, with no --out folder left half-written, and a refused run
+# leaves the last run's files byte-identical (lesson 15 on the untouched stubs
+# among the cases, hence its USE=exercises binary). After the smoke tests,
 # so the two reports do not interleave under -j.
 .PHONY: run-cli-tests
 run-tests: run-cli-tests

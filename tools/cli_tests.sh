@@ -19,6 +19,10 @@
 #   - for a lesson with --resume: after a --fast run, each checkpoint it
 #     wrote with 4 bytes overwritten in the middle: --resume exits with status
 #     2 and exactly one line on stderr naming that checkpoint as corrupted;
+#   - a refused run leaves the last finished run's folder byte-identical
+#     (lesson 14 with a missing --data folder, lesson 15 with --a equal to
+#     --b, lesson 15 built on the untouched exercise stubs), and a new --out
+#     folder uncreated;
 #   - a few lesson-specific cases from the table near the end.
 # Flags and ranges are read from --help itself, so a new flag or a new lesson
 # is covered without editing this file. Each check prints one line; the run
@@ -417,6 +421,7 @@ keeps_last_run()
 refusal_checks()
 {
     bin=$1 num=$2
+    lesson_bin=$1 # expect_bad_input sets bin to the binary it runs
     last="$scratch/last_$num"
     refusal_cases >"$scratch/refusals"
     while read -r ln want args; do
@@ -432,7 +437,7 @@ refusal_checks()
         run=$bin on_stubs=""
         case $want in
             exercises:*)
-                run="${bin%/*/*}/exercises/$(basename "$bin")"
+                run="${lesson_bin%/*/*}/exercises/$(basename "$lesson_bin")"
                 want=${want#exercises:}
                 on_stubs="built on the untouched stubs, "
                 if [ ! -x "$run" ]; then
@@ -442,6 +447,7 @@ refusal_checks()
         esac
         # shellcheck disable=SC2086
         keeps_last_run "$run" "$last" "$want" $args
+        bin=$lesson_bin
     done <"$scratch/refusals"
 }
 
