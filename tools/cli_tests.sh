@@ -11,7 +11,8 @@
 #   - for a lesson with --data: a missing folder, a plain file, an empty,
 #     wrong-magic or truncated IDX file, a truncated or corrupt gzip: exit
 #     status 2 and exactly one line on stderr naming the file (so also no
-#     sanitizer report when the lessons are built with SANITIZE=1);
+#     sanitizer report when the lessons are built with SANITIZE=1), and no
+#     --out folder left behind;
 #   - a flag typo (the longest flag with its last letter missing, --sede)
 #     names the flag meant ("did you mean --epochs?"), a choice typo the
 #     choice; a name close to nothing gets no suggestion;
@@ -150,6 +151,10 @@ check_input()
     n=$((n + 1))
     out="$scratch/out$n"
     expect_bad_input "$bin" "$want" --fast --no-pause --out "$out" "$@"
+    # A data set is read before the first write: a refusal leaves no folder.
+    if [ -z "$why" ] && [ -n "${refused_before_writing:-}" ] && [ -e "$out" ]; then
+        why="left its --out folder behind, holding: $(find "$out" -mindepth 1 -maxdepth 1 -exec basename {} \; | tr '\n' ' ')"
+    fi
     result "$(basename "$bin")" "$why" "$@"
     rm -rf "$out"
 }
@@ -539,7 +544,9 @@ for bin in "$@"; do
         grep -q "^${kv%%=*}	" "$scratch/flags" && quick="$quick --$kv"
     done
     if grep -q '^data	' "$scratch/flags"; then
+        refused_before_writing=1
         data_checks "$bin"
+        refused_before_writing=""
     fi
     if grep -q '^resume	switch' "$scratch/flags"; then
         resume_checks "$bin"
