@@ -72,7 +72,8 @@
  * wrong, then "try --help", and exits with status 2.
  *
  * Exit statuses: 0 done (or quit at a pause), 2 bad input (flag, data file),
- * 1 an internal failure.
+ * 1 an internal failure; Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run by
+ * that signal (130 for Ctrl-C in a shell) once its notebook is kept apart.
  */
 #ifndef GANSTEPS_LESSON_H
 #define GANSTEPS_LESSON_H
