@@ -448,7 +448,16 @@ refusal_checks()
                 if [ ! -x "$run" ]; then
                     result "$(basename "$bin")" "not built: $run (USE=exercises)"
                     continue
-                fi ;;
+                fi
+                # Its --help names the folder it writes to by default.
+                dflt="plots/$(basename "$run")-exercises"
+                "$run" --help </dev/null >"$scratch/std" 2>&1
+                why=""
+                grep -qF "(default $dflt)" "$scratch/std" ||
+                    why="--help does not give $dflt as --out's default: $(grep -e '--out' "$scratch/std" | cut -c 1-100)"
+                note="built on the untouched stubs"
+                result "$(basename "$run")" "$why" --help
+                note="" ;;
         esac
         # shellcheck disable=SC2086
         keeps_last_run "$run" "$last" "$want" $args
