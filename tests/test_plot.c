@@ -101,6 +101,10 @@ static void test_scatter_heatmap_vectors(void **state)
                         "\n\n# block 2: arrows x y dx dy\n0.5 0.5 0.100000001 -0.200000003\n");
     const char *gp = slurp("heat.gp");
     assert_non_null(strstr(gp, "index 0 using 1:2:3 with image"));
+    /* Samples are cell centres: half a cell of 1 (x) and of 1 (y) beyond
+     * the grid on each side, so the edge cells are whole; a colour scale. */
+    assert_non_null(strstr(gp, "set xrange [-1.5:1.5]\nset yrange [-0.5:1.5]\n"));
+    assert_non_null(strstr(gp, "set colorbox\n"));
     assert_non_null(strstr(gp, "index 2 using 1:2:($3*s):($4*s) with vectors"));
     check_png(&p, "heat.png");
 
@@ -129,8 +133,10 @@ static void test_bars_histogram(void **state)
                                               "1 \"Ankle boot\" 5999\n2 \"say 'hi'\" 1\n");
     assert_non_null(strstr(slurp("classes.gp"), "using 1:3:xtic(2) with boxes"));
     check_png(&p, "classes.png");
-    /* The text plot numbers the bars: names side by side would run into
-     * each other ("T-shirt/topAnkle boot"). */
+    /* The text plot lays the bars on their side, each after its name: the
+     * names are 11, 10 and 8 characters, the values at most 4, so in 78
+     * columns the longest bar is 78 - 11 - 3 - 4 = 60 wide; 5999 rounds to
+     * 60 too, and 1 to none. */
     char *term = NULL;
     size_t tlen = 0;
     FILE *tf = open_memstream(&term, &tlen);
@@ -139,20 +145,72 @@ static void test_bars_histogram(void **state)
     assert_int_equal(nn_plot_bars(&p, counts, labels, 3, NULL), NN_OK);
     fclose(tf);
     p.term = NULL;
-    if (nn_plot_have_gnuplot()) {
-        assert_null(strstr(term, "Ankle"));
-        assert_non_null(strstr(term, "6000"));
-    }
+    char want[512], hashes[61];
+    memset(hashes, '#', 60);
+    hashes[60] = '\0';
+    snprintf(want, sizeof want, "T-shirt/top |%s 6000\nAnkle boot  |%s 5999\nsay \"hi\"    | 1\n",
+             hashes, hashes);
+    assert_string_equal(term, want);
     free(term);
+    /* The script's own text branch puts the names down the side too. */
+    assert_non_null(strstr(slurp("classes_text.gp"), ":ytic(2) with boxxyerror"));
 
     /* 0..3 in 4 bins of width 0.75; the maximum falls in the last bin and
      * the NaN is left out. */
     float x[6] = {0, 0.5f, 1, 3, 2.9f, NAN};
     p.name = "hist";
+    const float marks[1] = {1.5f};
+    const char *mark_names[1] = {"mean's here"};
+    p.xmarks = marks;
+    p.xmark_names = mark_names;
+    p.n_xmarks = 1;
     assert_int_equal(nn_plot_histogram(&p, x, 6, 4, NULL), NN_OK);
     assert_string_equal(slurp("hist.dat"),
                         "# bin_centre count\n0.375 2\n1.125 1\n1.875 0\n2.625 2\n");
+    /* The mark: a line at x = 1.5 across the plot, and its label. */
+    const char *hgp = slurp("hist.gp");
+    assert_non_null(strstr(hgp, "set arrow 1 from 1.5, graph 0 to 1.5, graph 1 nohead"));
+    assert_non_null(strstr(hgp, "set label 100 'mean''s here' at 1.5, graph 0.88"));
     check_png(&p, "hist.png");
+}
+
+/* A table as a heat map: row 0 at the top as printed (the y axis runs
+ * down), whole square cells, names on both axes, a colour scale from 0 to
+ * the greatest value, each value in its cell; the text plot is the table. */
+static void test_matrix(void **state)
+{
+    (void)state;
+    float z[6] = {90, 10, 0, 25, 75, 0}; /* 2 rows, 3 columns */
+    const char *rows[2] = {"Trouser", "Bag"}, *cols[3] = {"Trouser", "Bag", "it's"};
+    char *term = NULL;
+    size_t tlen = 0;
+    FILE *tf = open_memstream(&term, &tlen);
+    nn_plot p = {0};
+    p.dir = tu_dir;
+    p.name = "table";
+    p.term = tf;
+    nn_error err;
+    nn_status s = nn_plot_matrix(&p, z, 2, 3, rows, cols, &err);
+    fclose(tf);
+    if (s != NN_OK) fail_msg("%s", err.msg);
+    assert_string_equal(slurp("table.dat"),
+                        "# col row value (row 0 is the table's first row, drawn at the top)\n"
+                        "0 0 90\n1 0 10\n2 0 0\n\n0 1 25\n1 1 75\n2 1 0\n\n");
+    const char *gp = slurp("table.gp");
+    assert_non_null(strstr(gp, "set xrange [-0.5:2.5]\nset yrange [1.5:-0.5]\n"));
+    assert_non_null(strstr(gp, "set xtics ('Trouser' 0, 'Bag' 1, 'it''s' 2)"));
+    assert_non_null(strstr(gp, "set ytics ('Trouser' 0, 'Bag' 1)"));
+    assert_non_null(strstr(gp, "set cbrange [0:90]\nset colorbox\n"));
+    assert_non_null(strstr(gp, "sprintf('%.0f', $3)"));
+    check_png(&p, "table.png");
+    assert_string_equal(term, "             Trouser     Bag    it's\n"
+                              "Trouser           90      10       0\n"
+                              "Bag               25      75       0\n");
+    free(term);
+    p.term = NULL;
+    p.name = "bad_table";
+    assert_int_equal(nn_plot_matrix(&p, z, 0, 3, NULL, NULL, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "0 x 3"));
 }
 
 static void test_bad_names(void **state)
@@ -301,7 +359,6 @@ static void test_without_gnuplot(void **state)
     nn_plot p = {0};
     p.dir = tu_dir;
     p.name = "nognuplot";
-    p.term = stdout;
     nn_error err;
     nn_status s = nn_plot_bars(&p, v, NULL, 2, &err);
     if (saved) {
@@ -323,6 +380,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lines, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_scatter_heatmap_vectors, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_bars_histogram, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_matrix, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_bad_names, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_log_axis_format, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_dumb_labels, tu_tmpdir_setup, tu_tmpdir_teardown),

@@ -11,7 +11,8 @@
 #   - for a lesson with --data: a missing folder, a plain file, an empty,
 #     wrong-magic or truncated IDX file, a truncated or corrupt gzip: exit
 #     status 2 and exactly one line on stderr naming the file (so also no
-#     sanitizer report when the lessons are built with SANITIZE=1);
+#     sanitizer report when the lessons are built with SANITIZE=1), and no
+#     --out folder left behind;
 #   - a flag typo (the longest flag with its last letter missing, --sede)
 #     names the flag meant ("did you mean --epochs?"), a choice typo the
 #     choice; a name close to nothing gets no suggestion;
@@ -19,6 +20,10 @@
 #   - for a lesson with --resume: after a --fast run, each checkpoint it
 #     wrote with 4 bytes overwritten in the middle: --resume exits with status
 #     2 and exactly one line on stderr naming that checkpoint as corrupted;
+#   - a refused run leaves the last finished run's folder byte-identical
+#     (lesson 14 with a missing --data folder, lesson 15 with --a equal to
+#     --b, lesson 15 built on the untouched exercise stubs), and a new --out
+#     folder uncreated;
 #   - a few lesson-specific cases from the table near the end.
 # Flags and ranges are read from --help itself, so a new flag or a new lesson
 # is covered without editing this file. Each check prints one line; the run
@@ -146,6 +151,10 @@ check_input()
     n=$((n + 1))
     out="$scratch/out$n"
     expect_bad_input "$bin" "$want" --fast --no-pause --out "$out" "$@"
+    # A data set is read before the first write: a refusal leaves no folder.
+    if [ -z "$why" ] && [ -n "${refused_before_writing:-}" ] && [ -e "$out" ]; then
+        why="left its --out folder behind, holding: $(find "$out" -mindepth 1 -maxdepth 1 -exec basename {} \; | tr '\n' ' ')"
+    fi
     result "$(basename "$bin")" "$why" "$@"
     rm -rf "$out"
 }
@@ -366,6 +375,96 @@ resume_checks()
     rm -rf "$out"
 }
 
+# A refused run leaves the last finished run's files as they were. After
+# one --fast run into a folder, each refusal below into the same folder
+# must exit 2 with one line naming WANT and leave every file in it
+# byte-identical, with none added (no lesson.md replaced by a stub, no figure
+# redrawn, no stopped notebook); the same refusal into a new --out folder
+# must leave no folder. Lesson number, WANT, the arguments; a WANT that
+# starts with "exercises:" runs the lesson built on the untouched stubs
+# (USE=exercises, beside the solutions' binary), which must stop at the
+# first exercise it probes, before it writes anything.
+refusal_cases()
+{
+    cat <<'EOF'
+14 /nonexistent --data /nonexistent
+15 --a --a 7 --b 7
+15 exercises:(USE=exercises)
+EOF
+}
+
+# Every file under $1 with its checksum and size, by name.
+snapshot() { (cd "$1" && find . -type f -exec cksum {} + | sort -k 3); }
+
+# keeps_last_run BIN DIR WANT ARGS...: see refusal_cases.
+keeps_last_run()
+{
+    bin=$1 dir=$2 want=$3
+    shift 3
+    snapshot "$dir" >"$scratch/before"
+    expect_bad_input "$bin" "$want" --fast --no-pause --out "$dir" "$@"
+    if [ -z "$why" ]; then
+        snapshot "$dir" >"$scratch/after"
+        if ! cmp -s "$scratch/before" "$scratch/after"; then
+            why="changed the last run's files: $(diff "$scratch/before" "$scratch/after" |
+                sed -n 's/^[<>] [0-9]* [0-9]* \.\///p' | sort -u | head -n 5 | tr '\n' ' ')"
+        fi
+    fi
+    note="${on_stubs}into the folder of a finished run"
+    result "$(basename "$bin")" "$why" "$@"
+    n=$((n + 1))
+    out="$scratch/out$n"
+    expect_bad_input "$bin" "$want" --fast --no-pause --out "$out" "$@"
+    if [ -z "$why" ] && [ -e "$out" ]; then
+        why="left its --out folder behind, holding: $(find "$out" -mindepth 1 -maxdepth 1 -exec basename {} \; | tr '\n' ' ')"
+    fi
+    note="${on_stubs}into a new --out folder"
+    result "$(basename "$bin")" "$why" "$@"
+    note=""
+}
+
+refusal_checks()
+{
+    bin=$1 num=$2
+    lesson_bin=$1 # expect_bad_input sets bin to the binary it runs
+    last="$scratch/last_$num"
+    refusal_cases >"$scratch/refusals"
+    while read -r ln want args; do
+        [ "$ln" = "$num" ] || continue
+        if [ ! -d "$last" ]; then
+            # shellcheck disable=SC2086
+            if ! "$bin" --fast --no-pause --out "$last" $quick </dev/null >"$scratch/std" 2>"$scratch/err" ||
+               [ ! -s "$last/lesson.md" ] || [ ! -s "$last/summary.tsv" ]; then
+                result "$(basename "$bin")" "the --fast run that makes a finished folder failed: $(tail -n 1 "$scratch/err" | cut -c 1-120)" --fast
+                return
+            fi
+        fi
+        run=$bin on_stubs=""
+        case $want in
+            exercises:*)
+                run="${lesson_bin%/*/*}/exercises/$(basename "$lesson_bin")"
+                want=${want#exercises:}
+                on_stubs="built on the untouched stubs, "
+                if [ ! -x "$run" ]; then
+                    result "$(basename "$bin")" "not built: $run (USE=exercises)"
+                    continue
+                fi
+                # Its --help names the folder it writes to by default.
+                dflt="plots/$(basename "$run")-exercises"
+                "$run" --help </dev/null >"$scratch/std" 2>&1
+                why=""
+                grep -qF "(default $dflt)" "$scratch/std" ||
+                    why="--help does not give $dflt as --out's default: $(grep -e '--out' "$scratch/std" | cut -c 1-100)"
+                note="built on the untouched stubs"
+                result "$(basename "$run")" "$why" --help
+                note="" ;;
+        esac
+        # shellcheck disable=SC2086
+        keeps_last_run "$run" "$last" "$want" $args
+        bin=$lesson_bin
+    done <"$scratch/refusals"
+}
+
 # Lesson-specific cases no --help can describe: lesson number, the text the
 # message must contain, the arguments (words without spaces; @TMP is a scratch
 # folder). They run with --fast --no-pause in a new --out folder.
@@ -454,11 +553,15 @@ for bin in "$@"; do
         grep -q "^${kv%%=*}	" "$scratch/flags" && quick="$quick --$kv"
     done
     if grep -q '^data	' "$scratch/flags"; then
+        refused_before_writing=1
         data_checks "$bin"
+        refused_before_writing=""
     fi
     if grep -q '^resume	switch' "$scratch/flags"; then
         resume_checks "$bin"
     fi
+
+    refusal_checks "$bin" "$num"
 
     specific_cases >"$scratch/cases"
     while read -r ln want args; do

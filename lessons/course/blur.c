@@ -2,6 +2,7 @@
 #include "blur.h"
 
 #include <math.h>
+#include <stdio.h>
 #include "nn.h"
 
 blur_toy_fit blur_report_toy(lesson *L, const float *toy, int n, float c)
@@ -19,13 +20,20 @@ blur_toy_fit blur_report_toy(lesson *L, const float *toy, int n, float c)
                  n);
     lesson_key(L, "toy_mse_prediction", "%.4f", (double)c);
     lesson_key(L, "toy_points_near_prediction", "%d", f.near);
-    nn_plot p = {.dir = L->out, .name = "toy_modes", .title = "two modes; MSE's best "
-                 "constant lands between them", .xlabel = "value", .ylabel = "points",
-                 .term = lesson_capture_begin(L), .term_rows = 14};
+    /* The constant is drawn where it landed, so the figure shows what the
+     * numbers above say, wherever that is. */
+    char mark[64];
+    snprintf(mark, sizeof mark, "MSE's best constant c = %.3f", (double)c);
+    const char *mark_names[1] = {mark};
+    nn_plot p = {.dir = L->out, .name = "toy_modes", .title = "the toy's two modes and the "
+                 "MSE's best constant", .xlabel = "value", .ylabel = "points",
+                 .term = lesson_capture_begin(L), .term_rows = 14, .xmarks = &c,
+                 .xmark_names = mark_names, .n_xmarks = 1};
     nn_error err = {NN_OK, ""};
     nn_status s = nn_plot_histogram(&p, toy, n, 40, &err);
     lesson_capture_end(L);
-    lesson_plot_shown(L, &p, s, &err, "the toy's two modes (MSE's prediction: see c above)");
+    lesson_plot_shown(L, &p, s, &err, "the toy's two modes, and c, the MSE's best constant "
+                      "(dashed)");
     return f;
 }
 

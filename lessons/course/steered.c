@@ -61,10 +61,11 @@ void steered_show_confusion(lesson *L, const int *m, const char *const *row_name
         lesson_print(L, "\n");
     }
     nn_error err = {NN_OK, ""};
+    /* The figure reads like the table above it: the same rows top to bottom,
+     * the same names, the percentages in the cells. */
     nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = "recognised class",
-                 .ylabel = "row of the table (0 at the bottom)", .width = 700, .height = 600};
-    nn_status s = nn_plot_heatmap(&p, pct, K, K, 0.0f, (float)(K - 1), 0.0f, (float)(K - 1),
-                                  NULL, 0, NULL, 0, &err);
+                 .ylabel = "row of the table", .width = 760, .height = 680};
+    nn_status s = nn_plot_matrix(&p, pct, K, K, row_names, col_names, &err);
     lesson_plot_shown(L, &p, s, &err, title);
 }
 

@@ -1,5 +1,5 @@
-/* lesson.c - a lesson's lifetime: lesson_begin sets it up (flags, output
- * folder, header), steps follow with their pauses, long loops show progress,
+/* lesson.c - a lesson's lifetime: lesson_begin sets it up (flags, the
+ * checks that refuse a run before it writes anything, header), steps follow with their pauses, long loops show progress,
  * and it ends in lesson_end or in lesson_fail. See lesson.h for the
  * contract; lesson_state.h lists the frame's other files.
  */
@@ -38,25 +38,52 @@ static void stop_unless_exercises_answer(const lesson *L)
     }
 }
 
-/* The header: on screen the title, what the lesson is about, the seed and
- * where the output goes; in lesson.md (under the title lesson_notebook_open
- * wrote) the same with the command that reproduces the run. */
-static void print_header(lesson *L, int argc, char **argv, int yours)
+/* A lesson that reads a data set (its --data flag) reads both splits once
+ * here, before anything is written, with the loader its steps use: a
+ * missing folder or a broken file stops the run with one line and leaves
+ * the last run's files as they were, instead of stopping it in the step
+ * that first needs the images. */
+static void stop_unless_data_loads(const lesson *L, const lesson_flag *flags, int nflags)
+{
+    for (int i = 0; i < nflags; i++) {
+        if (strcmp(flags[i].name, "data") != 0 || flags[i].type != LESSON_STRING)
+            continue;
+        const char *dir = *(const char *const *)flags[i].value;
+        for (int k = 0; k < 2; k++) {
+            nn_dataset ds;
+            nn_error err = {0};
+            nn_status s = nn_dataset_load_mnist(&ds, dir, k ? NN_SPLIT_TEST : NN_SPLIT_TRAIN, &err);
+            if (s != NN_OK) {
+                fprintf(stderr, "%s: %s\n", L->st->name, err.msg[0] ? err.msg : nn_status_name(s));
+                exit(s == NN_ERR_NOMEM || s == NN_ERR_NUMERIC ? LESSON_EXIT_INTERNAL
+                                                              : LESSON_EXIT_INPUT);
+            }
+            nn_dataset_free(&ds);
+        }
+    }
+}
+
+/* The header on screen: the title, what the lesson is about, the seed and
+ * where the output goes (lesson.md gets the same at its first write). */
+static void print_header(lesson *L)
 {
     const lesson_info *info = L->info;
     if (L->color)
         printf(C_BOLD "Lesson %02d: %s" C_RESET "\n", info->number, info->title);
     else
         printf("Lesson %02d: %s\n", info->number, info->title);
-    lesson_say(L, "%s", info->about);
-    lesson_notebook_describe_run(L, argc, argv, yours);
+    lesson_text_wrap_screen(L, info->about);
     printf("%s(seed %llu%s, %s, output in %s/%s)%s\n", L->color ? C_DIM : "",
            (unsigned long long)L->seed, L->fast ? ", fast run" : "",
-           yours ? "on your code from exercises/" : "on the course's solutions/", L->out,
+           L->st->yours ? "on your code from exercises/" : "on the course's solutions/", L->out,
            L->pause ? "; Enter continues, q quits" : "", L->color ? C_RESET : "");
     fflush(stdout);
 }
 
+/* Everything a run is refused for is found here, before its first write:
+ * the flags, the student's exercises, the output folder, the data set. A
+ * lesson's own checks of its flags follow lesson_begin and come before its
+ * first step, which is the first write (see lesson.h). */
 lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesson_flag *flags,
                      int nflags)
 {
@@ -69,39 +96,38 @@ lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesso
     L->st = s;
     L->info = info;
     L->seed = info->default_seed;
+    s->argc = argc;
+    s->argv = argv;
+    s->yours = strcmp(lesson_code_source, "exercises") == 0;
     snprintf(s->name, sizeof s->name, "%02d_%s", info->number, info->slug);
-
-    const char *out = NULL;
-    lesson_flags_parse(L, argc, argv, flags, nflags, &out);
-    int yours = strcmp(lesson_code_source, "exercises") == 0;
-    if (yours)
-        stop_unless_exercises_answer(L);
     /* A run on the student's code gets its own folder: it never overwrites
      * the course's run. */
-    if (out)
-        snprintf(s->out, sizeof s->out, "%s", out);
-    else
-        snprintf(s->out, sizeof s->out, "plots/%s%s", s->name, yours ? "-exercises" : "");
+    snprintf(s->out, sizeof s->out, "plots/%s%s", s->name, s->yours ? "-exercises" : "");
     L->out = s->out;
 
+    const char *out = NULL;
+    lesson_flags_parse(L, argc, argv, flags, nflags, s->out, &out);
+    if (out && (size_t)snprintf(s->out, sizeof s->out, "%s", out) >= sizeof s->out)
+        lesson_flags_error(s->name, "--out: the folder name is longer than %zu characters",
+                           sizeof s->out - 1);
+    if (s->yours)
+        stop_unless_exercises_answer(L);
+    lesson_outputs_check(L);
+    stop_unless_data_loads(L, flags, nflags);
+
     lesson_text_setup(L);
-    lesson_notebook_open(L);
-    print_header(L, argc, argv, yours);
+    print_header(L);
     return L;
 }
 
 int lesson_end(lesson *L)
 {
-    struct lesson_state *s = L->st;
     /* The run's peak resident memory (Linux reports kilobytes): what a
      * student's machine must have free for this lesson. */
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         lesson_key(L, "peak_rss_mb", "%.1f", (double)ru.ru_maxrss / 1024.0);
-    lesson_notebook_text_mode(L);
-    printf("\n%sNotebook of this run: %s/lesson.md; key figures: %s/summary.tsv%s\n",
-           L->color ? C_DIM : "", s->out, s->out, L->color ? C_RESET : "");
-    lesson_notebook_close(L);
+    lesson_finish_outputs(L);
     lesson_destroy(L);
     return 0;
 }

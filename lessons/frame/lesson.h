@@ -37,12 +37,26 @@
  * together. lesson_say text is wrapped to the terminal width (COLUMNS or the
  * tty's width, at most 100; 80 in a pipe).
  *
- * Files, in the output folder (--out DIR, default plots/NN_slug, created):
+ * Files, in the output folder (--out DIR, default plots/NN_slug, or
+ * plots/NN_slug-exercises on the student's code):
  *   lesson.md    the notebook of the run: titles, explanations, code cells,
  *                outputs in ``` blocks, figures inline as ![caption](file.png)
  *   summary.tsv  one "name<TAB>value" line per lesson_key call
- * Both are written as the lesson goes, so a run that stops early (q at a
- * pause, lesson_fail) still leaves what it did.
+ * Nothing is written before the first step (or the first output): a run
+ * refused before it (a bad flag, an --out that cannot be written, a data
+ * set that does not load, an unwritten exercise, a lesson's own check of
+ * its flags between lesson_begin and its first step) leaves the folder
+ * exactly as it was, and creates none. So a lesson checks its flags right
+ * after lesson_begin. During the run the two files are written under
+ * running names (lesson.running.md, summary.running.tsv) and renamed into
+ * place by lesson_end, so the last finished run's stay whole until then. A
+ * run that stops part-way (lesson_fail, q at a pause, Ctrl-C) keeps its
+ * notebook apart as lesson.stopped.md and summary.stopped.tsv and says so.
+ *
+ * Data. A lesson with a --data flag (LESSON_STRING, NULL for the default
+ * folder) has both splits of that MNIST-format set read once by
+ * lesson_begin, so a missing or broken file refuses the run before it
+ * writes anything.
  *
  * Pauses. Before every step after the first, when stdin is a terminal and
  * --no-pause was not given, the lesson waits: Enter continues, q (or end of
@@ -58,7 +72,8 @@
  * wrong, then "try --help", and exits with status 2.
  *
  * Exit statuses: 0 done (or quit at a pause), 2 bad input (flag, data file),
- * 1 an internal failure.
+ * 1 an internal failure; Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run by
+ * that signal (130 for Ctrl-C in a shell) once its notebook is kept apart.
  */
 #ifndef GANSTEPS_LESSON_H
 #define GANSTEPS_LESSON_H
@@ -124,18 +139,21 @@ typedef struct {
     int color;              /* 1 when stdout gets ANSI colours */
     int tty;                /* 1 when stdout is a terminal */
     uint64_t seed;          /* --seed, or info->default_seed */
-    const char *out;        /* output folder, exists once lesson_begin returns */
+    const char *out;        /* output folder; it exists from the first step on */
     struct lesson_state *st;
 } lesson;
 
-/* Parses argv (shared flags + flags[0..nflags)), creates the output folder,
- * opens lesson.md and summary.tsv, prints the lesson's header. --help prints
- * the usage and exits 0; a bad flag exits 2 (see above). Never returns NULL. */
+/* Parses argv (shared flags + flags[0..nflags)), checks that the output
+ * folder can be written and that the data set loads (see Files and Data),
+ * on the student's code probes the lesson's exercises, and prints the
+ * lesson's header; it writes no file. --help prints the usage and exits 0;
+ * a bad flag or input exits 2 (see above). Never returns NULL. */
 lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesson_flag *flags,
                      int nflags);
 
-/* Closes the files, prints where they are, frees the lesson. Returns 0, so a
- * lesson's main ends with `return lesson_end(L);`. */
+/* Closes the files, renames them into place (see Files), prints where they
+ * are, frees the lesson. Returns 0, so a lesson's main ends with
+ * `return lesson_end(L);`. */
 int lesson_end(lesson *L);
 
 /* ------------------------------------------------------------------ steps and text */

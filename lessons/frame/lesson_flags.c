@@ -51,7 +51,7 @@ static void flag_head(char *buf, size_t cap, const lesson_flag *f)
  * then two spaces or more and its text; a range or choice list goes on the
  * next line, under the text. */
 static void print_help(const char *prog, const lesson_info *info, const lesson_flag *flags,
-                       int nflags)
+                       int nflags, const char *default_out)
 {
     static const char *const shared_heads[] = {"--help", "--no-pause", "--fast", "--seed N",
                                                "--out DIR"};
@@ -73,8 +73,7 @@ static void print_help(const char *prog, const lesson_info *info, const lesson_f
     printf("  %-*s  a small, quick run (what the smoke tests use)\n", w, "--fast");
     printf("  %-*s  random seed (default %llu)\n", w, "--seed N",
            (unsigned long long)info->default_seed);
-    printf("  %-*s  output folder (default plots/%02d_%s)\n", w, "--out DIR", info->number,
-           info->slug);
+    printf("  %-*s  output folder (default %s)\n", w, "--out DIR", default_out);
     for (int i = 0; i < nflags; i++) {
         const lesson_flag *f = &flags[i];
         char def[128] = "";
@@ -270,7 +269,7 @@ static void set_flag(const char *prog, const lesson_flag *f, const char *v)
 }
 
 void lesson_flags_parse(lesson *L, int argc, char **argv, const lesson_flag *flags, int nflags,
-                        const char **out)
+                        const char *default_out, const char **out)
 {
     const char *prog = L->st->name;
     int no_pause = 0;
@@ -318,7 +317,7 @@ void lesson_flags_parse(lesson *L, int argc, char **argv, const lesson_flag *fla
         }
 
         if (!strcmp(name, "help")) {
-            print_help(argv[0], L->info, flags, nflags);
+            print_help(argv[0], L->info, flags, nflags, default_out);
             lesson_destroy(L);
             exit(0);
         } else if (!strcmp(name, "no-pause")) {

@@ -1,7 +1,8 @@
-/* lesson_notebook.c - the files of a run, in its output folder: lesson.md
- * (titles, text, code cells, outputs in ``` blocks, figures) and summary.tsv
- * (the key figures), from opening to closing, plus captured output, figure
- * registration and the paths of files in the folder.
+/* lesson_notebook.c - what goes into the files of a run: lesson.md (titles,
+ * text, code cells, outputs in ``` blocks, figures) and summary.tsv (the key
+ * figures), plus captured output, figure registration and the paths of files
+ * in the folder. Where the files are and when they are opened, renamed or kept
+ * apart is lesson_outputs.c's job.
  */
 #include "lesson_state.h"
 #include "exercise_probe.h"
@@ -12,47 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* mkdir -p: each prefix of path that is missing is created. */
-static int make_dirs(const char *path)
-{
-    char buf[1024];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    struct stat sb;
-    return (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) ? 0 : -1;
-}
-
-void lesson_notebook_open(lesson *L)
+void lesson_notebook_describe_run(lesson *L)
 {
     struct lesson_state *s = L->st;
-    if (make_dirs(s->out) != 0)
-        lesson_flags_error(s->name, "--out: cannot create folder %s: %s", s->out,
-                           strerror(errno));
-    s->md = fopen(lesson_path(L, "lesson.md"), "w");
-    s->tsv = s->md ? fopen(lesson_path(L, "summary.tsv"), "w") : NULL;
-    if (!s->tsv)
-        lesson_flags_error(s->name, "--out: cannot write in %s: %s", s->out, strerror(errno));
-    s->md_bol = 1;
-    fprintf(s->md, "# Lesson %02d: %s\n\n", L->info->number, L->info->title);
-}
-
-void lesson_notebook_describe_run(lesson *L, int argc, char **argv, int yours)
-{
-    struct lesson_state *s = L->st;
+    int yours = s->yours;
     fprintf(s->md, "Run: `%s", s->name);
-    for (int i = 1; i < argc; i++)
-        fprintf(s->md, " %s", argv[i]);
+    for (int i = 1; i < s->argc; i++)
+        fprintf(s->md, " %s", s->argv[i]);
     fprintf(s->md, "` (seed %llu%s). Files: `%s/`.\n\n", (unsigned long long)L->seed,
             L->fast ? ", fast" : "", s->out);
     /* Which code ran: the course's answers, or the student's exercises. */
@@ -65,6 +32,7 @@ void lesson_notebook_describe_run(lesson *L, int argc, char **argv, int yours)
 void lesson_notebook_text_mode(lesson *L)
 {
     struct lesson_state *s = L->st;
+    lesson_notebook_ready(L);
     if (!s->md_in_output)
         return;
     fprintf(s->md, "%s```\n\n", s->md_bol ? "" : "\n");
@@ -78,6 +46,7 @@ void lesson_notebook_output(lesson *L, const char *text)
     struct lesson_state *s = L->st;
     if (!*text)
         return;
+    lesson_notebook_ready(L);
     fputs(text, stdout);
     s->after_output = 1;
     if (!s->md_in_output) {
@@ -130,6 +99,7 @@ static char *record_key(lesson *L, const char *name, const char *fmt, va_list ap
     char *v = lesson_text_format(fmt, ap);
     if (!v)
         lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory while formatting %s", name);
+    lesson_notebook_ready(L);
     for (char *c = v; *c; c++)
         if (*c == '\t' || *c == '\n' || *c == '\r')
             *c = ' '; /* one record per line, two fields: keep the file parseable */

@@ -85,6 +85,11 @@ static void wrap(const char *text, size_t n, int width, const char *first, int i
     putchar('\n');
 }
 
+void lesson_text_wrap_screen(lesson *L, const char *text)
+{
+    wrap(text, strlen(text), L->st->width, "", 0);
+}
+
 void lesson_say(lesson *L, const char *fmt, ...)
 {
     struct lesson_state *s = L->st;

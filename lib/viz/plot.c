@@ -136,6 +136,21 @@ static nn_status figure_open(nn_plot *p, figure *fg, nn_error *err)
     /* Grid dots on a text plot are drawn with the same few characters as
      * the curves and their keys: only the PNG gets a grid. */
     fputs("if (!nn_dumb) {\n    set grid\n}\n", g);
+    /* Marks: dashed red lines across the whole height, labelled near the
+     * top just right of the line (labels from 100 on: label 1 is the text
+     * plot's y label). */
+    for (int i = 0; p->xmarks && i < p->n_xmarks; i++) {
+        double x = p->xmarks[i];
+        if (!isfinite(x)) continue;
+        fprintf(g, "set arrow %d from %.9g, graph 0 to %.9g, graph 1 nohead lw 2 dt 2 "
+                   "lc rgb '#d62728' front\n", i + 1, x, x);
+        if (p->xmark_names && p->xmark_names[i]) {
+            fprintf(g, "set label %d ", 100 + i);
+            put_quoted(g, p->xmark_names[i]);
+            fprintf(g, " at %.9g, graph 0.88 left offset character 1, 0 tc rgb '#d62728' "
+                       "front\n", x);
+        }
+    }
     return NN_OK;
 }
 
@@ -314,9 +329,13 @@ nn_status nn_plot_heatmap(nn_plot *p, const float *z, int nx, int ny, float x0, 
         if (isfinite(l) && l > longest) longest = l;
     }
     double span = (x1 - x0) > (y1 - y0) ? (x1 - x0) : (y1 - y0);
-    fprintf(fg.gp, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n", (double)x0, (double)x1,
-            (double)y0, (double)y1);
-    fprintf(fg.gp, "set size ratio -1\nset key top right opaque\nset palette rgbformulae 33,13,10\n");
+    /* Each sample is a cell's centre: the axes reach half a cell past the
+     * first and last, so the edge cells are as wide as the others. */
+    double hx = 0.5 * (x1 - x0) / (nx - 1), hy = 0.5 * (y1 - y0) / (ny - 1);
+    fprintf(fg.gp, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n", x0 - hx, x1 + hx, y0 - hy,
+            y1 + hy);
+    fprintf(fg.gp, "set size ratio -1\nset key top right opaque\nset palette rgbformulae 33,13,10\n"
+                   "set colorbox\n");
     fprintf(fg.gp, "s = %.9g   # arrow scale: longest arrow = a tenth of the plot\n",
             longest > 0.0 ? 0.1 * span / longest : 1.0);
     fprintf(fg.gp, "plot '%s' index 0 using 1:2:3 with image notitle", fg.dat_name);
@@ -330,6 +349,85 @@ nn_status nn_plot_heatmap(nn_plot *p, const float *z, int nx, int ny, float x0, 
                 fg.dat_name, arrow_block);
     fputc('\n', fg.gp);
     return figure_close(p, &fg, err);
+}
+
+/* A tic list, ("name 0" 0, "name 1" 1, ...), for set xtics / set ytics. */
+static void put_tics(FILE *g, const char *axis, const char *const *names, int n, const char *how)
+{
+    fprintf(g, "set %s (", axis);
+    for (int i = 0; i < n; i++) {
+        if (i) fputs(", ", g);
+        if (names && names[i])
+            put_quoted(g, names[i]);
+        else
+            fprintf(g, "'%d'", i);
+        fprintf(g, " %d", i);
+    }
+    fprintf(g, ") %s\n", how);
+}
+
+nn_status nn_plot_matrix(nn_plot *p, const float *z, int rows, int cols,
+                         const char *const *row_names, const char *const *col_names,
+                         nn_error *err)
+{
+    if (rows < 1 || cols < 1)
+        return nn_fail(err, NN_ERR_ARG, "plot %s: a table of %d x %d; need at least 1 x 1",
+                       p->name ? p->name : "", rows, cols);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    double lo = 0.0, hi = 0.0;
+    fputs("# col row value (row 0 is the table's first row, drawn at the top)\n", fg.dat);
+    for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+            double v = z[r * cols + c];
+            if (isfinite(v)) {
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+            fprintf(fg.dat, "%d %d ", c, r);
+            put_num(fg.dat, v);
+            fputc('\n', fg.dat);
+        }
+        fputc('\n', fg.dat); /* one scan line per row: gnuplot's grid format */
+    }
+    if (hi <= lo) hi = lo + 1.0;
+    int tenths = hi < 10.0 && lo > -10.0; /* small values keep one decimal */
+    const char *fmt = tenths ? "%.1f" : "%.0f";
+    FILE *g = fg.gp;
+    /* Row 0 at the top, as printed: the y axis runs downwards. Square cells
+     * that fill the frame: the axes end half a cell past the first and last. */
+    fprintf(g, "unset grid\nset key off\nset size ratio -1\nset tics scale 0\n"
+               "set xrange [-0.5:%.1f]\nset yrange [%.1f:-0.5]\n",
+            cols - 0.5, rows - 0.5);
+    put_tics(g, "xtics", col_names, cols, "rotate by -35 left");
+    put_tics(g, "ytics", row_names, rows, "");
+    fprintf(g, "set palette defined (0 '#ffffff', 1 '#08519c')\nset cbrange [%.9g:%.9g]\n"
+               "set colorbox\n", lo, hi);
+    /* Values in the cells: white on the darker half of the scale. */
+    fprintf(g, "mid = %.9g\n", 0.5 * (lo + hi));
+    fprintf(g, "plot '%s' using 1:2:3 with image, \\\n"
+               "     '' using 1:2:($3 > mid ? sprintf('%s', $3) : '') with labels tc rgb 'white', \\\n"
+               "     '' using 1:2:($3 > mid ? '' : sprintf('%s', $3)) with labels tc rgb 'black'\n",
+            fg.dat_name, fmt, fmt);
+    /* A text plot cannot colour cells: there the figure is the table. */
+    FILE *term = p->term;
+    p->term = NULL;
+    s = figure_close(p, &fg, err);
+    p->term = term;
+    if (s == NN_OK && term) {
+        fprintf(term, "%12s", "");
+        for (int c = 0; c < cols; c++)
+            fprintf(term, " %7.7s", col_names && col_names[c] ? col_names[c] : "");
+        fputc('\n', term);
+        for (int r = 0; r < rows; r++) {
+            fprintf(term, "%-12.12s", row_names && row_names[r] ? row_names[r] : "");
+            for (int c = 0; c < cols; c++) fprintf(term, tenths ? " %7.1f" : " %7.0f",
+                                                   (double)z[r * cols + c]);
+            fputc('\n', term);
+        }
+    }
+    return s;
 }
 
 nn_status nn_plot_vectors(nn_plot *p, const float *arrows, int na, const float *pts, int n,
@@ -379,6 +477,38 @@ nn_status nn_plot_vectors(nn_plot *p, const float *arrows, int na, const float *
     return figure_close(p, &fg, err);
 }
 
+/* Bars as text: "label |#####... value", one row each, the longest bar as
+ * wide as the terminal allows; the title and the value's name above. */
+static void bars_as_text(FILE *f, const nn_plot *p, const float *values,
+                         const char *const *labels, int k)
+{
+    int cols = p->term_cols > 0 ? p->term_cols : 78, lw = 1, vw = 1;
+    double hi = 0.0;
+    char num[32];
+    for (int i = 0; i < k; i++) {
+        int l = labels && labels[i] ? (int)strlen(labels[i]) : snprintf(num, sizeof num, "%d", i);
+        lw = l > lw ? l : lw;
+        int v = snprintf(num, sizeof num, "%.4g", (double)values[i]);
+        vw = v > vw ? v : vw;
+        if (isfinite(values[i]) && values[i] > hi) hi = values[i];
+    }
+    lw = lw > 28 ? 28 : lw;
+    int bw = cols - lw - 3 - vw;
+    bw = bw < 10 ? 10 : bw;
+    if (p->title && *p->title) fprintf(f, "%s\n", p->title);
+    if (p->ylabel && *p->ylabel) fprintf(f, "%*s  %s\n", lw, "", p->ylabel);
+    for (int i = 0; i < k; i++) {
+        if (labels && labels[i])
+            fprintf(f, "%-*.*s |", lw, lw, labels[i]);
+        else
+            fprintf(f, "%-*d |", lw, i);
+        double v = values[i];
+        int n = hi > 0.0 && isfinite(v) && v > 0.0 ? (int)lround(v / hi * bw) : 0;
+        for (int j = 0; j < n; j++) fputc('#', f);
+        fprintf(f, " %.4g\n", v);
+    }
+}
+
 nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *labels, int k,
                        nn_error *err)
 {
@@ -400,18 +530,25 @@ nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *label
         put_num(fg.dat, values[i]);
         fputc('\n', fg.dat);
     }
-    fputs("set style fill solid 0.8 border -1\nset boxwidth 0.7\nset yrange [0:*]\n", fg.gp);
-    /* Half a bar of room at each end and a little above the tallest bar. */
-    fputs("set offsets 0.5, 0.5, graph 0.08, 0\nset key off\n", fg.gp);
-    /* A text plot cannot turn the labels, and side by side they run into
-     * each other ("T-shirt/TrousPullover"): there the bars are numbered
-     * 0, 1, ... as in the .dat file. */
-    fprintf(fg.gp, "if (nn_dumb) {\n    set xtics 1\n    set xrange [-0.6:%g]\n"
-                   "    plot '%s' using 1:3 with boxes notitle\n} else {\n"
-                   "    set xtics rotate by -30\n"
+    fputs("set style fill solid 0.8 border -1\nset key off\n", fg.gp);
+    /* On a text plot labels side by side run into each other
+     * ("T-shirt/TrousPullover") and cannot be turned: there the bars lie on
+     * their side, labelled down the left. */
+    fprintf(fg.gp, "if (nn_dumb) {\n    set yrange [%g:-0.6]\n    set xrange [0:*]\n"
+                   "    set ytics scale 0\n"
+                   "    plot '%s' using ($3/2):1:(0):3:($1-0.35):($1+0.35):ytic(2) "
+                   "with boxxyerror notitle\n} else {\n"
+                   "    set boxwidth 0.7\n    set yrange [0:*]\n"
+                   "    set offsets 0.5, 0.5, graph 0.08, 0\n    set xtics rotate by -30\n"
                    "    plot '%s' using 1:3:xtic(2) with boxes lc rgb '#1f77b4' notitle\n}\n",
             k - 0.4, fg.dat_name, fg.dat_name);
-    return figure_close(p, &fg, err);
+    /* The text plot is drawn here: one row per bar is all a terminal needs. */
+    FILE *term = p->term;
+    p->term = NULL;
+    s = figure_close(p, &fg, err);
+    p->term = term;
+    if (s == NN_OK && term) bars_as_text(term, p, values, labels, k);
+    return s;
 }
 
 nn_status nn_plot_histogram(nn_plot *p, const float *x, int n, int bins, nn_error *err)

@@ -37,6 +37,12 @@ typedef struct {
     int width, height;      /* PNG pixels; 0: 800 x 500 */
     FILE *term;             /* not NULL: a dumb-terminal rendering is written here */
     int term_cols, term_rows; /* its size in characters; 0: 78 x 22 */
+    /* Vertical lines across the plot at x = xmarks[i], each labelled
+     * xmark_names[i] (NULL: unlabelled), e.g. a prediction among the data
+     * it was fitted to. Line plots and histograms; n_xmarks 0: none. */
+    const float *xmarks;    /* (n_xmarks) */
+    const char *const *xmark_names; /* (n_xmarks) or NULL */
+    int n_xmarks;
     /* results */
     int png;                /* 1 when NAME.png was written */
     char warning[256];      /* "" or why there is no PNG / no terminal plot */
@@ -59,11 +65,27 @@ nn_status nn_plot_scatter(nn_plot *p, const float *pts, int n, const float *mode
 
 /* Heatmap of z (ny, nx) sampled on the grid x_i = x0 + i (x1 - x0)/(nx - 1),
  * y_j = y0 + j (y1 - y0)/(ny - 1) (z[j*nx + i] at (x_i, y_j)), e.g. D(x) over
- * the plane. Optional overlays: points pts (n, 2) and arrows (na, 4) as rows
- * (x, y, dx, dy), e.g. samples and the generator's gradient at them. nx, ny >= 2. */
+ * the plane. Each sample is the centre of a cell of the same size, edge cells
+ * included (the axes reach half a cell past x0..x1, y0..y1), and a colour
+ * scale beside the plot gives the values. Optional overlays: points pts
+ * (n, 2) and arrows (na, 4) as rows (x, y, dx, dy), e.g. samples and the
+ * generator's gradient at them. nx, ny >= 2. For a table (rows and columns
+ * that are categories, not coordinates) use nn_plot_matrix. */
 nn_status nn_plot_heatmap(nn_plot *p, const float *z, int nx, int ny, float x0, float x1,
                           float y0, float y1, const float *pts, int n, const float *arrows,
                           int na, nn_error *err);
+
+/* A table of numbers as a heat map, read like the printed table: z (rows,
+ * cols) row-major, row 0 at the top, one square cell per entry, each cell's
+ * value written in it (%.0f; %.1f when every value is below 10), the rows
+ * labelled row_names on the left and the columns col_names along the bottom
+ * (NULL: 0, 1, ...), and a colour scale from 0 (or the least value, when it
+ * is negative) to the greatest. E.g. a confusion matrix in percent of each
+ * row. The text plot, where cells cannot be coloured, is the table itself.
+ * Columns of the .dat: col row value. rows, cols >= 1. */
+nn_status nn_plot_matrix(nn_plot *p, const float *z, int rows, int cols,
+                         const char *const *row_names, const char *const *col_names,
+                         nn_error *err);
 
 /* Vector field: arrows (na, 4) rows (x, y, dx, dy) drawn from (x, y) to
  * (x + scale dx, y + scale dy), with scale chosen so the longest arrow is
@@ -72,8 +94,9 @@ nn_status nn_plot_vectors(nn_plot *p, const float *arrows, int na, const float *
                           nn_error *err);
 
 /* Bars: values (k) labelled labels[k] (NULL: 0..k-1), e.g. images per class.
- * The text plot numbers the bars 0..k-1 instead: its labels cannot be turned
- * and would run into each other. */
+ * The text plot lays the bars on their side, one row each with its label
+ * before it and its value after it (written here, not by gnuplot, whose
+ * text terminal cannot turn labels that run into each other). */
 nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *labels, int k,
                        nn_error *err);
 
