@@ -102,6 +102,7 @@ int lesson_end(lesson *L)
     printf("\n%sNotebook of this run: %s/lesson.md; key figures: %s/summary.tsv%s\n",
            L->color ? C_DIM : "", s->out, s->out, L->color ? C_RESET : "");
     lesson_notebook_close(L);
+    lesson_book_write(L);
     lesson_destroy(L);
     return 0;
 }
@@ -119,6 +120,7 @@ static void pause_here(lesson *L)
         lesson_notebook_text_mode(L);
         fprintf(L->st->md, "_Stopped by the reader after step %d._\n", L->st->nstep);
         lesson_notebook_close(L);
+        lesson_book_write(L);
         lesson_destroy(L);
         exit(0);
     }
