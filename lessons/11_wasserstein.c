@@ -146,7 +146,7 @@ static void disjoint_supports(lesson *L, wgan_state *ws)
                "The Wasserstein GAN paper's first example: real data on the line x = 0, "
                "fakes on the line x = theta, and G's one parameter is theta. For theta != 0 "
                "the two lines do not meet, so:\n"
-               "  JS(P, Q) = log 2 = %.4f, whatever theta;  KL(P || Q) = KL(Q || P) = inf;"
+               LESSON_MATH("\\mathrm{JS}(P, Q) = \\log 2 \\text{ whatever } \\theta; \\quad \\mathrm{KL}(P \\,\\|\\, Q) = \\mathrm{KL}(Q \\,\\|\\, P) = \\infty; \\quad W_1(P, Q) = |\\theta|", "JS(P, Q) = log 2 = %.4f, whatever theta;  KL(P || Q) = KL(Q || P) = inf;")
                "  W1(P, Q) = |theta|\n"
                "The vanilla GAN's D, at its best, measures JS: it gives G a gradient of 0 "
                "(flat), KL gives none (infinite), and W1 a constant slope of 1 that points "
@@ -225,7 +225,7 @@ static void the_critic(lesson *L, const wgan_state *ws)
                "W1 is the cost of the cheapest plan that moves Q's mass onto P's. The "
                "Kantorovich-Rubinstein duality writes it as a maximum over functions f "
                "with slope at most 1 everywhere (1-Lipschitz):\n"
-               "  W1(P, Q) = max over |f|_L <= 1 of  E_P[f(x)] - E_Q[f(x)]\n"
+               LESSON_MATH("W_1(P, Q) = \\max_{\\|f\\|_L \\le 1} \\; \\mathbb{E}_P[f(x)] - \\mathbb{E}_Q[f(x)]", "W1(P, Q) = max over |f|_L <= 1 of  E_P[f(x)] - E_Q[f(x)]") "\n"
                "A WGAN's D is that f, a critic: it gives a score, not a probability, so D's "
                "sigmoid and the logs of the cross-entropy disappear. The critic minimises "
                "mean f(fake) - mean f(real), G minimises -mean f(fake): exercise 16, "

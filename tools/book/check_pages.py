@@ -220,7 +220,7 @@ def main(argv):
                 why = ['%s' % e]
             if why:
                 failed += 1
-                print('[ page FAILED ] %s: %s' % (page, '; '.join(why[:6])))
+                print('[ page FAILED ] %s: %s' % (page, '; '.join(why[:30])))
             else:
                 print('[ page OK ] %s' % page)
             if k == 0:
