@@ -408,6 +408,11 @@ run-book: $(BOOK_BIN)
 	@$(BOOK_BIN) plots
 all: $(BOOK_BIN)
 
+# The book's text tools have a cmocka suite of their own, linked with the frame.
+$(BUILD)/tests/test_book: $(BUILD)/tests/test_book.o $(TEST_HELP) $(FRAME_LIB) $(LIB) \
+		$(HOLES_solutions)
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
+
 # Part of make test: lessons' pages loaded in headless Chromium (no console
 # error, every image decoded, the maths typeset, the contents bar's links
 # land), planted broken pages caught, every lesson.ipynb valid for nbformat

@@ -29,6 +29,11 @@ static const char *package_purpose(const char *pkg)
         {"gnuplot-nox", "draws every figure (PNG and terminal plots)"},
         {"dataset-fashion-mnist", "the default data set, 70,000 28x28 images"},
         {"libopenblas-dev", "a fast matrix multiply for the fast path"},
+        {"libcmark-dev", "turns each run's lesson.md into its web page"},
+        {"libjs-katex", "typesets the formulas on the pages"},
+        {"chromium", "loads the pages in the book's test"},
+        {"python3-websocket", "drives chromium in the book's test"},
+        {"python3-nbformat", "validates each run's lesson.ipynb"},
     };
     for (size_t i = 0; i < sizeof why / sizeof why[0]; i++)
         if (!strcmp(why[i][0], pkg))

@@ -135,21 +135,37 @@ static int table_line(const char *s, size_t n, int *nf)
     return *nf >= 3 && *nf < 32;
 }
 
+/* A field that reads as a number: 12, -0.5, +4.07, 1e-3, 25.0%. */
+static int is_number(const char *s, size_t n)
+{
+    size_t i = n && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    return i < n && (isdigit((unsigned char)s[i]) || (s[i] == '.' && i + 1 < n &&
+                                                      isdigit((unsigned char)s[i + 1])));
+}
+
 static void table_html(book_buf *b, const char *t, size_t n, const size_t *ls, size_t nl,
                        size_t from, size_t to)
 {
     bb_puts(b, "<div class=\"table\"><table>\n");
+    /* The first line heads the columns when none of its fields is a number. */
+    int header = 1;
+    {
+        size_t len = line_len(t, n, ls, from, nl), fs[32], fe[32];
+        int nf = fields(t + ls[from], len, fs, fe, 32);
+        for (int f = 0; f < nf; f++)
+            if (is_number(t + ls[from] + fs[f], fe[f] - fs[f]))
+                header = 0;
+    }
     for (size_t k = from; k < to; k++) {
         const char *s = t + ls[k];
         size_t len = line_len(t, n, ls, k, nl), fs[32], fe[32];
         int nf = fields(s, len, fs, fe, 32);
-        const char *cell = k == from ? "th" : "td";
+        const char *cell = k == from && header ? "th" : "td";
         bb_puts(b, "<tr>");
         for (int f = 0; f < nf; f++) {
             /* Numbers right-aligned, as the terminal shows them. */
-            int num = isdigit((unsigned char)s[fs[f]]) || ((s[fs[f]] == '-' || s[fs[f]] == '+')
-                      && fe[f] > fs[f] + 1 && isdigit((unsigned char)s[fs[f] + 1]));
-            bb_printf(b, "<%s%s>", cell, num && k != from ? " class=\"n\"" : "");
+            int num = is_number(s + fs[f], fe[f] - fs[f]);
+            bb_printf(b, "<%s%s>", cell, num && cell[1] == 'd' ? " class=\"n\"" : "");
             bb_html(b, s + fs[f], fe[f] - fs[f]);
             bb_printf(b, "</%s>", cell);
         }

@@ -211,7 +211,7 @@ static void links_of(const book_run *runs, int n, int i, book_links *l)
 static void run_link(book_buf *b, const book_run *r)
 {
     char when[64];
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime(&r->when));
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", localtime(&r->when));
     bb_printf(b, "<li class=\"%s\"><a href=\"%s/index.html\">%s</a>, run %s%s "
                  "<span class=\"files\">(<a href=\"%s/lesson.ipynb\">notebook</a>)</span></li>\n",
               r->yours ? "yours" : "course", r->dir,
