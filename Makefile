@@ -416,10 +416,12 @@ $(BUILD)/tests/test_book: $(BUILD)/tests/test_book.o $(TEST_HELP) $(FRAME_LIB) $
 # Part of make test: lessons' pages loaded in headless Chromium (no console
 # error, every image decoded, the maths typeset, the contents bar's links
 # land), planted broken pages caught, every lesson.ipynb valid for nbformat
-# (tools/book_test.sh; a screenshot stays in $(BUILD)/book-test/).
+# (tools/book_test.sh; a screenshot stays in $(BUILD)/book-test/). After the
+# checks that copy $(BUILD), which must not change while they copy it.
 run-tests: run-book-tests
-run-book-tests: $(BOOK_BIN) $(LESSON_BIN) | run-cli-tests
-	@tools/book_test.sh $(BUILD) $(BOOK_BIN) $(LESSON_BIN)
+BOOK_YOURS := $(LESSON_DIR)/exercises/$(filter 01_%,$(LESSON_NAMES))
+run-book-tests: $(BOOK_BIN) $(LESSON_BIN) $(BOOK_YOURS) | run-cli-tests run-check-tests
+	@tools/book_test.sh $(BUILD) $(BOOK_BIN) $(BOOK_YOURS) $(LESSON_BIN)
 
 # ---------------------------------------------------------------- command-line checks
 # Part of make test: every lesson's promises on bad input (tools/cli_tests.sh):

@@ -1,9 +1,11 @@
 #!/bin/sh
-# The course book's test (part of make test): lessons 03 (tables, figures),
-# 05 (formulas) and 09 (lesson 09's films) run with --fast into a scratch
-# plots/ folder, lesson 03 once more into 03_generator-exercises (the folder
-# a USE=exercises run writes), then the book is built and checked:
-#   - the index links every run, both runs of lesson 03, and says how to run
+# The course book's test (part of make test): lessons 01, 03 (tables,
+# figures), 05 (formulas) and 09 (lesson 09's films) run with --fast into a
+# scratch plots/ folder, and lesson 01 once more on the student's exercises/
+# (USE=exercises: it runs none of them, so the untouched stubs do) into
+# 01_environment-exercises, as make lesson N=1 USE=exercises would; then the
+# book is built and checked:
+#   - the index links every run, both runs of lesson 01, and says how to run
 #     a lesson that has not run;
 #   - every page passes tools/book/check_pages.py in headless Chromium (no
 #     console error, images decoded, maths typeset, no raw TeX, contents links
@@ -13,10 +15,10 @@
 #     check can fail;
 #   - every lesson.ipynb validates with nbformat, and a planted broken one
 #     does not.
-# Usage: tools/book_test.sh BUILD BOOK_BIN LESSON_BIN...
+# Usage: tools/book_test.sh BUILD BOOK_BIN EXERCISES_LESSON_01 LESSON_BIN...
 set -u
-build=$1 book=$2
-shift 2
+build=$1 book=$2 yours=$3
+shift 3
 keep="$build/book-test"
 rm -rf "$keep"
 mkdir -p "$keep"
@@ -31,7 +33,7 @@ bad() { echo "[ book FAILED ] $1"; failed=$((failed + 1)); }
 
 for b in "$@"; do
     name=$(basename "$b")
-    case "$name" in 03_* | 05_* | 09_*) ;; *) continue ;; esac
+    case "$name" in 01_* | 03_* | 05_* | 09_*) ;; *) continue ;; esac
     if "$b" --fast --no-pause --out "$plots/$name" </dev/null >"$scratch/$name.log" 2>&1 &&
         [ -s "$plots/$name/index.html" ] && [ -s "$plots/$name/lesson.ipynb" ]; then
         ok "$name --fast wrote its page and notebook"
@@ -39,11 +41,15 @@ for b in "$@"; do
         bad "$name --fast did not write index.html and lesson.ipynb; last lines:"
         tail -n 8 "$scratch/$name.log" | sed 's/^/    /'
     fi
-    case "$name" in
-    03_*) "$b" --fast --no-pause --out "$plots/$name-exercises" </dev/null \
-              >"$scratch/$name-x.log" 2>&1 || bad "$name into $name-exercises failed" ;;
-    esac
 done
+name=$(basename "$yours")
+if "$yours" --fast --no-pause --out "$plots/$name-exercises" </dev/null >"$scratch/x.log" 2>&1 &&
+    grep -q "Code: your own" "$plots/$name-exercises/index.html"; then
+    ok "$name on your code wrote its own page"
+else
+    bad "$name on your code (USE=exercises) wrote no page of its own; last lines:"
+    tail -n 8 "$scratch/x.log" | sed 's/^/    /'
+fi
 
 if "$book" "$plots" >"$scratch/book.log" 2>&1 && grep -q "file://" "$scratch/book.log"; then
     ok "book built the site and printed its address"
@@ -56,10 +62,11 @@ for d in "$plots"/[0-9][0-9]_*/; do
     d=$(basename "$d")
     grep -q "href=\"$d/index.html\"" "$index" || why="$why no link to $d;"
 done
-grep -q 'href="03_generator-exercises/index.html"' "$index" || why="$why no link to the exercises run;"
+grep -q 'href="01_environment-exercises/index.html">your code' "$index" || why="$why no link to the run on your code;"
+grep -q 'href="01_environment/index.html">the course' "$index" || why="$why no link to the course's run;"
 grep -q 'make lesson N=4</code>' "$index" || why="$why lesson 04 (not run) does not say how to run it;"
 grep -q 'How is the generator built?' "$index" || why="$why lesson 03's questions are missing;"
-if [ -z "$why" ]; then ok "the index links every run, both of lesson 03"; else bad "index:$why"; fi
+if [ -z "$why" ]; then ok "the index links every run, both of lesson 01"; else bad "index:$why"; fi
 
 # Every page in the browser; the screenshot is lesson 05's, with its maths.
 pages=$(ls "$plots"/05_*/index.html "$index" "$plots"/[0-9][0-9]_*/index.html | awk '!seen[$0]++')
@@ -117,7 +124,7 @@ else
 fi
 
 # Every notebook validates; a broken one does not.
-cp "$plots/03_generator/lesson.ipynb" "$scratch/broken.ipynb"
+cp "$(ls "$plots"/03_*/lesson.ipynb | head -n 1)" "$scratch/broken.ipynb"
 $py - "$scratch/broken.ipynb" <<'PY'
 import json, sys
 nb = json.load(open(sys.argv[1]))
