@@ -56,8 +56,8 @@ static void explain_the_game(lesson *L)
                "  z ~ N(0, 1) -> G -> fake --> D <-- real image x\n"
                "                               |\n"
                "                    D(fake), D(x): how real each looks\n\n"
-               "  D's loss: -log D(x) - log(1 - D(G(z)))   low when D is right on both\n"
-               "  G's loss: -log D(G(z))                    low when D takes the fake for "
+               LESSON_MATH("L_D = -\\log D(x) - \\log(1 - D(G(z))) \\quad \\text{low when D is right on both}", "D's loss: -log D(x) - log(1 - D(G(z)))   low when D is right on both") "\n"
+               LESSON_MATH("L_G = -\\log D(G(z)) \\quad \\text{low when D takes the fake for real}", "G's loss: -log D(G(z))                    low when D takes the fake for ")
                "real\n\n"
                "D takes a step down its loss; then G takes a step down its own, with the "
                "gradient flowing back through D into G's weights. G never sees a real "

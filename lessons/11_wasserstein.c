@@ -389,7 +389,7 @@ static void gradient_penalty(lesson *L, wgan_state *ws)
     c_gp.want = L->fast ? FAST_N_LOG : N_LOG;
     lesson_say(L,
                "Gulrajani et al. drop the clamp and add to the critic's loss\n"
-               "  lambda * mean over x_hat of (||grad_x D(x_hat)|| - 1)^2\n"
+               LESSON_MATH("\\lambda \\, \\mathbb{E}_{\\hat x} \\left[ \\left( \\|\\nabla_{\\hat x} D(\\hat x)\\|_2 - 1 \\right)^2 \\right]", "lambda * mean over x_hat of (||grad_x D(x_hat)|| - 1)^2") "\n"
                "at points x_hat on the segments between real and fake samples, where the "
                "optimal critic has slope exactly 1. Exercise 18 writes the interpolates and "
                "this value with its gradient in grad_x D; the library (lib/gradpen) turns "

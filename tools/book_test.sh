@@ -69,7 +69,7 @@ grep -q 'How is the generator built?' "$index" || why="$why lesson 03's question
 if [ -z "$why" ]; then ok "the index links every run, both of lesson 01"; else bad "index:$why"; fi
 
 # Every page in the browser; the screenshot is lesson 05's, with its maths.
-pages=$(ls "$plots"/05_*/index.html "$index" "$plots"/[0-9][0-9]_*/index.html | awk '!seen[$0]++')
+pages=$(printf "%s\n" "$plots"/05_*/index.html "$index" "$plots"/[0-9][0-9]_*/index.html | awk '!seen[$0]++')
 # shellcheck disable=SC2086
 if timeout 600 tools/book/check_pages.py --screenshot "$keep/05_losses.png" \
         --dark "$keep/05_losses-dark.png" $pages >"$scratch/pages.log" 2>&1; then
