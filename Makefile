@@ -299,8 +299,9 @@ $(LESSON_DIR)/src/project_files.c: $(LIB_HDR) tools/deps.sh $(EMBED)
 	$(Q)$(EMBED) -m lesson_project_files $@ $(LIB_HDR) tools/deps.sh
 
 # The course book's embedded files: the README's lesson table (the index's
-# questions), its stylesheet and its script (lessons/frame/book.h).
-BOOK_FILES := README.md tools/book/book.css tools/book/book.js
+# questions; a partial copy of the project without it still builds, its index
+# listing the runs alone), its stylesheet and its script (lessons/frame/book.h).
+BOOK_FILES := $(wildcard README.md) tools/book/book.css tools/book/book.js
 $(LESSON_DIR)/src/book_embedded.c: $(BOOK_FILES) $(EMBED)
 	@mkdir -p $(dir $@)
 	$(Q)$(EMBED) -m book_embedded $@ $(BOOK_FILES)
