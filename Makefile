@@ -6,6 +6,7 @@
 #   make check        your exercises' progress table (EX=3: one of them)
 #   make watch        the table again each time you save an exercise
 #   make hint EX=3    the hint for exercise 3
+#   make book         the course book: every run as a web page, plots/index.html
 #   make bench        speed and memory of the GAN training step
 #   make bench-conv   the DCGAN's convolutions, forward and backward
 # Options: SANITIZE=1 (ASan + UBSan), WERROR=1, CC=clang, ARGS="..." for lessons,
@@ -30,6 +31,8 @@ endif
 CFLAGS  = -std=c11 -Wall -Wextra -Wshadow -O3 -g -D_POSIX_C_SOURCE=200809L
 CFLAGS += $(shell pkg-config --cflags libpng zlib cmocka 2>/dev/null)
 LDLIBS  = $(shell pkg-config --libs libpng zlib 2>/dev/null) -lm -lpthread
+# The course book turns lesson.md into HTML with libcmark (lessons/frame/book.h).
+LDLIBS += $(shell pkg-config --libs libcmark 2>/dev/null || echo -lcmark)
 CMOCKA  = $(shell pkg-config --libs cmocka 2>/dev/null)
 # The fast matmul path uses OpenBLAS when pkg-config finds it (lib/kernels/ops_fast.c);
 # without it a portable kernel keeps everything building.
@@ -278,7 +281,7 @@ LESSON_BIN   := $(LESSON_NAMES:%=$(LESSON_DIR)/$(USE)/%)
 LESSON_OBJ   := $(LESSON_NAMES:%=$(LESSON_DIR)/%.o)
 FRAME_SRC    := $(sort $(wildcard lessons/frame/*.c lessons/course/*.c))
 FRAME_OBJ    := $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/%.o) $(LESSON_DIR)/src/project_files.o \
-                $(LESSON_DIR)/src/exercise_needs.o
+                $(LESSON_DIR)/src/exercise_needs.o $(LESSON_DIR)/src/book_embedded.o
 FRAME_LIB    := $(LESSON_DIR)/libframe.a
 EMBED        := $(BUILD)/tools/embed
 LESSON_INC   := -Ilib -Ilessons/frame -Ilessons/course
@@ -294,6 +297,14 @@ $(LESSON_NAMES:%=$(LESSON_DIR)/src/%.c): $(LESSON_DIR)/src/%.c: lessons/%.c $(EM
 $(LESSON_DIR)/src/project_files.c: $(LIB_HDR) tools/deps.sh $(EMBED)
 	@mkdir -p $(dir $@)
 	$(Q)$(EMBED) -m lesson_project_files $@ $(LIB_HDR) tools/deps.sh
+
+# The course book's embedded files: the README's lesson table (the index's
+# questions; a partial copy of the project without it still builds, its index
+# listing the runs alone), its stylesheet and its script (lessons/frame/book.h).
+BOOK_FILES := $(wildcard README.md) tools/book/book.css tools/book/book.js
+$(LESSON_DIR)/src/book_embedded.c: $(BOOK_FILES) $(EMBED)
+	@mkdir -p $(dir $@)
+	$(Q)$(EMBED) -m book_embedded $@ $(BOOK_FILES)
 
 # Which exercises each lesson runs, from exercises/lessons.txt (the one list
 # make watch reads too): a lesson on the student's code probes them first.
@@ -380,6 +391,43 @@ run-exercise-path-test: $(LESSON_DIR)/exercises/06_training \
 		$(filter $(LESSON_DIR)/solutions/0[689]_%,$(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%)) \
 		| run-lesson-tests
 	@tools/exercise_path_test.sh $(BUILD)
+
+# ---------------------------------------------------------------- the course book
+# `make book`: every run under plots/ as a page (plots/NN_topic/index.html,
+# beside its figures) and a notebook (lesson.ipynb), and the course's index,
+# plots/index.html (tools/book/book.c, lessons/frame/book.h). Each lesson run
+# refreshes its own page and the index too.
+BOOK_BIN := $(BUILD)/tools/book
+$(BOOK_BIN): $(BUILD)/tools/book.o $(FRAME_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/tools/book.o: tools/book/book.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Ilessons/frame -MMD -MP -c $< -o $@
+-include $(BUILD)/tools/book.d
+
+.PHONY: book run-book run-book-tests
+book:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory run-book
+run-book: $(BOOK_BIN)
+	@$(BOOK_BIN) plots
+all: $(BOOK_BIN)
+
+# The book's text tools have a cmocka suite of their own, linked with the frame.
+$(BUILD)/tests/test_book: $(BUILD)/tests/test_book.o $(TEST_HELP) $(FRAME_LIB) $(LIB) \
+		$(HOLES_solutions)
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o %/libframe.a,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
+
+# Part of make test: lessons' pages loaded in headless Chromium (no console
+# error, every image decoded, the maths typeset, the contents bar's links
+# land), planted broken pages caught, every lesson.ipynb valid for nbformat
+# (tools/book_test.sh; a screenshot stays in $(BUILD)/book-test/). After the
+# checks that copy $(BUILD), which must not change while they copy it.
+run-tests: run-book-tests
+BOOK_YOURS := $(LESSON_DIR)/exercises/$(filter 01_%,$(LESSON_NAMES))
+run-book-tests: $(BOOK_BIN) $(LESSON_BIN) $(BOOK_YOURS) | run-cli-tests run-check-tests
+	@tools/book_test.sh $(BUILD) $(BOOK_BIN) $(BOOK_YOURS) $(LESSON_BIN)
 
 # ---------------------------------------------------------------- command-line checks
 # Part of make test: every lesson's promises on bad input (tools/cli_tests.sh):

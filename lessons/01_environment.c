@@ -29,6 +29,11 @@ static const char *package_purpose(const char *pkg)
         {"gnuplot-nox", "draws every figure (PNG and terminal plots)"},
         {"dataset-fashion-mnist", "the default data set, 70,000 28x28 images"},
         {"libopenblas-dev", "a fast matrix multiply for the fast path"},
+        {"libcmark-dev", "turns each run's lesson.md into its web page"},
+        {"libjs-katex", "typesets the formulas on the pages"},
+        {"chromium", "loads the pages in the book's test"},
+        {"python3-websocket", "drives chromium in the book's test"},
+        {"python3-nbformat", "validates each run's lesson.ipynb"},
     };
     for (size_t i = 0; i < sizeof why / sizeof why[0]; i++)
         if (!strcmp(why[i][0], pkg))
@@ -51,8 +56,8 @@ static void explain_the_game(lesson *L)
                "  z ~ N(0, 1) -> G -> fake --> D <-- real image x\n"
                "                               |\n"
                "                    D(fake), D(x): how real each looks\n\n"
-               "  D's loss: -log D(x) - log(1 - D(G(z)))   low when D is right on both\n"
-               "  G's loss: -log D(G(z))                    low when D takes the fake for "
+               LESSON_MATH("L_D = -\\log D(x) - \\log(1 - D(G(z))) \\quad \\text{low when D is right on both}", "D's loss: -log D(x) - log(1 - D(G(z)))   low when D is right on both") "\n"
+               LESSON_MATH("L_G = -\\log D(G(z)) \\quad \\text{low when D takes the fake for real}", "G's loss: -log D(G(z))                    low when D takes the fake for ")
                "real\n\n"
                "D takes a step down its loss; then G takes a step down its own, with the "
                "gradient flowing back through D into G's weights. G never sees a real "

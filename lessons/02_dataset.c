@@ -153,7 +153,7 @@ static void normalise_pixels(lesson *L, dataset_tour *t)
                "so real images are mapped to the same interval: x / 127.5 - 1 sends byte 0 "
                "to -1 and byte 255 to +1. It is what torchvision's ToTensor() followed by "
                "Normalize(0.5, 0.5) does:\n\n"
-               "  (x / 255 - 0.5) / 0.5 = x / 127.5 - 1\n\n"
+               LESSON_MATH("\\frac{x / 255 - 0.5}{0.5} = \\frac{x}{127.5} - 1", "(x / 255 - 0.5) / 0.5 = x / 127.5 - 1") "\n\n"
                "The statistics below are over %s images. Most pixels are background, so "
                "the histogram has a tall bar at -1.",
                L->fast ? "2,000" : "20,000");

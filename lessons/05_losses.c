@@ -103,7 +103,7 @@ static void compare_g_losses(lesson *L)
     lesson_say(L,
                "A GAN is a two-player game (Goodfellow et al. 2014) over one number, the "
                "value function\n\n"
-               "  V(D, G) = E_x~p_data [ log D(x) ] + E_z~p_z [ log(1 - D(G(z))) ]\n\n"
+               LESSON_MATH("V(D, G) = \\mathbb{E}_{x \\sim p_\\text{data}}\\left[\\log D(x)\\right] + \\mathbb{E}_{z \\sim p_z}\\left[\\log(1 - D(G(z)))\\right]", "V(D, G) = E_x~p_data [ log D(x) ] + E_z~p_z [ log(1 - D(G(z))) ]") "\n\n"
                "D maximises it: D(x) near 1 on real images, D(G(z)) near 0 on fakes. G "
                "minimises it: it wants D(G(z)) near 1. Written as losses to minimise, on "
                "D's logit s (D = sigmoid(s); the library computes them from logits, "
@@ -113,10 +113,10 @@ static void compare_g_losses(lesson *L)
                "- G loss, non-saturating (ex. 8): -log D(G(z))\n\n"
                "Both G losses want the same thing, but not with the same force. Their "
                "gradients all follow from one property of the sigmoid:\n\n"
-               "  d sigmoid(s) / ds = sigmoid(s) (1 - sigmoid(s)),   that is  dD/ds = D (1 - D)\n\n"
+               LESSON_MATH("\\frac{d\\,\\sigma(s)}{ds} = \\sigma(s)\\,(1 - \\sigma(s)), \\quad\\text{that is}\\quad \\frac{dD}{ds} = D\\,(1 - D)", "d sigmoid(s) / ds = sigmoid(s) (1 - sigmoid(s)),   that is  dD/ds = D (1 - D)") "\n\n"
                "and the chain rule, d log f = f' / f:\n\n"
-               "  d/ds  log(1 - D) = -D (1 - D) / (1 - D) = -D\n"
-               "  d/ds -log D      = -D (1 - D) / D       = -(1 - D)\n\n"
+               LESSON_MATH("\\frac{d}{ds}\\log(1 - D) = \\frac{-D\\,(1 - D)}{1 - D} = -D", "d/ds  log(1 - D) = -D (1 - D) / (1 - D) = -D") "\n"
+               LESSON_MATH("\\frac{d}{ds}\\left(-\\log D\\right) = \\frac{-D\\,(1 - D)}{D} = -(1 - D)", "d/ds -log D      = -D (1 - D) / D       = -(1 - D)") "\n\n"
                "(the same two lines give the D loss's gradients: -(1 - D(x)) on a real "
                "logit, D(G(z)) on a fake one). The two G losses and these gradients with "
                "respect to D's logit on a fake, at a few values of D(G(z)):");
@@ -162,7 +162,7 @@ static void fit_optimal_d(lesson *L, losses_tour *t)
     lesson_step(L, "The optimal discriminator");
     lesson_say(L,
                "For a fixed G, the D that maximises V is, at every x,\n\n"
-               "  D*(x) = p_data(x) / (p_data(x) + p_g(x))\n\n"
+               LESSON_MATH("D^*(x) = \\frac{p_\\text{data}(x)}{p_\\text{data}(x) + p_g(x)}", "D*(x) = p_data(x) / (p_data(x) + p_g(x))") "\n\n"
                "(maximise p_data log D + p_g log(1 - D) point by point: the derivative "
                "p_data / D - p_g / (1 - D) is zero there). Take p_data = N(%g, %g^2) and "
                "p_g = N(%g, %g^2): D* is near 1 where only real data lives, near 0 where "
@@ -212,14 +212,14 @@ static void fit_optimal_d(lesson *L, losses_tour *t)
     lesson_say(L,
                "\nWhat does G minimise against this best D? Two measures of how far apart "
                "two distributions are. The Kullback-Leibler divergence\n\n"
-               "  KL(p || q) = integral of p(x) log(p(x) / q(x)) dx\n\n"
+               LESSON_MATH("\\mathrm{KL}(p \\,\\|\\, q) = \\int p(x) \\log\\frac{p(x)}{q(x)}\\,dx", "KL(p || q) = integral of p(x) log(p(x) / q(x)) dx") "\n\n"
                "is 0 only when p = q and grows where p has mass that q lacks; it is not "
                "symmetric. The Jensen-Shannon divergence compares both distributions with "
                "their average m = (p_data + p_g) / 2:\n\n"
-               "  JS(p_data || p_g) = 1/2 KL(p_data || m) + 1/2 KL(p_g || m)\n\n"
+               LESSON_MATH("\\mathrm{JS}(p_\\text{data} \\,\\|\\, p_g) = \\tfrac12 \\mathrm{KL}(p_\\text{data} \\,\\|\\, m) + \\tfrac12 \\mathrm{KL}(p_g \\,\\|\\, m)", "JS(p_data || p_g) = 1/2 KL(p_data || m) + 1/2 KL(p_g || m)") "\n\n"
                "It is symmetric, 0 exactly when p_g = p_data, and at most log 2 (reached "
                "when the two do not overlap at all). Plugging D* into V gives\n\n"
-               "  V(D*, G) = -log 4 + 2 JS(p_data || p_g)\n\n"
+               LESSON_MATH("V(D^*, G) = -\\log 4 + 2\\,\\mathrm{JS}(p_\\text{data} \\,\\|\\, p_g)", "V(D*, G) = -log 4 + 2 JS(p_data || p_g)") "\n\n"
                "so against the best D, the minimax G minimises the Jensen-Shannon "
                "divergence between its distribution and the data's. That link holds for "
                "the minimax game, where G minimises V. The non-saturating loss -log "
@@ -301,8 +301,8 @@ static void check_gradients(lesson *L, losses_tour *t)
     lesson_step(L, "The gradients, checked numerically");
     lesson_say(L,
                "Training back-propagates these formulas (n logits, D = sigmoid(s)):\n\n"
-               "  D loss:   dL/ds_real = -(1 - D(x)) / n     dL/ds_fake = D(G(z)) / n\n"
-               "  G loss:   dL/ds_fake = -(1 - D(G(z))) / n  (non-saturating)\n\n"
+               LESSON_MATH("\\text{D loss: } \\frac{\\partial L}{\\partial s_\\text{real}} = -\\frac{1 - D(x)}{n}, \\quad \\frac{\\partial L}{\\partial s_\\text{fake}} = \\frac{D(G(z))}{n}", "D loss:   dL/ds_real = -(1 - D(x)) / n     dL/ds_fake = D(G(z)) / n") "\n"
+               LESSON_MATH("\\text{G loss: } \\frac{\\partial L}{\\partial s_\\text{fake}} = -\\frac{1 - D(G(z))}{n} \\quad \\text{(non-saturating)}", "G loss:   dL/ds_fake = -(1 - D(G(z))) / n  (non-saturating)") "\n\n"
                "A central difference (L(s + h) - L(s - h)) / 2h approximates each one "
                "without any calculus. If the formula and the difference agree (relative "
                "error below about 1e-2 in float32), the formula is right. "

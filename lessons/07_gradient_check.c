@@ -221,9 +221,9 @@ static void check_by_hand(lesson *L, gradcheck_tour *t)
                "a swapped index gives numbers that look plausible and train badly. The check "
                "needs only the forward pass: nudge one input by h either way and measure the "
                "slope,\n"
-               "  numeric_i = (f(x + h e_i) - f(x - h e_i)) / 2h     (error O(h^2))\n"
+               LESSON_MATH("\\text{numeric}_i = \\frac{f(x + h e_i) - f(x - h e_i)}{2h} \\quad \\text{(error } O(h^2)\\text{)}", "numeric_i = (f(x + h e_i) - f(x - h e_i)) / 2h     (error O(h^2))") "\n"
                "then compare it with the analytic gradient by the course's relative error\n"
-               "  rel = max |a - n| / max(1e-8, max |a| + max |n|)\n"
+               LESSON_MATH("\\text{rel} = \\frac{\\max |a - n|}{\\max(10^{-8}, \\max |a| + \\max |n|)}", "rel = max |a - n| / max(1e-8, max |a| + max |n|)") "\n"
                "Here f(x) = sum r_i * leaky_relu(x_i) with fixed random r, checked by "
                "nn_central_difference and nn_rel_error (exercise 13: your own checker when "
                "run with USE=exercises; every check below goes through them too).");
@@ -312,9 +312,9 @@ static void check_gan_losses(lesson *L, gradcheck_tour *t)
     lesson_step(L, "The GAN's two losses, end to end");
     lesson_say(L,
                "The course's maths gives the gradients the trainer uses:\n"
-               "  dL_D/ds_real = -sigmoid(-s_real) / n,   dL_D/ds_fake = sigmoid(s_fake) / n\n"
-               "  dL_G/ds_fake = -sigmoid(-s_fake) / n   (non-saturating)\n"
-               "  dL_G/ds_fake = -sigmoid(s_fake) / n    (minimax)\n"
+               LESSON_MATH("\\frac{\\partial L_D}{\\partial s_\\text{real}} = -\\frac{\\sigma(-s_\\text{real})}{n}, \\quad \\frac{\\partial L_D}{\\partial s_\\text{fake}} = \\frac{\\sigma(s_\\text{fake})}{n}", "dL_D/ds_real = -sigmoid(-s_real) / n,   dL_D/ds_fake = sigmoid(s_fake) / n") "\n"
+               LESSON_MATH("\\frac{\\partial L_G}{\\partial s_\\text{fake}} = -\\frac{\\sigma(-s_\\text{fake})}{n} \\quad \\text{(non-saturating)}", "dL_G/ds_fake = -sigmoid(-s_fake) / n   (non-saturating)") "\n"
+               LESSON_MATH("\\frac{\\partial L_G}{\\partial s_\\text{fake}} = -\\frac{\\sigma(s_\\text{fake})}{n} \\quad \\text{(minimax)}", "dL_G/ds_fake = -sigmoid(s_fake) / n    (minimax)") "\n"
                "Checked here on a small GAN (latent 8, image 12, one hidden layer each, "
                "batchnorm in G, dropout in D) through the course's own functions: D's loss "
                "against each D parameter; G's loss, back through the frozen D, against each "

@@ -148,7 +148,7 @@ static void disjoint_supports(lesson *L, wgan_state *ws)
                "The Wasserstein GAN paper's first example: real data on the line x = 0, "
                "fakes on the line x = theta, and G's one parameter is theta. For theta != 0 "
                "the two lines do not meet, so:\n"
-               "  JS(P, Q) = log 2 = %.4f, whatever theta;  KL(P || Q) = KL(Q || P) = inf;"
+               LESSON_MATH("\\mathrm{JS}(P, Q) = \\log 2 \\text{ whatever } \\theta; \\quad \\mathrm{KL}(P \\,\\|\\, Q) = \\mathrm{KL}(Q \\,\\|\\, P) = \\infty; \\quad W_1(P, Q) = |\\theta|", "JS(P, Q) = log 2 = %.4f, whatever theta;  KL(P || Q) = KL(Q || P) = inf;")
                "  W1(P, Q) = |theta|\n"
                "The vanilla GAN's D, at its best, measures JS. With the minimax loss "
                "log(1 - D(G(z))) (lesson 05) it gives G a gradient of 0 (flat); the "
@@ -239,7 +239,7 @@ static void the_critic(lesson *L, const wgan_state *ws)
                "W1 is the cost of the cheapest plan that moves Q's mass onto P's. The "
                "Kantorovich-Rubinstein duality writes it as a maximum over functions f "
                "with slope at most 1 everywhere (1-Lipschitz):\n"
-               "  W1(P, Q) = max over |f|_L <= 1 of  E_P[f(x)] - E_Q[f(x)]\n"
+               LESSON_MATH("W_1(P, Q) = \\max_{\\|f\\|_L \\le 1} \\; \\mathbb{E}_P[f(x)] - \\mathbb{E}_Q[f(x)]", "W1(P, Q) = max over |f|_L <= 1 of  E_P[f(x)] - E_Q[f(x)]") "\n"
                "A WGAN's D is that f, a critic: it gives a score, not a probability, so D's "
                "sigmoid and the logs of the cross-entropy disappear. The critic maximises "
                "the score gap mean f(real) - mean f(fake), so its loss, minimised, is "
@@ -439,7 +439,7 @@ static void gradient_penalty(lesson *L, wgan_state *ws)
     c_gp.want = L->fast ? FAST_N_LOG : N_LOG;
     lesson_say(L,
                "Gulrajani et al. drop the clamp and add to the critic's loss\n"
-               "  lambda * mean over x_hat of (||grad_x D(x_hat)|| - 1)^2\n"
+               LESSON_MATH("\\lambda \\, \\mathbb{E}_{\\hat x} \\left[ \\left( \\|\\nabla_{\\hat x} D(\\hat x)\\|_2 - 1 \\right)^2 \\right]", "lambda * mean over x_hat of (||grad_x D(x_hat)|| - 1)^2") "\n"
                "at points x_hat = e x + (1 - e) G(z), e uniform on [0, 1], on the segments "
                "between real and fake samples, where the optimal critic has slope exactly "
                "1. The penalty sits at these interpolates, not at the real samples nor at "

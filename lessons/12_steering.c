@@ -669,7 +669,7 @@ static void infogan_codes_instead_of_labels(lesson *L, steering *S)
                "(the paper's Q has one more hidden layer of its own). Both players also "
                "minimise the information loss, which bounds the mutual information "
                "between codes and image from below:\n"
-               "  I(c; G(z, c)) >= H(c) - L_I,  L_I = -E log Q(c | G(z, c))\n"
+               LESSON_MATH("I(c; G(z, c)) \\ge H(c) - L_I, \\quad L_I = -\\mathbb{E} \\log Q(c \\mid G(z, c))", "I(c; G(z, c)) >= H(c) - L_I,  L_I = -E log Q(c | G(z, c))") "\n"
                "For the categorical code L_I is a cross-entropy on Q's logits (exercise 21, "
                "nn_info_cat_loss), weight %g; for the continuous codes a squared error "
                "(a Gaussian of unit variance), weight %g. H(c) = log %d = %.3f nats. To "

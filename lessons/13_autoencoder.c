@@ -72,7 +72,7 @@ static void fit_the_mean(lesson *L)
                "An autoencoder is trained to give back its input: the loss is the mean "
                "squared error between image and reconstruction (exercise 22, "
                "nn_mse_loss):\n\n"
-               "  L = mean_i (y_i - t_i)^2,   dL/dy_i = 2 (y_i - t_i) / n\n\n"
+               LESSON_MATH("L = \\operatorname{mean}_i (y_i - t_i)^2, \\quad \\frac{\\partial L}{\\partial y_i} = \\frac{2\\,(y_i - t_i)}{n}", "L = mean_i (y_i - t_i)^2,   dL/dy_i = 2 (y_i - t_i) / n") "\n\n"
                "When one input can stand for several targets, a prediction that hedges wins: "
                "the constant c that minimises mean (c - t_i)^2 is the mean of the t_i. Below, "
                "%d points from two modes, at -1 and +1 (standard deviation 0.1), and one "

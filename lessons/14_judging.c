@@ -196,7 +196,7 @@ static void check_the_frechet_distance(lesson *L, judging *J)
                "Fit a Gaussian to each set of features: a mean vector mu and a %d x %d "
                "covariance S. The Frechet (2-Wasserstein) distance between two Gaussians has "
                "a closed form (Dowson and Landau 1982; FID, Heusel et al. 2017):\n\n"
-               "  d^2 = |mu_1 - mu_2|^2 + tr(S_1 + S_2 - 2 (S_1 S_2)^1/2)\n\n"
+               LESSON_MATH("d^2 = \\|\\mu_1 - \\mu_2\\|^2 + \\operatorname{tr}\\left(\\Sigma_1 + \\Sigma_2 - 2\\,(\\Sigma_1 \\Sigma_2)^{1/2}\\right)", "d^2 = |mu_1 - mu_2|^2 + tr(S_1 + S_2 - 2 (S_1 S_2)^1/2)") "\n\n"
                "The first term compares where the features sit, the second how they spread; "
                "the number reported, as for FID, is d^2. "
                "(S_1 S_2)^1/2 is a matrix square root: nn_frechet_distance computes it as "
@@ -459,7 +459,7 @@ static void attack_the_judge(lesson *L, judging *J)
                "gradient of a classifier's loss with respect to its input pixels. Goodfellow, "
                "Shlens and Szegedy (2015) push every pixel by the same small eps in the "
                "direction of that gradient's sign (exercise 24, nn_fgsm_step):\n\n"
-               "  x' = clip(x + eps sign(grad_x loss(x, y)), 0, 1)\n\n"
+               LESSON_MATH("x' = \\operatorname{clip}\\left(x + \\epsilon \\operatorname{sign}(\\nabla_x \\operatorname{loss}(x, y)),\\, 0,\\, 1\\right)", "x' = clip(x + eps sign(grad_x loss(x, y)), 0, 1)") "\n\n"
                "eps is in units of the [0, 1] pixel range (the lesson's pixels are in [-1, 1], "
                "so they move by 2 eps). The classifier's accuracy on %d test images, eps from "
                "0 to 0.3:", na);

@@ -292,8 +292,8 @@ static void adaptive_instance_normalisation(lesson *L, stylegan_lesson *S)
     }
     lesson_say(L,
                "Per image i and channel j, over its pixels:\n\n"
-               "  mu = mean x,  var = mean (x - mu)^2,  xhat = (x - mu) / sqrt(var + 1e-5)\n"
-               "  y  = scale[i,j] xhat + bias[i,j]\n\n"
+               LESSON_MATH("\\mu = \\operatorname{mean} x, \\quad \\sigma^2 = \\operatorname{mean}\\,(x - \\mu)^2, \\quad \\hat x = \\frac{x - \\mu}{\\sqrt{\\sigma^2 + 10^{-5}}}", "mu = mean x,  var = mean (x - mu)^2,  xhat = (x - mu) / sqrt(var + 1e-5)") "\n"
+               LESSON_MATH("y = \\text{scale}_{i,j}\\, \\hat x + \\text{bias}_{i,j}", "y  = scale[i,j] xhat + bias[i,j]") "\n\n"
                "Above, eight training images as one-channel maps: whatever their brightness "
                "and contrast were, afterwards each has its style's mean (worst difference "
                "%.2g) and its style's scale as spread (worst difference %.2g). That is why "
@@ -618,7 +618,7 @@ static void truncation(lesson *L, stylegan_lesson *S)
     lesson_say(L,
                "The mapping's outputs during training kept a running mean, w_avg. Pulling w "
                "toward it,\n\n"
-               "  w' = w_avg + psi (w - w_avg)\n\n"
+               LESSON_MATH("w' = \\bar w + \\psi\\,(w - \\bar w)", "w' = w_avg + psi (w - w_avg)") "\n\n"
                "moves every sample toward the generator's most typical image: psi 1 is the "
                "generator as trained, psi 0 one image for every z. The same %d z at each psi, "
                "judged like lessons 10 and 14: Frechet distance to %d test images in the "

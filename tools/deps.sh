@@ -4,7 +4,7 @@
 # password prompt; otherwise it prints the exact command and fails.
 # Usage: tools/deps.sh [extra-package ...]
 set -u
-need="build-essential pkg-config libcmocka-dev libpng-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist libopenblas-dev $*"
+need="build-essential pkg-config libcmocka-dev libpng-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist libopenblas-dev libcmark-dev libjs-katex chromium python3-websocket python3-nbformat $*"
 missing=""
 for p in $need; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)

@@ -128,6 +128,7 @@ int lesson_end(lesson *L)
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         lesson_key(L, "peak_rss_mb", "%.1f", (double)ru.ru_maxrss / 1024.0);
     lesson_finish_outputs(L);
+    lesson_book_write(L); /* the page is made from the lesson.md now in place */
     lesson_destroy(L);
     return 0;
 }

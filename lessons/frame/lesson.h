@@ -167,6 +167,19 @@ void lesson_step(lesson *L, const char *title);
  * bullet; a line starting with two spaces is kept verbatim (formulas). */
 void lesson_say(lesson *L, const char *fmt, ...) LESSON_PRINTF(2, 3);
 
+/* A formula in two forms, given once: TeX for the course book's page (KaTeX
+ * typesets it) and a plain line for the terminal and lesson.md. On a line of
+ * its own; plain is printf-formatted (TeX is not: write a number into the
+ * plain form only, or use LESSON_MATH inside a lesson_say text, which formats
+ * both):
+ *     lesson_formula(L, "D^*(x) = \\frac{p(x)}{p(x) + q(x)}", "D*(x) = p(x) / (p(x) + q(x))");
+ * LESSON_MATH(tex, plain) is the same formula as a line of lesson_say text:
+ *     lesson_say(L, "The value function:\n\n"
+ *                   LESSON_MATH("V(D, G) = \\log 4", "V(D, G) = log 4") "\n\n"
+ *                   "More prose.");  */
+#define LESSON_MATH(tex, plain) "  \x01" tex "\x02" plain
+void lesson_formula(lesson *L, const char *tex, const char *plain, ...) LESSON_PRINTF(3, 4);
+
 /* Shows the code cell `name` (see "Code cells"). */
 void lesson_code(lesson *L, const char *name);
 

@@ -92,6 +92,15 @@ void lesson_notebook_output(lesson *L, const char *text);
 /* Closes both files (and an unfinished capture); safe to call twice. */
 void lesson_notebook_close(lesson *L);
 
+/* book_formula.c: a lesson_say line made by LESSON_MATH is written as a
+ * formula (returns 1); any other line is left to lesson_say (returns 0). */
+int lesson_formula_line(lesson *L, const char *line, size_t len, int *in_verbatim);
+
+/* lesson_book.c: the run's page and notebook (book.h), from its closed
+ * lesson.md, and the book's index beside it; a failure is a note on
+ * stderr, not the run's failure. */
+void lesson_book_write(lesson *L);
+
 /* lesson_text.c */
 
 /* Sets L->tty, L->color and the width wrapped text fills. */

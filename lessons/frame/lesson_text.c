@@ -131,6 +131,10 @@ void lesson_say(lesson *L, const char *fmt, ...)
             p += len + (eol != NULL);
             continue;
         }
+        if (verbatim && lesson_formula_line(L, p, len, &in_verbatim)) {
+            p += len + (eol != NULL);
+            continue;
+        }
         if (verbatim) {
             if (!in_verbatim)
                 fputs("```\n", s->md);
