@@ -211,7 +211,7 @@ run_test()
     if [ "$rc" -eq 0 ]; then st=passed why=""; return; fi
     if [ "$rc" -eq 124 ] && command -v timeout >/dev/null 2>&1; then
         st="timed out"
-        why="stopped after $(secs "$budget") s; on the course's answer this test runs in $(secs "$base") s (an endless loop?)"
+        why="stopped after $(secs "$budget") s; the course's answer runs this test in $(secs "$base") s"
         return
     fi
     # The signal: the exit status, cmocka's report of one it caught, or the
@@ -242,7 +242,7 @@ run_test()
     return 0
 }
 
-row() { printf '  %-3s %-22s %-18s %s\n' "$1" "$2" "$3" "$4"; }
+row() { printf '  %-3s %-22s %-18s %s\n' "$1" "$2" "$3" "$4" | sed 's/ *$//'; }
 
 # status NAME: runs it (as built by build_some); sets st, why and ms.
 status()
@@ -349,6 +349,17 @@ check()
     [ -n "$next_after" ] && next=$next_after
 
     printf '\n'
+    # Those that do not compile, also when their rows are not shown: a
+    # lesson on your code needs every exercise to compile.
+    others=""
+    for name in $broken; do
+        [ "$name" = "$one" ] || others="$others${others:+, }$(number "$name")"
+    done
+    if [ -n "$others" ]; then
+        case $others in *,*) what="Exercises $others do not compile" ;;
+                        *) what="Exercise $others does not compile" ;; esac
+        echo "  $what (make check EX=${others%%,*} shows why)."
+    fi
     # The rule, so that a row reads as its own exercise's.
     echo "  Each test runs your code for its own exercise, with the course's answers in"
     echo "  every other hole."
@@ -397,18 +408,20 @@ grade()
     : >"$cases"
     total=0 pass=0 t_all=0
     printf '\n'
-    row "#" "exercise" "status" "why"
-    row "--" "--------" "------" "---"
+    row "#" "exercise" "status" ""
+    row "--" "--------" "------" ""
     for name in $picked; do
         total=$((total + 1))
         n=$(number "$name")
         status "$name"
         t_all=$((t_all + ms))
+        row "$n" "$(title "$name")" "$st" ""
         if [ "$st" = passed ]; then
             pass=$((pass + 1))
-            row "$n" "$(title "$name")" "$st" ""
-        else
-            row "$n" "$(title "$name")" "$st" "$(printf '%s' "$why" | cut -c 1-70)"
+        elif [ -n "$why" ]; then
+            # Why, under the row: the test's first message, where it
+            # crashed, or how long it ran.
+            printf '%s\n' "$why" | cut -c 1-112 | sed 's/^/        /'
         fi
         # The test case: its name, time and, for a failure, the message and
         # all the test (or the compiler) said.
