@@ -319,6 +319,19 @@ $(FRAME_LIB): $(FRAME_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
+# make check's word on which lessons run on the student's code comes from
+# the lessons' own probes (lessons/frame/exercise_probe.c), linked with the
+# student's exercises as a lesson is (tools/exercise_probe_main.c).
+PROBE_TOOL := $(BUILD)/check/exercise_probe
+$(BUILD)/tools/exercise_probe_main.o: tools/exercise_probe_main.c lessons/frame/exercise_probe.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Ilessons/frame -c $< -o $@
+$(PROBE_TOOL): $(BUILD)/tools/exercise_probe_main.o $(LESSON_DIR)/frame/exercise_probe.o \
+		$(LESSON_DIR)/src/exercise_needs.o $(LIB) $(HOLES_exercises)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_exercises) $(LDLIBS) -o $@
+
 # Both sets have their rules, whatever USE is: make test runs lesson 06 on
 # the stubs too (tools/exercise_path_test.sh).
 $(LESSON_NAMES:%=$(LESSON_DIR)/solutions/%): $(LESSON_DIR)/solutions/%: $(LESSON_DIR)/%.o \

@@ -11,7 +11,19 @@
 #     is next; make check with the second exercise broken (a syntax error):
 #     its row says "does not compile" with the compiler's error under it, the
 #     others are still checked, the footer names the rule, exit 0 (STRICT=1:
-#     exit 1); make check EX=1 still passes with the second one broken;
+#     exit 2, make's status for a failed target); make check EX=1 still
+#     passes with the second one broken;
+#   - each row is its own exercise's: with 1..13 answered and the later ones
+#     untouched, make check EX=9 passes; slips planted in answers (14 and 26
+#     without their bias, 20 without the cosine's clamp, 18 without the unit
+#     vector, 22 and 16 without a mean's 1/n) fail their tests with messages
+#     that name them, and lesson 10 on the student's code stops at exercise
+#     14's probe;
+#   - make grade, with exercise 3 crashing (a NULL pointer) and 5 looping
+#     forever: rows 3 and 5 say "crashed (SIGSEGV)" and "timed out", every
+#     other row is its own code's, all within 60 s; plots/grade.xml parses as
+#     JUnit (python3), one test case per exercise, each failure with its
+#     message; exit non-zero, and 0 for a range that passes (EX=6-13);
 #   - tools/quiet.sh: one short line for a step that works, the command and
 #     the compiler's message for one that fails, and its exit status.
 # Each check prints one line; the run ends with "check: N passed, N failed"
@@ -257,6 +269,68 @@ elif ! grep -q "^  Exercise 9 passes" "$scratch/out"; then
     why="no \"Exercise 9 passes\": $(tail -n 2 "$scratch/out" | tr '\n' '|')"
 fi
 result "make check EX=9 passes with 1..$mid answered and the later ones untouched" "$why"
+
+# Slips a student makes, each planted in the answer (a sed script on the
+# solution): the exercise's test must fail it, with a message that names the
+# slip (WANT), shown under the check's line.
+slip()   # slip NUMBER SED WANT WHAT
+{
+    f=$(ls "$repo"/solutions/"$(printf %02d "$1")"_*.c)
+    dst=$repo/exercises/$(basename "$f")
+    sed "$2" "$f" >"$dst"
+    why=""
+    if cmp -s "$f" "$dst"; then
+        why="(test) the slip did not apply to $(basename "$f"): $2"
+    else
+        mk check EX="$1"
+        msg=$(grep -m 1 "(exercise $1): " "$scratch/out" | sed 's/^.*(exercise [0-9]*): //')
+        if [ "$(status_of "$1" "$scratch/out")" != FAILED ]; then
+            why="exercise $1 is \"$(status_of "$1" "$scratch/out")\" with the slip"
+        elif ! printf '%s' "$msg" | grep -qF -e "$3"; then
+            why="the message does not say \"$3\": ${msg:-none}"
+        fi
+    fi
+    result "exercise $1 $4 fails its test" "$why"
+    [ -z "$why" ] && echo "      $msg" | cut -c 1-160
+    cp "$f" "$dst"
+}
+slip 14 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f;/' "bias" "without the bias"
+slip 20 '/c = c > 1\.0 ? 1\.0 : c < -1\.0 ? -1\.0 : c;/d' "clamp the cosine" \
+    "without the cosine's clamp"
+slip 18 's|(norm - 1\.0) / norm|(norm - 1.0)|' "unit vector is missing" \
+    "without the unit vector g / ||g||"
+slip 26 's/ + bias\[ij\];/;/' "without the bias" "without the bias"
+slip 22 's|dy\[i\] = 2\.0f \* e / (float)n;|dy[i] = 2.0f * e;|' "2 times too large" \
+    "without the mean's 1/n"
+slip 16 's|-1\.0f / (float)n_real;|-1.0f;|' "times too large; the loss is a mean" \
+    "without the reals' 1/n"
+
+# Lesson 10 on the student's code probes its exercises before it trains: a
+# convolution without its bias stops it, naming exercise 14 and the bias.
+f=$(ls "$repo"/solutions/14_*.c)
+sed 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f;/' "$f" >"$repo/exercises/$(basename "$f")"
+l10=$(cd "$repo" && ls lessons/10_*.c 2>/dev/null | sed 's|lessons/||; s|\.c$||')
+why=""
+if [ -z "$l10" ]; then
+    why="(test) no lesson 10"
+else
+    mk "$cbuild/lessons/exercises/$l10"
+    if [ "$rc" -ne 0 ]; then
+        why="lesson 10 on the exercises does not build: $(tail -n 2 "$scratch/err" | tr '\n' '|')"
+    else
+        (cd "$repo" && "$cbuild/lessons/exercises/$l10" --fast --no-pause --out "$scratch/l10") \
+            </dev/null >"$scratch/out" 2>"$scratch/err"
+        lrc=$?
+        if [ "$lrc" -ne 2 ]; then
+            why="exit status $lrc (want 2)"
+        elif ! grep -q "exercise 14 .*the bias is missing" "$scratch/err"; then
+            why="stderr: $(head -c 300 "$scratch/err")"
+        fi
+    fi
+fi
+result "lesson 10 on a convolution without its bias stops at exercise 14's probe" "$why"
+[ -z "$why" ] && sed 's/^.*is not written yet or answers wrong: /      /' "$scratch/err" | cut -c 1-160
+cp "$f" "$repo/exercises/$(basename "$f")"
 
 # rows_are FILE FIRST LAST STATUS: every row FIRST..LAST of FILE has STATUS
 # (3 and 5 skipped: they are planted below); prints the first that does not.

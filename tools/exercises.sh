@@ -261,38 +261,58 @@ status()
     return 0
 }
 
-# lessons_note N: which lessons run on the student's code now that exercise N
-# passes; else the lesson using it that is nearest to it (fewest exercises
-# still to pass).
+# lessons_note N: which lessons that call exercise N run on the student's
+# code now; else the one nearest to it (fewest exercises still to write).
+# What a lesson will do comes from the lessons' own probes (each exercise a
+# lesson calls tried on a small case before it starts), run by
+# $check_dir/exercise_probe on the student's code as a lesson is linked; the
+# tests' results stand in when it cannot run. Both read exercises/lessons.txt.
 lessons_note()
 {
     [ -f "$lessons_txt" ] || return 0
-    now="" users="" near="" near_missing="" near_k=999
-    while read -r l exs; do
-        case $l in ''|*[!0-9]*) continue ;; esac
-        case " $exs " in *" $1 "*) ;; *) continue ;; esac
-        users="$users${users:+, }$l"
-        missing="" k=0
-        for e in $exs; do
-            case " $passing " in *" $e "*) ;; *) missing="$missing${missing:+, }$e"; k=$((k + 1)) ;; esac
-        done
-        if [ "$k" -eq 0 ]; then
-            now="$now $l"
-        elif [ "$k" -lt "$near_k" ]; then
-            near=$l near_missing=$missing near_k=$k
-        fi
-    done <"$lessons_txt"
+    users=$(awk -v e="$1" '$1 ~ /^[0-9]+$/ { for (i = 2; i <= NF; i++) if ($i == e) { print $1; break } }' \
+        "$lessons_txt")
     if [ -z "$users" ]; then
         echo "  No lesson calls exercise $1 yet (exercises/lessons.txt)."
-    elif [ -n "$now" ] && [ -n "$broken" ]; then
-        echo "  Lessons$now run on it once every exercise compiles (a lesson links them all)."
-    elif [ -n "$now" ]; then
+        return 0
+    fi
+    who=$(echo $users | sed 's/ /, /g')
+    case $who in *,*) who="Lessons $who call it" ;; *) who="Lesson $who calls it" ;; esac
+    if [ -n "$broken" ]; then
+        echo "  $who; a lesson runs on your code once every exercise compiles (it links them all)."
+        return 0
+    fi
+    probed=""
+    # shellcheck disable=SC2086
+    $MAKE -s --no-print-directory "$check_dir/exercise_probe" >>"$check_dir/build.log" 2>&1 &&
+        probed=$(timeout 20 "$check_dir/exercise_probe" $users 2>/dev/null)
+    now="" near="" near_missing="" near_k=999
+    for l in $users; do
+        exs=$(awk -v l="$l" '$1 == l { $1 = ""; print }' "$lessons_txt")
+        # Those whose tests do not pass yet.
+        failing=""
+        for e in $exs; do
+            case " $passing " in *" $e "*) ;; *) failing="$failing $e" ;; esac
+        done
+        line=$(printf '%s\n' "$probed" | grep "^$l:")
+        if [ -n "$line" ]; then missing=${line#*:}; else missing=$failing; fi
+        k=$(echo $missing | wc -w)
+        if [ "$k" -eq 0 ]; then
+            now="$now $l"
+            [ -n "$failing" ] && eval "untested_$l=\"$(echo $failing | sed 's/ /, /g')\""
+        elif [ "$k" -lt "$near_k" ]; then
+            near=$l near_missing=$(echo $missing | sed 's/ /, /g') near_k=$k
+        fi
+    done
+    if [ -n "$now" ]; then
         for l in $now; do
             echo "  Lesson $l runs on your code now: make lesson N=$l USE=exercises"
+            u=$(eval "echo \${untested_$l:-}")
+            [ -n "$u" ] && echo "    (with your $u as written: their small cases pass, their tests not yet)"
         done
     else
-        case $users in *,*) who="Lessons $users call it" ;; *) who="Lesson $users calls it" ;; esac
-        echo "  $who; lesson $near runs on your code once $near_missing pass$( [ "$near_k" -eq 1 ] && echo es) too."
+        echo "  $who; lesson $near runs on your code once $near_missing $( [ "$near_k" -eq 1 ] && echo is || echo are) written too."
+        echo "  (A lesson tries each exercise it calls on a small case before it starts.)"
     fi
     return 0
 }

@@ -468,3 +468,15 @@ int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
     }
     return 0;
 }
+
+unsigned lesson_exercise_probe_all(unsigned mask)
+{
+    unsigned failing = 0;
+    char why[256];
+    for (int i = 0; i < N_EXERCISES; i++) {
+        const exercise *e = &exercises[i];
+        if ((mask & (1u << e->number)) && !e->probe(why, sizeof why))
+            failing |= 1u << e->number;
+    }
+    return failing;
+}
