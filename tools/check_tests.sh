@@ -20,7 +20,8 @@
 #     that name them, and lesson 10 on the student's code stops at exercise
 #     14's probe;
 #   - make grade, with exercise 3 crashing (a NULL pointer) and 5 looping
-#     forever: rows 3 and 5 say "crashed (SIGSEGV)" and "timed out", every
+#     forever: rows 3 and 5 say "crashed (SIGSEGV)" ("crashed (NULL pointer)"
+#     where UBSan watches) and "timed out", every
 #     other row is its own code's, all within 60 s; plots/grade.xml parses as
 #     JUnit (python3), one test case per exercise, each failure with its
 #     message; exit non-zero, and 0 for a range that passes (EX=6-13);
@@ -277,6 +278,7 @@ slip()   # slip NUMBER SED WANT WHAT
 {
     f=$(ls "$repo"/solutions/"$(printf %02d "$1")"_*.c)
     dst=$repo/exercises/$(basename "$f")
+    cp "$dst" "$scratch/kept.c"
     sed "$2" "$f" >"$dst"
     why=""
     if cmp -s "$f" "$dst"; then
@@ -292,7 +294,7 @@ slip()   # slip NUMBER SED WANT WHAT
     fi
     result "exercise $1 $4 fails its test" "$why"
     [ -z "$why" ] && echo "      $msg" | cut -c 1-160
-    cp "$f" "$dst"
+    cp "$scratch/kept.c" "$dst"
 }
 slip 14 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f;/' "bias" "without the bias"
 slip 20 '/c = c > 1\.0 ? 1\.0 : c < -1\.0 ? -1\.0 : c;/d' "clamp the cosine" \
@@ -308,6 +310,7 @@ slip 16 's|-1\.0f / (float)n_real;|-1.0f;|' "times too large; the loss is a mean
 # Lesson 10 on the student's code probes its exercises before it trains: a
 # convolution without its bias stops it, naming exercise 14 and the bias.
 f=$(ls "$repo"/solutions/14_*.c)
+cp "$repo/exercises/$(basename "$f")" "$scratch/kept.c"
 sed 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f;/' "$f" >"$repo/exercises/$(basename "$f")"
 l10=$(cd "$repo" && ls lessons/10_*.c 2>/dev/null | sed 's|lessons/||; s|\.c$||')
 why=""
@@ -330,7 +333,7 @@ else
 fi
 result "lesson 10 on a convolution without its bias stops at exercise 14's probe" "$why"
 [ -z "$why" ] && sed 's/^.*is not written yet or answers wrong: /      /' "$scratch/err" | cut -c 1-160
-cp "$f" "$repo/exercises/$(basename "$f")"
+cp "$scratch/kept.c" "$repo/exercises/$(basename "$f")"
 
 # rows_are FILE FIRST LAST STATUS: every row FIRST..LAST of FILE has STATUS
 # (3 and 5 skipped: they are planted below); prints the first that does not.
@@ -357,6 +360,9 @@ plant()   # plant NUMBER LINE: LINE after the first "{" line of that answer
         >"$repo/exercises/$(basename "$f")"
 }
 plant 3 '    { volatile int *volatile nowhere = 0; *nowhere = 1; }'
+# Where UBSan watches (SANITIZE=1), it stops the store before the signal.
+crash="crashed (SIGSEGV)"
+case " $vars " in *" SANITIZE=1 "*) crash="crashed (NULL pointer)" ;; esac
 plant 5 '    for (;;) { }'
 t0=$(date +%s)
 mk grade
@@ -368,7 +374,7 @@ if [ "$rc" -eq 0 ]; then
     why="exit status 0 with failing exercises"
 elif [ "$(grep -c '^make.*\*\*\*' "$scratch/err")" -ne 1 ] || [ "$(grep -vc '^make' "$scratch/err")" -ne 0 ]; then
     why="stderr: $(head -n 3 "$scratch/err" | tr '\n' '|')"
-elif ! printf '%s' "$r3" | grep -q "crashed (SIGSEGV)"; then
+elif ! printf '%s' "$r3" | grep -qF "$crash"; then
     why="row 3: ${r3:-none}"
 elif ! printf '%s' "$r5" | grep -q "timed out"; then
     why="row 5: ${r5:-none}"
@@ -381,14 +387,15 @@ elif ! grep -q "^  $((mid - 2)) of $count exercises pass\.\$" "$scratch/grade.ou
 elif [ "$secs_" -gt 60 ]; then
     why="the grade took $secs_ s (want at most 60)"
 fi
-result "make grade: 3 crashed (SIGSEGV), 5 timed out, the others their own ($secs_ s)" "$why"
+result "make grade: 3 $crash, 5 timed out, the others their own ($secs_ s)" "$why"
+[ -z "$why" ] && grep -A 1 "^  3 " "$scratch/grade.out" | tail -n 1
 
 # The report: JUnit, one test case per exercise, each failure with the
 # test's message (the crash's signal, the first line a failing test printed).
 cat >"$scratch/junit.py" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
-count, passing = int(sys.argv[2]), int(sys.argv[3])
+count, passing, crash = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
 cases = [c for s in suites for c in s.findall("testcase")]
 fails = [c for c in cases if c.find("failure") is not None]
@@ -406,7 +413,7 @@ for c in fails:
     if not f.get("message") or not (f.text or "").strip():
         die("test case %s: a failure without its message or the test's output" % c.get("name"))
 msg = {c.get("name")[:2]: c.find("failure").get("message") for c in fails}
-if "SIGSEGV" not in msg.get("03", "") or "timed out" not in msg.get("05", ""):
+if crash not in msg.get("03", "") or "timed out" not in msg.get("05", ""):
     die("exercise 3's failure says %r, 5's %r" % (msg.get("03"), msg.get("05")))
 if "(exercise" in "".join(msg.values()) or not all(m.partition(": ")[2].strip() for m in msg.values()):
     die("a failure's message is not the test's: %r" % list(msg.values())[:2])
@@ -417,7 +424,8 @@ if ! command -v python3 >/dev/null 2>&1; then
 elif [ ! -f "$repo/plots/grade.xml" ]; then
     why="no plots/grade.xml"
 else
-    why=$(python3 "$scratch/junit.py" "$repo/plots/grade.xml" "$count" $((mid - 2)) 2>&1)
+    why=$(python3 "$scratch/junit.py" "$repo/plots/grade.xml" "$count" $((mid - 2)) \
+        "${crash#crashed }" 2>&1)
 fi
 result "plots/grade.xml is JUnit: $count test cases, each failure with its message" "$why"
 

@@ -181,7 +181,7 @@ crash_site()
     frame='\([A-Za-z_][A-Za-z_0-9]*\)'
     site=$(sed -n "s|^ *#[0-9]* 0x[0-9a-f]* in $frame .*\(exercises/[0-9][0-9]_[^: ]*:[0-9]*\).*|in \1, \2|p" \
         "$check_dir/$1.out" | head -n 1)
-    if [ -z "$site" ] && ! grep -q 'Sanitizer' "$check_dir/$1.out" &&
+    if [ -z "$site" ] && ! grep -q 'Sanitizer\|runtime error:' "$check_dir/$1.out" &&
         command -v gdb >/dev/null 2>&1; then
         site=$(timeout 30 gdb -q -nx -batch -ex run -ex bt "$2" </dev/null 2>/dev/null |
             sed -n "s|^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}$frame (.* at .*\(exercises/[0-9][0-9]_[^: ]*:[0-9]*\)\$|in \2, \3|p" |
@@ -193,17 +193,20 @@ crash_site()
 # run_test NAME: runs its test within its budget, output in
 # $check_dir/NAME.out; sets st (passed, FAILED, "crashed (SIGSEGV)", "timed
 # out"), why (one line: the test's first message, where it crashed, or how
-# long it ran) and ms (how long it took).
+# long it ran) and ms (how long it took). In a sanitized build a NULL
+# pointer is UBSan's catch before any signal: "crashed (NULL pointer)".
 run_test()
 {
     bin=$(check_bin "$1") out=$check_dir/$1.out
     base=$(base_ms "$1")
     budget=$((BUDGET_FACTOR * base + BUDGET_FLOOR_MS))
     t0=$(now_ms)
+    # (UBSan's stack trace names the function, as ASan's does.)
     if command -v timeout >/dev/null 2>&1; then
-        timeout -k 2 "$(secs "$budget")" "$bin" >"$out" 2>&1
+        UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1" \
+            timeout -k 2 "$(secs "$budget")" "$bin" >"$out" 2>&1
     else
-        "$bin" >"$out" 2>&1
+        UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1" "$bin" >"$out" 2>&1
     fi
     rc=$?
     ms=$(( $(now_ms) - t0 ))
@@ -226,8 +229,12 @@ run_test()
     SEGV|BUS|FPE|ILL|ABRT|TRAP) sig=$san ;;
     *) kind=$san ;;
     esac
-    [ -z "$sig$kind" ] && grep -q 'runtime error:' "$out" && kind="undefined behaviour" &&
-        why=$(grep -m 1 'runtime error:' "$out" | sed 's/^.*runtime error: //')
+    # UBSan stops a NULL pointer's load or store before the signal comes.
+    ub=$(grep -m 1 'runtime error:' "$out" | sed 's/^.*runtime error: //')
+    if [ -z "$sig$kind" ] && [ -n "$ub" ]; then
+        case $ub in *"null pointer"*) kind="NULL pointer" ;; *) kind="UBSan" ;; esac
+        why=$ub
+    fi
     if [ -n "$sig" ]; then
         st="crashed (SIG${sig#SIG})"
     elif [ -n "$kind" ]; then
@@ -238,11 +245,13 @@ run_test()
         return
     fi
     site=$(crash_site "$1" "$bin")
-    [ -n "$site" ] && why="$site"
+    if [ -n "$site" ] && [ -n "$ub" ]; then why="$ub, $site"
+    elif [ -n "$site" ]; then why=$site
+    fi
     return 0
 }
 
-row() { printf '  %-3s %-22s %-18s %s\n' "$1" "$2" "$3" "$4" | sed 's/ *$//'; }
+row() { printf '  %-3s %-22s %-22s %s\n' "$1" "$2" "$3" "$4" | sed 's/ *$//'; }
 
 # status NAME: runs it (as built by build_some); sets st, why and ms.
 status()
