@@ -254,7 +254,9 @@ hint:
 # reports do not interleave and nothing writes $(BUILD) while it is copied.
 .PHONY: run-check-tests
 run-tests: run-check-tests
+# (python3 reads make grade's JUnit report back, as a CI grader would.)
 run-check-tests: $(EX_BIN_solutions) $(EX_BIN_stub) | run-cli-tests
+	@tools/deps.sh python3
 	@MAKE="$(MAKE)" tools/check_tests.sh $(BUILD) SANITIZE=$(SANITIZE) WERROR=$(WERROR) CC=$(CC)
 
 # Part of make test: every answer passes its test, every untouched stub fails.

@@ -365,7 +365,7 @@ check()
                 cat "$check_dir/$name.msg"
             else
                 cat "$check_dir/$name.out"
-                case $st in crashed*|"timed out") printf '\n  Your %s: %s\n' "$st" "$why" ;; esac
+                case $st in crashed*|"timed out") printf '\n  Exercise %s %s: %s\n' "$n" "$st" "$why" ;; esac
             fi
         elif [ -f "$check_dir/$name.msg" ]; then
             # In the table: the compiler's (or linker's) first lines.
