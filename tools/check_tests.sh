@@ -287,7 +287,7 @@ slip()   # slip NUMBER SED WANT WHAT
         mk check EX="$1"
         msg=$(grep -m 1 "(exercise $1): " "$scratch/out" | sed 's/^.*(exercise [0-9]*): //')
         if [ "$(status_of "$1" "$scratch/out")" != FAILED ]; then
-            why="exercise $1 is \"$(status_of "$1" "$scratch/out")\" with the slip"
+            why="with the slip, row $1 reads: $(grep -m 1 "^  $1 " "$scratch/out")"
         elif ! printf '%s' "$msg" | grep -qF -e "$3"; then
             why="the message does not say \"$3\": ${msg:-none}"
         fi
@@ -296,12 +296,12 @@ slip()   # slip NUMBER SED WANT WHAT
     [ -z "$why" ] && echo "      $msg" | cut -c 1-160
     cp "$scratch/kept.c" "$dst"
 }
-slip 14 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f;/' "bias" "without the bias"
+slip 14 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f; (void)b;/' "bias" "without the bias"
 slip 20 '/c = c > 1\.0 ? 1\.0 : c < -1\.0 ? -1\.0 : c;/d' "clamp the cosine" \
     "without the cosine's clamp"
 slip 18 's|(norm - 1\.0) / norm|(norm - 1.0)|' "unit vector is missing" \
     "without the unit vector g / ||g||"
-slip 26 's/ + bias\[ij\];/;/' "without the bias" "without the bias"
+slip 26 's/ + bias\[ij\];/ + 0.0f * bias[ij];/' "without the bias" "without the bias"
 slip 22 's|dy\[i\] = 2\.0f \* e / (float)n;|dy[i] = 2.0f * e;|' "2 times too large" \
     "without the mean's 1/n"
 slip 16 's|-1\.0f / (float)n_real;|-1.0f;|' "times too large; the loss is a mean" \
@@ -311,7 +311,7 @@ slip 16 's|-1\.0f / (float)n_real;|-1.0f;|' "times too large; the loss is a mean
 # convolution without its bias stops it, naming exercise 14 and the bias.
 f=$(ls "$repo"/solutions/14_*.c)
 cp "$repo/exercises/$(basename "$f")" "$scratch/kept.c"
-sed 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f;/' "$f" >"$repo/exercises/$(basename "$f")"
+sed 's/float acc = b ? b\[o\] : 0\.0f;/float acc = 0.0f; (void)b;/' "$f" >"$repo/exercises/$(basename "$f")"
 l10=$(cd "$repo" && ls lessons/10_*.c 2>/dev/null | sed 's|lessons/||; s|\.c$||')
 why=""
 if [ -z "$l10" ]; then
