@@ -4,6 +4,7 @@
 #   make tour         install what is missing, run the lessons in order
 #   make lesson N=6   run one lesson (USE=exercises: on your own code)
 #   make check        your exercises' progress table (EX=3: one of them)
+#   make grade        grade the exercises: table, score, plots/grade.xml (EX=1-13)
 #   make watch        the table again each time you save an exercise
 #   make hint EX=3    the hint for exercise 3
 #   make book         the course book: every run as a web page, plots/index.html
@@ -182,65 +183,67 @@ $(COURSE_TEST): $(BUILD)/tests/course_gan.o $(TEST_HELP) $(BUILD)/lessons/libfra
 
 all: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST)
 
-# ---------------------------------------------------------------- check, watch, hint
-# make check [EX=n]: the progress table of your exercises (or one, in full,
-# with what remains). An exercise that does not compile is that exercise's
-# failure only: tools/exercises.sh builds each student object on its own
-# (make -k), writes the names of those that do not compile to $(CHECK_MIX),
-# and each test is linked against $(CHECK_LIB): your object for every
-# exercise that compiles, the course's answer for every one that does not
-# (the table's footer says so). A test that does not link is its exercise's
-# failure too, with the linker's message.
+# ---------------------------------------------------------------- check, grade, watch, hint
+# make check [EX=n or EX=a-b]: the progress table of your exercises (one of
+# them: in full, with what remains). Each exercise's test is linked with
+# your object for that exercise alone and the course's answers for every
+# other hole (the stub rule above, on your current object), so a row is
+# about its own exercise: a crash or a loop in exercise 3 is row 3's, not
+# that of every test that calls nn_linear_forward. The lessons, by contrast,
+# run all of your code (USE=exercises). tools/exercises.sh builds each
+# student object on its own (make -k): one that does not compile, or a test
+# that does not link, is that row's failure, with the compiler's message.
+# A test that crashes says so, with the signal (and your function, where a
+# sanitizer's backtrace names it); one that runs past its budget (a few
+# times the course answer's own run, measured) is stopped, and the table
+# goes on.
 #
 # A failing exercise is a student's progress, not a build error: make check
-# prints the table and exits 0 whatever it shows, without make's
-# "*** Error" line. For a CI grading the exercises, STRICT=1 exits 1 when one
-# does not pass (and make prints its error line). A bad EX exits 2.
+# prints the table and exits 0 whatever it shows, without make's "***"
+# line. With STRICT=1 it fails when one does not pass: make then prints its
+# "***" line and exits 2, as for any failed target. A bad EX exits 2 too,
+# with one line saying why.
+#
+# make grade [EX=n or EX=a-b]: the grader's view of the same tests: the
+# table, a score line ("19 of 27 exercises pass"), a JUnit report (one test
+# case per exercise, the test's message as the failure text) in
+# $(GRADE_XML), and exit status 2 (make's) while any exercise in the range
+# fails, 0 when all pass.
 #
 # make watch: the table again each time an exercise is saved (inotifywait if
 # installed, else a check every second), then which lessons now run on the
 # exercises that pass (exercises/lessons.txt). Ctrl-C stops; WATCH_MAX=n
 # stops after n rechecks (tools/check_tests.sh uses it).
 CHECK_DIR    := $(BUILD)/check
-CHECK_MIX    := $(CHECK_DIR)/broken.txt
-CHECK_BROKEN := $(if $(wildcard $(CHECK_MIX)),$(file < $(CHECK_MIX)))
-CHECK_OBJ    := $(foreach n,$(EX_NAMES),$(if $(filter $n,$(CHECK_BROKEN)),\
-                  $(BUILD)/solutions/$n.o,$(BUILD)/exercises/$n.o))
-CHECK_LIB    := $(CHECK_DIR)/libholes_check.a
+GRADE_XML    ?= plots/grade.xml
 # What every check needs and that is the course's, not the student's: built
-# (quietly) before the table, so a course bug is not a student's row.
-CHECK_PREREQ := $(HOLE_OBJ_solutions) $(BUILD)/holes/exercises/code_source.o \
+# (quietly) before the table, so a course bug is not a student's row. The
+# answers' own test binaries give each test its time budget.
+CHECK_PREREQ := $(HOLE_OBJ_solutions) $(HOLES_solutions) $(EX_BIN_solutions) \
                 $(EX_NAMES:%=$(BUILD)/tests/exercise_%.o) $(TEST_HELP) $(LIB)
 ex_num        = $(patsubst 0%,%,$(firstword $(subst _, ,$1)))
-# "1..N" when the numbers run without a gap, else the list, as
-# tools/exercises.sh names them.
-EX_NUMS       = $(foreach n,$(EX_NAMES),$(call ex_num,$n))
-EX_RANGE      = $(if $(filter $(words $(EX_NUMS)),$(lastword $(EX_NUMS))),$(firstword \
-                  $(EX_NUMS))..$(lastword $(EX_NUMS)),$(subst $(if ,, ),$(comma) ,$(strip $(EX_NUMS))))
-EX_PICK       = $(if $(EX),$(filter $(EX)_% 0$(EX)_%,$(EX_NAMES)),$(EX_NAMES))
 EX_ENV        = EX_NAMES="$(EX_NAMES)" EX_SOURCES="$(EX_NAMES:%=exercises/%.c)" MAKE="$(MAKE)"
 
-$(CHECK_MIX):
-	@mkdir -p $(dir $@)
-	@: >$@
-$(CHECK_LIB): $(CHECK_OBJ) $(BUILD)/holes/exercises/code_source.o $(CHECK_MIX)
-	@rm -f $@
-	$(Q)ar rcs $@ $(CHECK_OBJ) $(BUILD)/holes/exercises/code_source.o
 # Removed first: a test that does not link leaves no binary behind.
-$(CHECK_DIR)/exercise_%: $(BUILD)/tests/exercise_%.o $(CHECK_LIB) $(TEST_HELP) $(LIB)
+$(CHECK_DIR)/exercise_%: $(BUILD)/tests/exercise_%.o $(BUILD)/exercises/%.o $(TEST_HELP) \
+		$(LIB) $(HOLES_solutions)
 	@rm -f $@
-	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) -Wl,--start-group $(LIB) $(CHECK_LIB) -Wl,--end-group \
-	  $(CMOCKA) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_solutions) $(CMOCKA) $(LDLIBS) -o $@
 
-.PHONY: check-prereq
+.PHONY: check-prereq grade
 check-prereq: $(CHECK_PREREQ)
 	@:
 
+# The EX is checked before anything is built (exercises.sh pick).
 check:
-	@$(if $(EX),$(if $(EX_PICK),,echo "make check: no exercise $(EX); the exercises are \
-	  $(EX_RANGE), e.g. make check EX=$(call ex_num,$(firstword $(EX_NAMES))) (all: make check)" >&2; exit 2;))
+	@$(EX_ENV) tools/exercises.sh pick $(BUILD) "$(EX)" check >/dev/null
 	@$(MAKE) --no-print-directory check-prereq
-	@$(EX_ENV) STRICT=$(STRICT) tools/exercises.sh check $(BUILD) $(EX_PICK)
+	@$(EX_ENV) STRICT=$(STRICT) tools/exercises.sh check $(BUILD) "$(EX)"
+
+grade:
+	@$(EX_ENV) tools/exercises.sh pick $(BUILD) "$(EX)" grade >/dev/null
+	@$(MAKE) --no-print-directory check-prereq
+	@$(EX_ENV) GRADE_XML="$(GRADE_XML)" tools/exercises.sh grade $(BUILD) "$(EX)"
 
 watch:
 	@$(MAKE) --no-print-directory check-prereq
@@ -254,7 +257,9 @@ hint:
 # reports do not interleave and nothing writes $(BUILD) while it is copied.
 .PHONY: run-check-tests
 run-tests: run-check-tests
+# (python3 reads make grade's JUnit report back, as a CI grader would.)
 run-check-tests: $(EX_BIN_solutions) $(EX_BIN_stub) | run-cli-tests
+	@tools/deps.sh python3
 	@MAKE="$(MAKE)" tools/check_tests.sh $(BUILD) SANITIZE=$(SANITIZE) WERROR=$(WERROR) CC=$(CC)
 
 # Part of make test: every answer passes its test, every untouched stub fails.
@@ -326,6 +331,19 @@ $(FRAME_SRC:lessons/%.c=$(LESSON_DIR)/%.o): $(LESSON_DIR)/%.o: lessons/%.c
 $(FRAME_LIB): $(FRAME_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
+
+# make check's word on which lessons run on the student's code comes from
+# the lessons' own probes (lessons/frame/exercise_probe.c), linked with the
+# student's exercises as a lesson is (tools/exercise_probe_main.c).
+PROBE_TOOL := $(BUILD)/check/exercise_probe
+$(BUILD)/tools/exercise_probe_main.o: tools/exercise_probe_main.c lessons/frame/exercise_probe.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Ilessons/frame -c $< -o $@
+$(PROBE_TOOL): $(BUILD)/tools/exercise_probe_main.o $(LESSON_DIR)/frame/exercise_probe.o \
+		$(LESSON_DIR)/src/exercise_needs.o $(LIB) $(HOLES_exercises)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(Q)$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_exercises) $(LDLIBS) -o $@
 
 # Both sets have their rules, whatever USE is: make test runs lesson 06 on
 # the stubs too (tools/exercise_path_test.sh).

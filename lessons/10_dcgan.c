@@ -262,10 +262,14 @@ static void guidelines_and_your_convolution(lesson *L, dcgan_run *r)
         nn_rng rng;
         nn_rng_seed(&rng, L->seed, 9);
         nn_init_normal(&rng, c1->w, (size_t)oc * k * k, 0.0f, 0.2f);
+        /* Biases that are not zero (D's start at 0): a sum that leaves them
+         * out must disagree. */
+        float *bias = lesson_alloc(L, (size_t)oc, sizeof(float));
+        nn_init_normal(&rng, bias, (size_t)oc, 0.0f, 0.2f);
         lesson_code(L, "yours");
         /* STEP: yours */
-        nn_conv2d_forward(fast, real, c1->w, c1->b, batch, 1, 28, 28, oc, k, 2, 1, NULL);
-        nn_conv2d_forward_reference(yours, real, c1->w, c1->b, batch, 1, 28, 28, oc, k, 2, 1);
+        nn_conv2d_forward(fast, real, c1->w, bias, batch, 1, 28, 28, oc, k, 2, 1, NULL);
+        nn_conv2d_forward_reference(yours, real, c1->w, bias, batch, 1, 28, 28, oc, k, 2, 1);
         double rel = nn_rel_error(yours, fast, (size_t)batch * oc * oh * oh);
         /* END STEP */
         lesson_print(L, "plain loops against the fast path, %d images x %d maps of %d x %d: "
@@ -275,6 +279,7 @@ static void guidelines_and_your_convolution(lesson *L, dcgan_run *r)
             lesson_say(L, "They disagree: exercise 14 is not right yet (make check EX=14).");
         nn_free(fast);
         nn_free(yours);
+        nn_free(bias);
     }
     r->ds = ds;
     r->n_train = n_train;

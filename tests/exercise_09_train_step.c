@@ -8,8 +8,9 @@
  * vectors, which that script draws with lib/base/rng.c's generator). Four
  * settings: the non-saturating objective; minimax with 2 D updates and label
  * smoothing 0.9; Wasserstein with the gradient penalty; unrolling by 2.
- * The step calls exercises 1, 3, 5, 7, 8, 11 and 12 (run on the solutions
- * when this test proves the stub fails; on yours in make check). */
+ * The step calls exercises 1, 3, 5, 7, 8, 11 and 12, and the Wasserstein
+ * case 16 and 18: this test links only your exercise 9, with the course's
+ * answers for all of those (make check, and make test's stub check). */
 #define EX_NUM 9
 #define EX_FUNC "nn_gan_step"
 #include "exercise_util.h"
@@ -112,7 +113,8 @@ static nn_gan *make_gan(nn_gan_objective obj, int d_steps, float label, float gp
                        .gp_lambda = gp, .unroll = unroll, .grad_norms = 1};
     nn_error err = {NN_OK, ""};
     nn_gan *g = nn_gan_create(&a, &c, NN_INIT_NORMAL_002, 1, &err);
-    ex_expect(g != NULL, "nn_gan_create failed: %s (exercises 2, 4 and 6 build it)", err.msg);
+    ex_expect(g != NULL, "nn_gan_create failed: %s (it runs the course's answers to "
+              "exercises 2, 4 and 6)", err.msg);
     const int shapes[4][2] = {{HID_G, LAT}, {DIM, HID_G}, {HID_D, DIM}, {1, HID_D}};
     float gbuf[N_G], dbuf[N_D], *dst[4] = {gbuf, gbuf + HID_G * LAT + HID_G, dbuf,
                                            dbuf + HID_D * DIM + HID_D};

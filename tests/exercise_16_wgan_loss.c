@@ -32,18 +32,18 @@ static void expect_grad(const float *got, const float *want, int n, const char *
         float alt[16];
         ex_expect(n <= 16, "(test) arrays too long");
         for (int i = 0; i < n; i++) alt[i] = GARBAGE;
-        ex_expect(!matches(got, alt, n), "%s was not written (it still holds what was there "
+        ex_expect(!matches(got, alt, n), "%s: not written (it still holds what was there "
                   "before)", what);
         for (int i = 0; i < n; i++) alt[i] = want[i] + GARBAGE;
-        ex_expect(!matches(got, alt, n), "%s is the gradient + what the array held: the "
-                  "losses WRITE their gradient (=), they do not add into it (+=)", what);
+        ex_expect(!matches(got, alt, n), "%s: it is the gradient plus what the array held; "
+                  "the losses WRITE their gradient (=), they do not add into it (+=)", what);
         for (int i = 0; i < n; i++) alt[i] = -want[i];
-        ex_expect(!matches(got, alt, n), "%s has the wrong sign: the critic lowers its loss "
+        ex_expect(!matches(got, alt, n), "%s: the sign is wrong; the critic lowers its loss "
                   "by scoring reals higher (dL/ds_real < 0) and fakes lower (dL/ds_fake > 0); "
                   "G lowers its loss by raising its fakes' scores (dL/ds < 0)", what);
         for (int i = 0; i < n; i++) alt[i] = want[i] * (float)n;
-        ex_expect(!matches(got, alt, n), "%s is %d times too large: the loss is a mean, "
-                  "so each score's share is 1/n (n = %d here)", what, n, n);
+        ex_expect(!matches(got, alt, n), "%s: each value is %d times too large; the loss is "
+                  "a mean over these %d scores, so each score's share is 1/%d", what, n, n, n);
     }
     ex_expect_close(got, want, (size_t)n, 1e-5, what);
 }
@@ -108,10 +108,9 @@ static void test_pytorch_reference(void **state)
     float L = nn_wgan_critic_loss(dr, df, su_real, su_fake, 5, 3);
     ex_expect_near(L, w_critic_ref, 1e-6, "the critic's loss (n_real 5, n_fake 3) against "
                    "PyTorch");
-    expect_grad(dr, w_ds_real_ref, 5, "dL/ds_real (n_real 5, n_fake 3), against PyTorch: "
-                "each half is divided by its own count");
-    expect_grad(df, w_ds_fake_ref, 3, "dL/ds_fake (n_real 5, n_fake 3), against PyTorch: "
-                "each half is divided by its own count");
+    /* Each half is a mean over its own count. */
+    expect_grad(dr, w_ds_real_ref, 5, "dL/ds_real for 5 reals and 3 fakes (PyTorch's values)");
+    expect_grad(df, w_ds_fake_ref, 3, "dL/ds_fake for 5 reals and 3 fakes (PyTorch's values)");
     float Lg = nn_wgan_g_loss(dg, su_fake, 3);
     ex_expect_near(Lg, w_g_ref, 1e-6, "G's loss on 3 fakes against PyTorch");
     expect_grad(dg, w_g_ds_ref, 3, "G's dL/ds against PyTorch");

@@ -17,12 +17,13 @@ static void test_hand_worked(void **state)
 {
     (void)state;
     float w[7] = {-2.0f, -0.5f, -0.25f, 0.0f, 0.5f, 0.75f, 3.0f};
+    const float before[7] = {-2.0f, -0.5f, -0.25f, 0.0f, 0.5f, 0.75f, 3.0f};
     const float want[7] = {-0.5f, -0.5f, -0.25f, 0.0f, 0.5f, 0.5f, 0.5f};
     size_t moved = nn_clip_weights(w, 7, 0.5f);
     for (int i = 0; i < 7; i++)
-        ex_expect(w[i] == want[i], "c = 0.5: the value at %d became %g, expected %g (values "
-                  "above c become c, below -c become -c, the rest stay)", i, (double)w[i],
-                  (double)want[i]);
+        ex_expect(w[i] == want[i], "c = 0.5: w[%d], which was %g, became %g, expected %g "
+                  "(values above c become c, below -c become -c, the rest stay)", i,
+                  (double)before[i], (double)w[i], (double)want[i]);
     ex_expect(moved != 5, "returns 5 for (-2, -0.5, -0.25, 0, 0.5, 0.75, 3), c = 0.5: the "
               "values exactly at -c and c are not moved, so they are not counted");
     ex_expect(moved == 3, "returns %zu for (-2, -0.5, -0.25, 0, 0.5, 0.75, 3), c = 0.5; "
@@ -50,8 +51,8 @@ static void test_pytorch_reference(void **state)
     memcpy(w, clip_in, sizeof w);
     size_t moved = nn_clip_weights(w, 12, 0.01f);
     for (int i = 0; i < 12; i++)
-        ex_expect(w[i] == clip_out[i], "c = 0.01, against torch's clamp: value %d (%g) "
-                  "became %g, expected %g", i, (double)clip_in[i], (double)w[i],
+        ex_expect(w[i] == clip_out[i], "c = 0.01, against torch's clamp: w[%d], which was "
+                  "%g, became %g, expected %g", i, (double)clip_in[i], (double)w[i],
                   (double)clip_out[i]);
     ex_expect(moved == (size_t)clip_moved, "returns %zu on torch's 12 values with c = 0.01; "
               "%d of them were outside [-0.01, 0.01]", moved, clip_moved);

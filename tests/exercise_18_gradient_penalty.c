@@ -72,6 +72,13 @@ static void test_value_by_hand(void **state)
     const float want[6] = {1.6f, 32.0f / 15.0f, 0, 0, 0, 0};
     ex_expect(!(r[0] == GARBAGE), "r was not written");
     ex_expect(!(fabs(r[0] - 4.8) < 1e-5), "r_0 is 4.8, the gradient without 1/n (n = 3)");
+    ex_expect(!(fabs(r[0] - 8.0) < 1e-4 && fabs(r[1] - 32.0 / 3.0) < 1e-4),
+              "r_0 for the row g = (3, 4) is (8, 10.667), expected (1.6, 2.1333): the unit "
+              "vector is missing; the norm's derivative is g / ||g||, so r_i = lambda 2 "
+              "(||g_i|| - 1) g_i / ||g_i|| / n (here g / 5)");
+    ex_expect(!(fabs(r[0] - 0.32) < 1e-5 && fabs(r[1] - 32.0 / 75.0) < 1e-5),
+              "r_0 for the row g = (3, 4) is (0.32, 0.42667), expected (1.6, 2.1333): it "
+              "was divided by ||g||^2 = 25; the norm's derivative is g / ||g|| (here g / 5)");
     ex_expect_close(r, want, 6, 1e-5, "r = dP/dg for rows (3, 4), (0, 0), (0.6, 0.8)");
     /* mean_norm may be NULL. */
     ex_expect_near(nn_gradpen_value(r, g, 3, 2, 2.0f, NULL), 34.0 / 3.0, 1e-5,

@@ -1,7 +1,8 @@
 /* Exercise 20: nn_slerp(out, a, b, dim, t), spherical interpolation. Cases
  * worked by hand (a quarter circle), the ends, the norm kept between equal
  * norms, PyTorch's values of the formula, the nearly parallel and the equal
- * vectors (no NaN: the straight line), and the derivative in t against
+ * vectors (no NaN: the straight line; parallel pairs whose cosine rounds
+ * above 1, where acos without a clamp is NaN), and the derivative in t against
  * central differences (the arc's speed is constant: |a| omega for |a| = |b|). */
 #define EX_NUM 20
 #define EX_FUNC "nn_slerp"
@@ -96,6 +97,29 @@ static void test_nearly_parallel(void **state)
               "nearly 0 (use the straight line when it is tiny)");
     ex_expect_close(out, line, 8, 1e-5, "a and b a rounding apart, t = 0.7 (the straight "
                     "line, to rounding)");
+    /* Parallel pairs b = k a whose cosine, however it is summed (in double
+     * or float, |a| |b| as one root or two), comes out a rounding above 1
+     * for one formula or another: the first is the 1 + 2.2e-16 of
+     * ab / (sqrt(aa) sqrt(bb)) in double, the second that of
+     * ab / sqrt(aa bb), the last ones float's 1 + 1.2e-7. */
+    static const struct { float a[3], k; } par[] = {
+        {{0.165f, 0.5f, 5.8f}, 5.5f},   {{-0.254f, 0.985f, -8.32f}, 2.5f},
+        {{0.264f, -0.142f, 9.24f}, 3.0f}, {{0.264f, -0.142f, 9.24f}, 0.7f},
+        {{-0.928f, 0.376f, -1.99f}, 5.5f},
+    };
+    for (size_t i = 0; i < sizeof par / sizeof par[0]; i++) {
+        float pb[3], pout[3], pline[3];
+        for (int j = 0; j < 3; j++) pb[j] = par[i].k * par[i].a[j];
+        nn_slerp(pout, par[i].a, pb, 3, 0.5f);
+        nn_lerp(pline, par[i].a, pb, 3, 0.5f);
+        ex_expect(finite_all(pout, 3), "a = (%g, %g, %g), b = %g a (parallel), t = 1/2 gives "
+                  "(%g, %g, %g): the cosine of a and b comes out a rounding above 1 here, "
+                  "and acos of it is NaN; clamp the cosine to [-1, 1] before acos",
+                  (double)par[i].a[0], (double)par[i].a[1], (double)par[i].a[2],
+                  (double)par[i].k, (double)pout[0], (double)pout[1], (double)pout[2]);
+        ex_expect_close(pout, pline, 3, 1e-5, "a parallel pair b = k a, t = 1/2 (the "
+                        "straight line)");
+    }
     /* A scaled copy: parallel, different norms; the line from a to 2a. */
     for (int j = 0; j < 8; j++) b[j] = 2.0f * slerp_a8[j];
     nn_slerp(out, slerp_a8, b, 8, 0.25f);

@@ -28,14 +28,16 @@ static void expect_grad(const float *got, const float *want, int n, float lambda
     ex_expect(n <= 16, "(test) arrays too long");
     for (int i = 0; i < n; i++) alt[i] = want[i] / lambda;
     ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
-              "%s lacks the weight lambda: L = lambda mean |rec - x|, so is its gradient", what);
+              "%s: lambda is missing; L = lambda mean |rec - x|, and so its gradient is "
+              "lambda sign(rec - x) / n", what);
     for (int i = 0; i < n; i++) alt[i] = -want[i];
     ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
-              "%s has the wrong sign: it is d/drec of |rec - x|, sign(rec - x)", what);
+              "%s: the sign is wrong; the derivative of |rec - x| in rec is sign(rec - x)",
+              what);
     for (int i = 0; i < n; i++)
         ex_expect(want[i] != 0.0f || got[i] == 0.0f,
-                  "%s[%d] is %g where rec == x: the gradient of |e| at 0 is taken as 0 "
-                  "(torch's choice)", what, i, (double)got[i]);
+                  "%s: element %d is %g where rec == x; the gradient of |e| at 0 is taken "
+                  "as 0 (torch's choice)", what, i, (double)got[i]);
     ex_expect_close(got, want, (size_t)n, 1e-5, what);
 }
 
@@ -63,8 +65,8 @@ static void test_hand_worked(void **state)
     fill(d2, 2, GARBAGE);
     ex_expect_near(nn_cycle_loss(d2, rec2, x2, 2, 1.0f), 1.55, 1e-6,
                    "L at rec = (3, 0.1), x = (0, 0), lambda 1");
-    expect_grad(d2, want2, 2, 1.0f, "drec at rec = (3, 0.1), x = (0, 0), lambda 1 (an L1 "
-                "loss's gradient does not grow with the error)");
+    /* (an L1 loss's gradient does not grow with the error) */
+    expect_grad(d2, want2, 2, 1.0f, "drec at rec = (3, 0.1), x = (0, 0), lambda 1");
 }
 
 /* tests/reference/exercise_cycle.py: 10 * F.l1_loss(rec, x) and rec.grad, float64. */
@@ -87,7 +89,7 @@ static void test_pytorch_reference(void **state)
     fill(d, 8, GARBAGE);
     ex_expect_near(nn_cycle_loss(d, ref_rec, ref_x, 8, 0.0f), 0.0, 1e-9, "L with lambda 0");
     for (int i = 0; i < 8; i++)
-        ex_expect(d[i] == 0.0f, "drec[%d] is %g with lambda 0; it must be written as 0", i,
+        ex_expect(d[i] == 0.0f, "with lambda 0, drec element %d is %g; it must be written as 0", i,
                   (double)d[i]);
 }
 

@@ -37,6 +37,10 @@ static void test_hand_worked(void **state)
     ex_expect_near(invstd[0], 1.0, 1e-6, "invstd of (0, 0, 2, 2), eps 0: 1 / sqrt(1)");
     ex_expect(xhat[0] != GARBAGE, "xhat was not written: the backward needs it");
     ex_expect_close(xhat, want_xhat, 4, 1e-6, "xhat of (0, 0, 2, 2)");
+    ex_expect(!(fabsf(y[0] + 3.0f) < 1e-5f && fabsf(y[2] - 3.0f) < 1e-5f),
+              "y of (0, 0, 2, 2) with scale 3, bias -1 is (%g, %g, %g, %g), expected "
+              "(-4, -4, 2, 2): that is 3 xhat, without the bias; y = scale xhat + bias",
+              (double)y[0], (double)y[1], (double)y[2], (double)y[3]);
     ex_expect_close(y, want_y, 4, 1e-6, "y = 3 xhat - 1 for (0, 0, 2, 2)");
     /* The same with eps 3: invstd = 1 / sqrt(1 + 3) = 1/2 (eps inside the
      * root; 1 / (sqrt(1) + 3) would be 1/4), xhat (-0.5, -0.5, 0.5, 0.5),
@@ -62,6 +66,10 @@ static void test_hand_worked(void **state)
     fill(xh2, 8, GARBAGE);
     fill(is2, 4, GARBAGE);
     nn_adain_forward(y2, xh2, is2, x2, s2, b2, 2, 2, 2, 0.0f);
+    ex_expect(!(fabsf(y2[0] - 9.0f + 10.0f) < 1e-4f && fabsf(y2[7] - 44.0f + 40.0f) < 1e-4f),
+              "y of two images of two channels starts (%g, %g, ...), expected (9, 11, ...): "
+              "the bias is missing; each map is scale xhat + bias of its image and channel",
+              (double)y2[0], (double)y2[1]);
     ex_expect(!(fabsf(y2[4] - 29.0f) < 1e-4f), "image 1, channel 0 took image 0's style "
               "(scale[j], bias[j]): the styles are per image and channel, index i c + j");
     ex_expect_close(is2, want_is, 4, 1e-6, "invstd of the four maps (n 2, c 2, hw 2)");

@@ -47,17 +47,36 @@ static inline double ex_rel_error(const float *got, const float *want, size_t n,
     return diff / fmax(1e-8, ma + mb);
 }
 
+/* How far got is from want, in words: "9.1% off", "off by 0.25" (want 0),
+ * "not a number". */
+static inline const char *ex_how_far(double got, double want, char *buf, size_t cap)
+{
+    if (got != got) snprintf(buf, cap, "not a number");
+    else if (!isfinite(got)) snprintf(buf, cap, "infinite");
+    else if (want != 0.0) {
+        double pct = 100.0 * fabs(got - want) / fabs(want);
+        snprintf(buf, cap, pct >= 10.0 ? "%.0f%% off" : "%.2g%% off", pct);
+    }
+    else snprintf(buf, cap, "off by %.2g", fabs(got - want));
+    return buf;
+}
+
 /* Fails unless got (n) matches want within relative error tol; the message
- * says what was compared and the first worst element. */
+ * names the worst element first (its value, the one expected, how far off),
+ * then the array's relative error, max|got - want| / (max|got| + max|want|),
+ * which one stray element in a large array only nudges. */
 #define ex_expect_close(got, want, n, tol, what)                                       \
     do {                                                                              \
         size_t ex_i_;                                                                 \
+        char ex_far_[48];                                                             \
         double ex_e_ = ex_rel_error((got), (want), (n), &ex_i_);                      \
         ex_expect(ex_e_ <= (tol),                                                     \
-                  "%s: relative error %.3g (allowed %.1g); element %zu is %.7g, "     \
-                  "expected %.7g",                                                    \
-                  (what), ex_e_, (double)(tol), ex_i_, (double)(got)[ex_i_],          \
-                  (double)(want)[ex_i_]);                                             \
+                  "%s: element %zu is %.7g, expected %.7g (%s); the array's relative "\
+                  "error is %.2g, allowed %.1g",                                      \
+                  (what), ex_i_, (double)(got)[ex_i_], (double)(want)[ex_i_],         \
+                  ex_how_far((double)(got)[ex_i_], (double)(want)[ex_i_], ex_far_,    \
+                             sizeof ex_far_),                                         \
+                  ex_e_, (double)(tol));                                              \
     } while (0)
 
 /* Fails unless |got - want| <= tol (scalars). */
@@ -80,14 +99,15 @@ static inline void ex_expect_mean_grad_written(const float *got, const float *wa
     ex_expect(n <= 64, "(test) arrays too long");
     int untouched = 1;
     for (int i = 0; i < n; i++) untouched &= got[i] == garbage;
-    ex_expect(!untouched, "%s was not written (it still holds what was there before)", what);
+    ex_expect(!untouched, "%s: not written (it still holds what was there before)", what);
     for (int i = 0; i < n; i++) alt[i] = want[i] + garbage;
     ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
-              "%s is the gradient + what it held before: write it (=), do not add (+=)", what);
+              "%s: it is the gradient plus what the array held before; write it (=), do not "
+              "add into it (+=)", what);
     for (int i = 0; i < n; i++) alt[i] = want[i] * (float)n;
     ex_expect(ex_rel_error(got, alt, (size_t)n, &where) > 1e-5,
-              "%s is n times too large: the loss is a mean, so each derivative carries 1/n",
-              what);
+              "%s: each value is %d times too large; the loss is a mean over n = %d values, "
+              "so each derivative carries 1/n", what, n, n);
 }
 
 #endif

@@ -1,8 +1,14 @@
 #!/bin/sh
 # The exercises' side of the Makefile:
-#   exercises.sh check BUILD NAME...   progress table of the student's exercises
-#                                      (one name: that row, the test's full
-#                                      output and what remains)
+#   exercises.sh pick BUILD EX VERB    exits 2 with one line when EX names no
+#                                      exercise (VERB: check or grade)
+#   exercises.sh check BUILD EX        progress table of the student's exercises
+#                                      (one number: that row, the test's full
+#                                      output and what remains; a range a-b:
+#                                      those rows)
+#   exercises.sh grade BUILD EX        the grader's table of EX (all when
+#                                      empty), a score line, a JUnit report in
+#                                      $GRADE_XML; exit 1 unless all pass
 #   exercises.sh watch BUILD           the table again on every save
 #   exercises.sh hint BUILD N          the hint for exercise N
 #   exercises.sh prove BUILD NAME...   every answer passes its test and every
@@ -12,14 +18,26 @@
 #   EX_SOURCES     the student's files (what watch watches)
 #   LESSON_NAMES   every lesson's NN_topic (prove checks exercises/lessons.txt)
 #   MAKE           the make that builds the objects and test binaries below
-# and for check, STRICT=1: exit 1 when an exercise does not pass.
+# for check, STRICT=1: exit 1 when an exercise does not pass; for grade,
+# GRADE_XML: where the JUnit report goes (default plots/grade.xml).
 #
-# How check builds (so that one exercise that does not compile is that
-# exercise's failure only): every exercise's object $BUILD/exercises/NAME.o
-# is built on its own (make -k); the names of those that did not compile go
-# to $BUILD/check/broken.txt, and the Makefile links each test
-# $BUILD/check/exercise_NAME against the student's objects of every exercise
-# that compiles plus the course's answers for the broken ones.
+# How check and grade build (so that each row is about its own exercise):
+# every exercise's object $BUILD/exercises/NAME.o is built on its own
+# (make -k); one that does not compile is its row's failure. The test
+# $BUILD/check/exercise_NAME links that one object with the course's answers
+# for every other hole (the Makefile's rule), so exercise 9's test runs your
+# training step on the course's losses, and a crash in exercise 3 is row 3's.
+#
+# How a test runs: under timeout(1), with a budget of a few times the run of
+# the same test on the course's answer ($BUILD/extest/solutions/, measured
+# once per build of it and kept in $BUILD/check/NAME.base): BUDGET_FACTOR
+# times that, plus BUDGET_FLOOR_MS for start-up and a busy machine (a course
+# machine shared by a class; the tests run in 10 to 100 ms, 3 to 4 times
+# that for a failing one under ASan). Leaks are not looked for here: a
+# failing test leaks by design, and make test checks the answers'. A test
+# that crashes (a signal, which cmocka reports too, or a sanitizer's error)
+# is "crashed (SIGSEGV)"; the function in exercises/ where it happened comes
+# from the sanitizer's backtrace, or from gdb where it is installed.
 #
 # watch: WATCH_MAX=n stops after n checks that followed a change and
 # WATCH_SECONDS=s after about s seconds (tests); WATCH_POLL=1 polls even when
@@ -35,6 +53,8 @@ EX_NAMES=${EX_NAMES:-$*}
 MAKE=${MAKE:-make}
 check_dir=$build/check
 lessons_txt=exercises/lessons.txt
+BUDGET_FACTOR=10
+BUDGET_FLOOR_MS=3000
 
 # "01_sample_latent" -> "1"
 number() { echo "$1" | sed 's/_.*//; s/^0*//'; }
@@ -65,37 +85,59 @@ ex_name()
     done
 }
 
+# pick EX VERB: sets picked to the NAMEs EX asks for (a number, a range a-b,
+# or empty for all) and one to the NAME when EX is one number; on an EX
+# that names none, one line on stderr and exit 2.
+pick()
+{
+    spec=$1 verb=$2 picked="" one=""
+    if [ -z "$spec" ]; then picked=$EX_NAMES; return 0; fi
+    case $spec in
+    *-*) lo=${spec%%-*} hi=${spec#*-} ;;
+    *) lo=$spec hi=$spec ;;
+    esac
+    case "$lo$hi" in
+    *[!0-9]*|'') lo="" ;;
+    *) [ -n "$lo" ] && [ -n "$hi" ] || lo="" ;;
+    esac
+    if [ -n "$lo" ]; then
+        lo=$(echo "$lo" | sed 's/^0*//'); hi=$(echo "$hi" | sed 's/^0*//')
+        for name in $EX_NAMES; do
+            k=$(number "$name")
+            [ "$k" -ge "${lo:-0}" ] && [ "$k" -le "${hi:-0}" ] && picked="$picked $name"
+        done
+    fi
+    if [ -z "$picked" ]; then
+        echo "make $verb: no exercise EX=$spec; the exercises are $(ex_range): EX=3 for one," \
+            "EX=1-13 for a range, no EX for all" >&2
+        exit 2
+    fi
+    case $spec in *-*) ;; *) one=$(echo $picked) ;; esac
+    return 0
+}
+
 # ---------------------------------------------------------------- check
 
-# build_all PICK...: builds every exercise's object, then the test binaries
-# of PICK, and sets broken (names that do not compile), unlinked (names
+# build_some NAME...: builds those exercises' objects, then their test
+# binaries, and sets broken (names that do not compile), unlinked (names
 # whose test does not link). Messages: $check_dir/NAME.msg.
-build_all()
+build_some()
 {
     mkdir -p "$check_dir"
     objs=""
-    for name in $EX_NAMES; do objs="$objs $(student_obj "$name")"; done
+    for name in "$@"; do objs="$objs $(student_obj "$name")"; done
     # shellcheck disable=SC2086
     $MAKE -s -k --no-print-directory $objs >"$check_dir/build.log" 2>&1
-    broken=""
-    for name in $EX_NAMES; do
+    broken="" bins=""
+    for name in "$@"; do
         rm -f "$check_dir/$name.msg"
-        [ -f "$(student_obj "$name")" ] && continue
+        if [ -f "$(student_obj "$name")" ]; then
+            bins="$bins $(check_bin "$name")"
+            continue
+        fi
         broken="$broken $name"
         $MAKE -s --no-print-directory V=1 "$(student_obj "$name")" 2>&1 | no_make_lines \
             >"$check_dir/$name.msg"
-    done
-    # Rewritten only when it changes: the check's library depends on it.
-    printf '%s\n' "$broken" >"$check_dir/broken.tmp"
-    if cmp -s "$check_dir/broken.tmp" "$check_dir/broken.txt"; then
-        rm -f "$check_dir/broken.tmp"
-    else
-        mv "$check_dir/broken.tmp" "$check_dir/broken.txt"
-    fi
-    bins=""
-    for name in "$@"; do
-        case " $broken " in *" $name "*) continue ;; esac
-        bins="$bins $(check_bin "$name")"
     done
     unlinked=""
     [ -n "$bins" ] || return 0
@@ -110,70 +152,193 @@ build_all()
     done
 }
 
-# run_test NAME: runs its test (at most 60 s where timeout exists), output in
-# $check_dir/NAME.out; sets st to passed, FAILED or "timed out".
-run_test()
+# Milliseconds since the epoch (whole seconds where date has no %N).
+now_ms()
 {
-    bin=$(check_bin "$1")
-    if command -v timeout >/dev/null 2>&1; then
-        timeout 60 "$bin" >"$check_dir/$1.out" 2>&1
-    else
-        "$bin" >"$check_dir/$1.out" 2>&1
-    fi
-    rc=$?
-    if [ "$rc" -eq 0 ]; then st=passed
-    elif [ "$rc" -eq 124 ]; then st="timed out"
-    else st=FAILED
-    fi
+    t=$(date +%s%3N)
+    case $t in *[!0-9]*) t=$(( $(date +%s) * 1000 )) ;; esac
+    echo "$t"
 }
 
-row() { printf '  %-3s %-22s %-17s %s\n' "$1" "$2" "$3" "$4"; }
+# "2150" -> "2.15" (milliseconds as seconds, for timeout(1) and the report)
+secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)) | sed 's/0*$//; s/\.$//'; }
 
-# lessons_note N: which lessons run on the student's code now that exercise N
-# passes; else the lesson using it that is nearest to it (fewest exercises
-# still to pass).
-lessons_note()
+# base_ms NAME: how long the test runs on the course's answer, in ms:
+# measured on the answers' binary, kept until that binary is rebuilt.
+base_ms()
 {
-    [ -f "$lessons_txt" ] || return 0
-    now="" users="" near="" near_missing="" near_k=999
-    while read -r l exs; do
-        case $l in ''|*[!0-9]*) continue ;; esac
-        case " $exs " in *" $1 "*) ;; *) continue ;; esac
-        users="$users${users:+, }$l"
-        missing="" k=0
-        for e in $exs; do
-            case " $passing " in *" $e "*) ;; *) missing="$missing${missing:+, }$e"; k=$((k + 1)) ;; esac
-        done
-        if [ "$k" -eq 0 ]; then
-            now="$now $l"
-        elif [ "$k" -lt "$near_k" ]; then
-            near=$l near_missing=$missing near_k=$k
-        fi
-    done <"$lessons_txt"
-    if [ -z "$users" ]; then
-        echo "  No lesson calls exercise $1 yet (exercises/lessons.txt)."
-    elif [ -n "$now" ] && [ -n "$broken" ]; then
-        echo "  Lessons$now run on it once every exercise compiles (a lesson links them all)."
-    elif [ -n "$now" ]; then
-        for l in $now; do
-            echo "  Lesson $l runs on your code now: make lesson N=$l USE=exercises"
-        done
+    f=$check_dir/$1.base
+    sol=$build/extest/solutions/exercise_$1
+    if [ -s "$f" ] && [ "$f" -nt "$sol" ]; then cat "$f"; return; fi
+    t0=$(now_ms)
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$sol" >/dev/null 2>&1
+    t1=$(now_ms)
+    echo $((t1 - t0)) | tee "$f"
+}
+
+# crash_site NAME BIN: "in nn_linear_forward, exercises/03_linear_forward.c:13",
+# the first frame in exercises/ of the sanitizer's backtrace in the test's
+# output, else of gdb's (a second run, where gdb is installed), else "".
+crash_site()
+{
+    frame='\([A-Za-z_][A-Za-z_0-9]*\)'
+    site=$(sed -n "s|^ *#[0-9]* 0x[0-9a-f]* in $frame .*\(exercises/[0-9][0-9]_[^: ]*:[0-9]*\).*|in \1, \2|p" \
+        "$check_dir/$1.out" | head -n 1)
+    if [ -z "$site" ] && ! grep -q 'Sanitizer\|runtime error:' "$check_dir/$1.out" &&
+        command -v gdb >/dev/null 2>&1; then
+        site=$(timeout 30 gdb -q -nx -batch -ex run -ex bt "$2" </dev/null 2>/dev/null |
+            sed -n "s|^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}$frame (.* at .*\(exercises/[0-9][0-9]_[^: ]*:[0-9]*\)\$|in \2, \3|p" |
+            head -n 1)
+    fi
+    echo "$site"
+}
+
+# run_test NAME: runs its test within its budget, output in
+# $check_dir/NAME.out; sets st (passed, FAILED, "crashed (SIGSEGV)", "timed
+# out"), why (one line: the test's first message, where it crashed, or how
+# long it ran) and ms (how long it took). In a sanitized build a NULL
+# pointer is UBSan's catch before any signal: "crashed (NULL pointer)".
+run_test()
+{
+    bin=$(check_bin "$1") out=$check_dir/$1.out
+    base=$(base_ms "$1")
+    budget=$((BUDGET_FACTOR * base + BUDGET_FLOOR_MS))
+    t0=$(now_ms)
+    # (UBSan's stack trace names the function, as ASan's does.)
+    asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    ubsan="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1"
+    if command -v timeout >/dev/null 2>&1; then
+        ASAN_OPTIONS=$asan UBSAN_OPTIONS=$ubsan timeout -k 2 "$(secs "$budget")" "$bin" \
+            >"$out" 2>&1
     else
-        case $users in *,*) who="Lessons $users call it" ;; *) who="Lesson $users calls it" ;; esac
-        echo "  $who; lesson $near runs on your code once $near_missing pass$( [ "$near_k" -eq 1 ] && echo es) too."
+        ASAN_OPTIONS=$asan UBSAN_OPTIONS=$ubsan "$bin" >"$out" 2>&1
+    fi
+    rc=$?
+    ms=$(( $(now_ms) - t0 ))
+    why=$(grep -m 1 '(exercise [0-9]*): ' "$out" | sed 's/^.*(exercise [0-9]*): //')
+    if [ "$rc" -eq 0 ]; then st=passed why=""; return; fi
+    if [ "$rc" -eq 124 ] && command -v timeout >/dev/null 2>&1; then
+        st="timed out"
+        why="stopped after $(secs "$budget") s; the course's answer runs this test in $(secs "$base") s"
+        return
+    fi
+    # The signal: the exit status, cmocka's report of one it caught, or the
+    # sanitizer's; else a sanitizer's other error.
+    sig="" kind=""
+    [ "$rc" -gt 128 ] && sig=$(kill -l $((rc - 128)) 2>/dev/null)
+    signo=$(sed -n 's/.*Test failed with exception: .*(\([0-9]*\)).*/\1/p' "$out" | head -n 1)
+    [ -n "$signo" ] && sig=$(kill -l "$signo" 2>/dev/null)
+    san=$(sed -n 's/.*ERROR: AddressSanitizer: \([A-Za-z-]*\).*/\1/p' "$out" | head -n 1)
+    case $san in
+    '') ;;
+    SEGV|BUS|FPE|ILL|ABRT|TRAP) sig=$san ;;
+    *) kind=$san ;;
+    esac
+    # UBSan stops a NULL pointer's load or store before the signal comes.
+    ub=$(grep -m 1 'runtime error:' "$out" | sed 's/^.*runtime error: //')
+    if [ -z "$sig$kind" ] && [ -n "$ub" ]; then
+        case $ub in *"null pointer"*) kind="NULL pointer" ;; *) kind="UBSan" ;; esac
+        why=$ub
+    fi
+    if [ -n "$sig" ]; then
+        st="crashed (SIG${sig#SIG})"
+    elif [ -n "$kind" ]; then
+        st="crashed ($kind)"
+    else
+        st=FAILED
+        [ -z "$why" ] && why=$(grep -m 1 'LeakSanitizer' "$out")
+        return
+    fi
+    site=$(crash_site "$1" "$bin")
+    if [ -n "$site" ] && [ -n "$ub" ]; then why="$ub, $site"
+    elif [ -n "$site" ]; then why=$site
     fi
     return 0
 }
 
-# check PICK...: the table of PICK (every exercise is built and run: what
-# remains is part of the answer); sets passing to the passing numbers.
+row() { printf '  %-3s %-22s %-22s %s\n' "$1" "$2" "$3" "$4" | sed 's/ *$//'; }
+
+# status NAME: runs it (as built by build_some); sets st, why and ms.
+status()
+{
+    why="" ms=0
+    case " $broken " in
+    *" $1 "*) st="does not compile" ;;
+    *) case " $unlinked " in
+       *" $1 "*) st="does not link" ;;
+       *) run_test "$1" ;;
+       esac ;;
+    esac
+    if [ -f "$check_dir/$1.msg" ] && [ -z "$why" ]; then
+        why=$(grep -m 1 'error' "$check_dir/$1.msg" | cut -c 1-200)
+    fi
+    return 0
+}
+
+# lessons_note N: which lessons that call exercise N run on the student's
+# code now; else the one nearest to it (fewest exercises still to write).
+# What a lesson will do comes from the lessons' own probes (each exercise a
+# lesson calls tried on a small case before it starts), run by
+# $check_dir/exercise_probe on the student's code as a lesson is linked; the
+# tests' results stand in when it cannot run. Both read exercises/lessons.txt.
+lessons_note()
+{
+    [ -f "$lessons_txt" ] || return 0
+    users=$(awk -v e="$1" '$1 ~ /^[0-9]+$/ { for (i = 2; i <= NF; i++) if ($i == e) { print $1; break } }' \
+        "$lessons_txt")
+    if [ -z "$users" ]; then
+        echo "  No lesson calls exercise $1 yet (exercises/lessons.txt)."
+        return 0
+    fi
+    who=$(echo $users | sed 's/ /, /g')
+    case $who in *,*) who="Lessons $who call it" ;; *) who="Lesson $who calls it" ;; esac
+    if [ -n "$broken" ]; then
+        echo "  $who; a lesson runs on your code once every exercise compiles (it links them all)."
+        return 0
+    fi
+    probed=""
+    # shellcheck disable=SC2086
+    $MAKE -s --no-print-directory "$check_dir/exercise_probe" >>"$check_dir/build.log" 2>&1 &&
+        probed=$(timeout 20 "$check_dir/exercise_probe" $users 2>/dev/null)
+    now="" near="" near_missing="" near_k=999
+    for l in $users; do
+        exs=$(awk -v l="$l" '$1 == l { $1 = ""; print }' "$lessons_txt")
+        # Those whose tests do not pass yet.
+        failing=""
+        for e in $exs; do
+            case " $passing " in *" $e "*) ;; *) failing="$failing $e" ;; esac
+        done
+        line=$(printf '%s\n' "$probed" | grep "^$l:")
+        if [ -n "$line" ]; then missing=${line#*:}; else missing=$failing; fi
+        k=$(echo $missing | wc -w)
+        if [ "$k" -eq 0 ]; then
+            now="$now $l"
+            [ -n "$failing" ] && eval "untested_$l=\"$(echo $failing | sed 's/ /, /g')\""
+        elif [ "$k" -lt "$near_k" ]; then
+            near=$l near_missing=$(echo $missing | sed 's/ /, /g') near_k=$k
+        fi
+    done
+    if [ -n "$now" ]; then
+        for l in $now; do
+            echo "  Lesson $l runs on your code now: make lesson N=$l USE=exercises"
+            u=$(eval "echo \${untested_$l:-}")
+            [ -n "$u" ] && echo "    (with your $u as written: their small cases pass, their tests not yet)"
+        done
+    else
+        echo "  $who; lesson $near runs on your code once $near_missing $( [ "$near_k" -eq 1 ] && echo is || echo are) written too."
+        echo "  (A lesson tries each exercise it calls on a small case before it starts.)"
+    fi
+    return 0
+}
+
+# check: the table of the picked exercises (pick sets picked and one); every
+# exercise is built and run, since what remains is part of the answer. Sets
+# passing to the passing numbers; fails unless the picked ones pass.
 check()
 {
     # shellcheck disable=SC2086
-    build_all $EX_NAMES
-    total=0 done_=0 passing="" next="" next_after="" picked_pass=0 pick_st=""
-    one=""
-    [ $# -eq 1 ] && one=$1
+    build_some $EX_NAMES
+    total=0 done_=0 passing="" next="" next_after="" picked_pass=0 picked_fail=0 pick_st=""
     pick_n=""
     [ -n "$one" ] && pick_n=$(number "$one")
     printf '\n'
@@ -182,13 +347,7 @@ check()
     for name in $EX_NAMES; do
         total=$((total + 1))
         n=$(number "$name")
-        case " $broken " in
-        *" $name "*) st="does not compile" ;;
-        *) case " $unlinked " in
-           *" $name "*) st="does not link" ;;
-           *) run_test "$name" ;;
-           esac ;;
-        esac
+        status "$name"
         if [ "$st" = passed ]; then
             done_=$((done_ + 1))
             passing="$passing $n"
@@ -196,34 +355,36 @@ check()
             [ -z "$next" ] && next=$n
             [ -z "$next_after" ] && [ -n "$pick_n" ] && [ "$n" -gt "$pick_n" ] && next_after=$n
         fi
-        case " $* " in *" $name "*) ;; *) continue ;; esac
-        case $st in
-        passed) row "$n" "$(title "$name")" "$st" "-"; picked_pass=1 ;;
-        esac
+        case " $picked " in *" $name "*) ;; *) continue ;; esac
         pick_st=$st
         case $st in
-        passed) ;;
-        FAILED|"timed out") row "$n" "$(title "$name")" "$st" "make check EX=$n, make hint EX=$n" ;;
-        *) row "$n" "$(title "$name")" "$st" "make check EX=$n" ;;
+        passed) row "$n" "$(title "$name")" "$st" "-"; picked_pass=$((picked_pass + 1)) ;;
+        "does not compile"|"does not link")
+            row "$n" "$(title "$name")" "$st" "make check EX=$n"; picked_fail=1 ;;
+        *) row "$n" "$(title "$name")" "$st" "make check EX=$n, make hint EX=$n"; picked_fail=1 ;;
         esac
         if [ -n "$one" ]; then
             # One exercise asked for: all of what its test or compiler said.
-            if [ -f "$check_dir/$name.msg" ] && [ "$st" != passed ] && [ "$st" != FAILED ]; then
-                printf '\n'; cat "$check_dir/$name.msg"
+            printf '\n'
+            if [ -f "$check_dir/$name.msg" ]; then
+                cat "$check_dir/$name.msg"
             else
-                printf '\n'; cat "$check_dir/$name.out"
+                cat "$check_dir/$name.out"
+                case $st in crashed*|"timed out") printf '\n  Exercise %s %s: %s\n' "$n" "$st" "$why" ;; esac
             fi
         elif [ -f "$check_dir/$name.msg" ]; then
             # In the table: the compiler's (or linker's) first lines.
             head -n 4 "$check_dir/$name.msg" | cut -c 1-110 | sed 's/^/        /'
+        else
+            # A crash or a time-out: where, or how long, under its row.
+            case $st in crashed*|"timed out") echo "        $why" | cut -c 1-118 ;; esac
         fi
     done
     [ -n "$next_after" ] && next=$next_after
 
     printf '\n'
-    # The rule, when it was used: each exercise is checked with your code for
-    # every exercise that compiles, and the course's answer for those that
-    # do not (so one broken file does not fail the others).
+    # Those that do not compile, also when their rows are not shown: a
+    # lesson on your code needs every exercise to compile.
     others=""
     for name in $broken; do
         [ "$name" = "$one" ] || others="$others${others:+, }$(number "$name")"
@@ -231,11 +392,12 @@ check()
     if [ -n "$others" ]; then
         case $others in *,*) what="Exercises $others do not compile" ;;
                         *) what="Exercise $others does not compile" ;; esac
-        echo "  $what (make check EX=${others%%,*} shows why). The others"
-        echo "  were checked with your code wherever it compiles and the course's answer in"
-        echo "  place of what does not."
-        echo
+        echo "  $what (make check EX=${others%%,*} shows why)."
     fi
+    # The rule, so that a row reads as its own exercise's.
+    echo "  Each test runs your code for its own exercise, with the course's answers in"
+    echo "  every other hole."
+    echo
     if [ -n "$one" ]; then
         remain=$((total - done_))
         if [ "$picked_pass" -eq 1 ] && [ "$remain" -eq 0 ]; then
@@ -255,11 +417,80 @@ check()
     else
         echo "  $done_ of $total exercises pass. Next: make check EX=$next, make hint EX=$next"
     fi
-    if [ -n "$one" ]; then
-        [ "$picked_pass" -eq 1 ]
-    else
-        [ "$done_" -eq "$total" ]
-    fi
+    [ "$picked_fail" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- grade
+
+# XML text: the five characters escaped, control characters and invalid
+# UTF-8 dropped (a test's output is whatever the student's code printed).
+xml_text()
+{
+    if command -v iconv >/dev/null 2>&1; then iconv -f UTF-8 -t UTF-8 -c; else cat; fi |
+        tr -d '\000-\010\013\014\016-\037' |
+        sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'
+}
+
+# grade: the picked exercises' table, the score and the JUnit report; fails
+# unless every picked exercise passes. Only the picked ones are built and run.
+grade()
+{
+    # shellcheck disable=SC2086
+    build_some $picked
+    xml=${GRADE_XML:-plots/grade.xml}
+    cases=$check_dir/grade.cases
+    : >"$cases"
+    total=0 pass=0 t_all=0
+    printf '\n'
+    row "#" "exercise" "status" ""
+    row "--" "--------" "------" ""
+    for name in $picked; do
+        total=$((total + 1))
+        n=$(number "$name")
+        status "$name"
+        t_all=$((t_all + ms))
+        row "$n" "$(title "$name")" "$st" ""
+        if [ "$st" = passed ]; then
+            pass=$((pass + 1))
+        elif [ -n "$why" ]; then
+            # Why, under the row: the test's first message, where it
+            # crashed, or how long it ran.
+            printf '%s\n' "$why" | cut -c 1-112 | sed 's/^/        /'
+        fi
+        # The test case: its name, time and, for a failure, the message and
+        # all the test (or the compiler) said.
+        {
+            printf '    <testcase classname="exercises" name="%s" file="exercises/%s.c" time="%s"' \
+                "$name" "$name" "$(secs "$ms")"
+            if [ "$st" = passed ]; then
+                printf '/>\n'
+            else
+                printf '>\n      <failure type="%s" message="%s">' "$st" \
+                    "$(printf 'exercise %s %s: %s' "$n" "$st" "$why" | xml_text)"
+                if [ -f "$check_dir/$name.msg" ]; then xml_text <"$check_dir/$name.msg"
+                else xml_text <"$check_dir/$name.out"; fi
+                printf '</failure>\n    </testcase>\n'
+            fi
+        } >>"$cases"
+    done
+    range=""
+    [ "$(echo $picked)" != "$(echo $EX_NAMES)" ] &&
+        range=" (exercises $(number "$(echo $picked | sed 's/ .*//')")-$(number "$(echo $picked | sed 's/.* //')"))"
+    printf '\n  %s of %s exercises pass%s.\n' "$pass" "$total" "$range"
+    # Written to a temporary name and moved in place: never half a report.
+    mkdir -p "$(dirname "$xml")"
+    {
+        printf '<?xml version="1.0" encoding="UTF-8"?>\n'
+        printf '<testsuites name="gansteps exercises" tests="%s" failures="%s" errors="0" time="%s">\n' \
+            "$total" $((total - pass)) "$(secs "$t_all")"
+        printf '  <testsuite name="exercises%s" tests="%s" failures="%s" errors="0" skipped="0" time="%s" timestamp="%s">\n' \
+            "$(printf '%s' "$range" | xml_text)" "$total" $((total - pass)) "$(secs "$t_all")" \
+            "$(date -u +%Y-%m-%dT%H:%M:%S)"
+        cat "$cases"
+        printf '  </testsuite>\n</testsuites>\n'
+    } >"$xml.tmp" && mv "$xml.tmp" "$xml"
+    echo "  The report, one test case per exercise: $xml"
+    [ "$pass" -eq "$total" ]
 }
 
 # ---------------------------------------------------------------- watch
@@ -302,8 +533,8 @@ watch()
             [ -t 1 ] && printf '\033[H\033[2J'
             [ "$first" -eq 0 ] && printf '  %s: saved, checking again.\n' "$(date +%H:%M:%S)"
             before=$passing
-            # shellcheck disable=SC2086
-            check $EX_NAMES
+            picked=$EX_NAMES one=""
+            check
             # Each exercise that passes now and did not before.
             if [ "$first" -eq 0 ]; then
                 for n in $passing; do
@@ -327,11 +558,20 @@ watch()
 # ---------------------------------------------------------------- main
 
 case "$mode" in
+pick)
+    pick "${1:-}" "${2:-check}"
+    echo $picked
+    ;;
 check)
-    check "$@"
+    pick "${1:-}" check
+    check
     rc=$?
     [ "${STRICT:-0}" = 1 ] && exit "$rc"
     exit 0
+    ;;
+grade)
+    pick "${1:-}" grade
+    grade
     ;;
 watch)
     watch
@@ -409,7 +649,7 @@ prove)
     [ "$failed" -eq 0 ]
     ;;
 *)
-    echo "usage: tools/exercises.sh check|watch|hint|prove BUILD [names or number]" >&2
+    echo "usage: tools/exercises.sh pick|check|grade|watch|hint|prove BUILD [EX, number or names]" >&2
     exit 2
     ;;
 esac

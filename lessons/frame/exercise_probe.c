@@ -204,16 +204,30 @@ static int probe_grad_check(char *why, size_t cap)
     return near(d, 6.0) && near(e, 0.2);
 }
 
-/* the 3 x 3 image 1..9 by a 2 x 2 kernel of ones: the sums of each 2 x 2 */
+/* Every term of the sum: two input channels (the image 1..9 and one of
+ * ones) under the kernels (1, 2; 3, 4) and (-1, -1; -1, -1), stride 2,
+ * padding 1, bias 0.5. Output (i, j) puts the kernel's corner at
+ * (2i - 1, 2j - 1): (0, 0) sees pixel 1 under the 4 and one 1 under a -1,
+ * 4 - 1 + 0.5 = 3.5; (0, 1) 3*2 + 4*3 - 2 + 0.5 = 16.5; (1, 0)
+ * 2*4 + 4*7 - 2 + 0.5 = 34.5; (1, 1) 5 + 12 + 24 + 36 - 4 + 0.5 = 73.5. */
 static int probe_conv2d_forward(char *why, size_t cap)
 {
-    const float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, w[4] = {1, 1, 1, 1}, b[1] = {0};
+    const float x[18] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const float w[8] = {1, 2, 3, 4, -1, -1, -1, -1}, b[1] = {0.5f};
+    const float want[4] = {3.5f, 16.5f, 34.5f, 73.5f};
     float y[4] = {0};
-    nn_conv2d_forward_reference(y, x, w, b, 1, 1, 3, 3, 1, 2, 1, 0);
-    snprintf(why, cap, "a 3 x 3 image 1..9 by a 2 x 2 kernel of ones gives %g %g %g %g; "
-             "expected 12 16 24 28", (double)y[0], (double)y[1], (double)y[2],
-             (double)y[3]);
-    return y[0] == 12 && y[1] == 16 && y[2] == 24 && y[3] == 28;
+    nn_conv2d_forward_reference(y, x, w, b, 1, 2, 3, 3, 1, 2, 2, 1);
+    int ok = 1, no_bias = 1;
+    for (int i = 0; i < 4; i++) {
+        ok &= near(y[i], want[i]);
+        no_bias &= near(y[i], want[i] - 0.5);
+    }
+    snprintf(why, cap, "two channels (the 3 x 3 image 1..9 and one of ones) by the 2 x 2 "
+             "kernels (1, 2; 3, 4) and (-1, -1; -1, -1), stride 2, padding 1, bias 0.5 give "
+             "%g %g %g %g; expected 3.5 16.5 34.5 73.5%s", (double)y[0], (double)y[1],
+             (double)y[2], (double)y[3],
+             no_bias ? " (each is 0.5 short: the bias is missing)" : "");
+    return ok;
 }
 
 static int probe_convt_out_size(char *why, size_t cap)
@@ -277,18 +291,28 @@ static int probe_condition(char *why, size_t cap)
     return out[0] == 5 && out[1] == 0 && out[2] == 1 && out[3] == 0;
 }
 
-/* halfway round a quarter circle; and a to itself */
+/* halfway round a quarter circle; a to itself; and halfway from a to 2.5 a,
+ * a parallel pair whose cosine, summed in double, rounds to 1 + 2.2e-16
+ * (acos NaN without a clamp): the straight line's midpoint, 1.75 a */
 static int probe_slerp(char *why, size_t cap)
 {
     const float a[2] = {1, 0}, b[2] = {0, 1};
-    float m[2] = {0, 0}, s[2] = {0, 0};
+    const float p[3] = {-0.254f, 0.985f, -8.32f};
+    float m[2] = {0, 0}, s[2] = {0, 0}, q[3] = {0, 0, 0}, pb[3];
+    for (int j = 0; j < 3; j++) pb[j] = 2.5f * p[j];
     nn_slerp(m, a, b, 2, 0.5f);
     nn_slerp(s, a, a, 2, 0.5f);
+    nn_slerp(q, p, pb, 3, 0.5f);
+    int par = 1;
+    for (int j = 0; j < 3; j++) par &= near(q[j], 1.75 * p[j]);
     snprintf(why, cap, "halfway from (1, 0) to (0, 1) gives (%g, %g), expected (0.7071, "
-             "0.7071); from (1, 0) to itself (%g, %g), expected (1, 0)", (double)m[0],
-             (double)m[1], (double)s[0], (double)s[1]);
+             "0.7071); from (1, 0) to itself (%g, %g), expected (1, 0); from "
+             "a = (-0.254, 0.985, -8.32) to 2.5 a, (%g, %g, %g), expected 1.75 a%s",
+             (double)m[0], (double)m[1], (double)s[0], (double)s[1], (double)q[0],
+             (double)q[1], (double)q[2],
+             isnan(q[0]) ? " (a NaN: clamp the cosine to [-1, 1] before acos)" : "");
     return near(m[0], 0.70710678) && near(m[1], 0.70710678) && near(s[0], 1.0) &&
-           near(s[1], 0.0);
+           near(s[1], 0.0) && par;
 }
 
 /* logits (0, 0, 0, 0), code 1: L = log 4, dL/dq = (1/4, -3/4, 1/4, 1/4) */
@@ -443,4 +467,16 @@ int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
         if ((mask & (1u << e->number)) && !e->probe(why, cap)) return e->number;
     }
     return 0;
+}
+
+unsigned lesson_exercise_probe_all(unsigned mask)
+{
+    unsigned failing = 0;
+    char why[256];
+    for (int i = 0; i < N_EXERCISES; i++) {
+        const exercise *e = &exercises[i];
+        if ((mask & (1u << e->number)) && !e->probe(why, sizeof why))
+            failing |= 1u << e->number;
+    }
+    return failing;
 }

@@ -25,6 +25,11 @@ unsigned lesson_exercises_needed(int lesson_number);
  * written into why (cap bytes). */
 int lesson_exercise_probe(unsigned mask, char *why, size_t cap);
 
+/* The exercises in mask whose probes fail, as a mask: make check's word on
+ * which lessons run on the student's code (tools/exercise_probe_main.c)
+ * comes from the same probes as the lessons' own. */
+unsigned lesson_exercise_probe_all(unsigned mask);
+
 /* "nn_linear_forward", "exercises/03_linear_forward.c" for exercise 3; "?" for a number
  * that is not an exercise. */
 const char *lesson_exercise_function(int n);
