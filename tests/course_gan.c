@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "mlpgan.h"
+#include "quality.h"
 
 /* The counts computed from the arch must equal those of the built models. */
 static void test_param_counts(void **state)
@@ -156,6 +157,32 @@ static void test_sample_images_chunks(void **state)
     nn_gan_free(t);
 }
 
+/* Ordinals as English writes them, the teens included. */
+static void test_quality_ordinal(void **state)
+{
+    (void)state;
+    const int k[] = {1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112};
+    const char *want[] = {"st", "nd", "rd", "th", "th", "th", "th", "st", "nd", "rd", "st", "th",
+                          "th"};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        assert_string_equal(quality_ordinal(k[i]), want[i]);
+}
+
+/* Lesson 14's recall verdict blames the run that is short: the recalls of
+ * a fresh-clone run (1500 steps for the healthy GAN: 0.077 against the
+ * collapsed 0.0765) blame the healthy run, not the collapsed one. */
+static void test_quality_pr_choose(void **state)
+{
+    (void)state;
+    assert_int_equal(quality_pr_choose(0.05f, 0.40f, 0.60f), QUALITY_PR_SHOWN);
+    assert_int_equal(quality_pr_choose(0.35f, 0.40f, 0.60f), QUALITY_PR_NOT_COLLAPSED);
+    assert_int_equal(quality_pr_choose(0.0765f, 0.077f, 0.60f), QUALITY_PR_NEITHER);
+    assert_int_equal(quality_pr_choose(0.02f, 0.10f, 0.60f), QUALITY_PR_HEALTHY_SHORT);
+    /* The edges: half of the floor is enough, half of the healthy run is not low. */
+    assert_int_equal(quality_pr_choose(0.10f, 0.30f, 0.60f), QUALITY_PR_SHOWN);
+    assert_int_equal(quality_pr_choose(0.15f, 0.30f, 0.60f), QUALITY_PR_NOT_COLLAPSED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +191,8 @@ int main(void)
         cmocka_unit_test(test_trainer_rejects),
         cmocka_unit_test(test_trainer_deterministic),
         cmocka_unit_test(test_sample_images_chunks),
+        cmocka_unit_test(test_quality_ordinal),
+        cmocka_unit_test(test_quality_pr_choose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
