@@ -30,9 +30,10 @@
 #define GRID_N 100          /* fixed latent vectors drawn after every epoch */
 #define PREVIEW_N 3
 #define JUDGE_N 2000        /* samples each generator gives the judge */
-/* Steps of lesson 06's default MLP when it is trained here: one epoch, less
- * than lesson 06's own run (it says so). */
-#define MLP_STEPS 937
+/* Steps of lesson 06's default MLP when it is trained here: as many as
+ * lesson 06's own run (8 epochs of 937), so that the comparison holds when
+ * this lesson runs alone. */
+#define MLP_STEPS 7496
 
 static const char *batchnorm = "both";
 static const char *g_act = "relu";
@@ -192,8 +193,11 @@ static void transposed_convolution(lesson *L)
                "G grows its feature maps with transposed convolutions: each input pixel "
                "stamps the kernel onto the output, stride pixels apart, and overlapping "
                "stamps add up. Below, an all-ones 4 x 4 kernel with stride 2 and padding 1 "
-               "(G's layers), first from a 2 x 2 map with a single 1, then from a map of "
-               "ones: the numbers are how many stamps land on each output pixel. With a "
+               "(G's layers), first from a 2 x 2 map with a single 1 in its top left corner, "
+               "then from a map of ones: the numbers are how many stamps land on each output "
+               "pixel. The single stamp shows as 3 x 3, not 4 x 4: padding 1 crops one row "
+               "and one column off each side of the full output, and this stamp reached over "
+               "the top and left edges. With a "
                "kernel of 3 (not a multiple of the stride) the counts alternate: the "
                "checkerboard a transposed convolution can leave in images (Odena et al. "
                "2016).");
@@ -220,11 +224,15 @@ static void guidelines_and_your_convolution(lesson *L, dcgan_run *r)
     lesson_say(L,
                "Radford et al.'s guidelines, as this run sets them: strided convolutions "
                "instead of pooling (there is no pooling layer: D halves the sides with "
-               "stride 2, G doubles them with transposed convolutions); batchnorm %s "
+               "stride 2, G doubles them with transposed convolutions); no fully connected "
+               "hidden layers (G's one linear layer projects z onto its first 7 x 7 maps, "
+               "D's one linear layer turns its last maps into a score, as in the paper); "
+               "batchnorm %s "
                "(the guideline: both nets, never on G's output or D's input; --batchnorm); "
                "%s in G (the guideline: ReLU; --g-act) and leaky ReLU 0.2 in D; tanh on "
-               "G's output; Adam lr %g with beta1 %g (the guideline: 2e-4, 0.5), batches "
-               "of %d. The widths are switches too (here --g-channels %d, --d-channels %d): "
+               "G's output. The paper's training settings: weights drawn from N(0, 0.02), "
+               "as here; Adam lr 2e-4 with beta1 0.5 (here %g and %g); batches of 128 "
+               "(here %d, --batch). The widths are switches too (here --g-channels %d, --d-channels %d): "
                "the defaults, 64 and 32, cost about a quarter of the products of the "
                "wider 128 and 64, so that several epochs fit in a few minutes, and the "
                "default doubles the guideline's rate for them (on the 2-core course machine, seed 1, five epochs of batch "
@@ -405,11 +413,11 @@ static void judge_against_mlp(lesson *L, dcgan_run *r)
                "generator's samples with %d real test images: the distance between two "
                "Gaussians fitted to the features, 0 for the same distribution (FID does the "
                "same in the Inception network's features). The MLP is lesson 06's default: its checkpoint when "
-               "lesson 06 has run, else trained here for %d steps (lesson 06 trains 8 "
-               "epochs).",
+               "lesson 06 has run, else trained here for %d steps%s.",
                100.0 * (double)acc, L->fast ? 256 : JUDGE_N, CLASSIFIER_FEATURES,
                L->fast ? 256 : JUDGE_N,
-               L->fast ? 5 : MLP_STEPS);
+               L->fast ? 5 : MLP_STEPS,
+               L->fast ? " (--fast; lesson 06 trains 8 epochs)" : ", 8 epochs as in lesson 06");
     nn_gan *m = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, L->fast ? 5 : MLP_STEPS, &ds);
     int nj = L->fast ? 256 : JUDGE_N;
     dcganvsmlp cmp;

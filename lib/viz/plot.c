@@ -461,3 +461,124 @@ nn_status nn_plot_histogram(nn_plot *p, const float *x, int n, int bins, nn_erro
     fprintf(fg.gp, "plot '%s' using 1:2 with boxes lc rgb '#1f77b4' notitle\n", fg.dat_name);
     return figure_close(p, &fg, err);
 }
+
+nn_status nn_plot_matrix(nn_plot *p, const float *z, int rows, int cols, int label_cells,
+                         nn_error *err)
+{
+    if (rows < 1 || cols < 1)
+        return nn_fail(err, NN_ERR_ARG, "plot %s: a matrix of %d x %d; need at least 1 x 1",
+                       p->name ? p->name : "", rows, cols);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    /* gnuplot's grid format: one blank line after each row. */
+    fputs("# column row value\n", fg.dat);
+    for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+            fprintf(fg.dat, "%d %d ", c, r);
+            put_num(fg.dat, z[(size_t)r * cols + c]);
+            fputc('\n', fg.dat);
+        }
+        fputc('\n', fg.dat);
+    }
+    /* Each cell spans its index +- 0.5; the y range runs downwards so row 0
+     * sits on top, as in the printed matrix. */
+    fprintf(fg.gp, "set xrange [-0.5:%d.5]\nset yrange [%d.5:-0.5]\n", cols - 1, rows - 1);
+    fprintf(fg.gp, "set size ratio -1\nunset grid\nset palette rgbformulae 33,13,10\n");
+    if (cols <= 30) fputs("set xtics 1\n", fg.gp);
+    if (rows <= 30) fputs("set ytics 1\n", fg.gp);
+    fprintf(fg.gp, "plot '%s' using 1:2:3 with image notitle", fg.dat_name);
+    if (label_cells)
+        fprintf(fg.gp, ", \\\n     '%s' using 1:2:(sprintf('%%g', $3)) with labels "
+                       "tc rgb 'black' notitle", fg.dat_name);
+    fputc('\n', fg.gp);
+    return figure_close(p, &fg, err);
+}
+
+/* A label as one double-quoted column: a double quote inside would end it
+ * early and becomes a single one; a line break becomes a space. */
+static void put_label_column(FILE *f, const char *label)
+{
+    fputc('"', f);
+    for (const char *c = label ? label : ""; *c; c++)
+        fputc(*c == '"' ? '\'' : (*c == '\n' ? ' ' : *c), f);
+    fputc('"', f);
+}
+
+nn_status nn_plot_bar_groups(nn_plot *p, const float *values, const char *const *groups,
+                             const char *const *series, int ngroups, int nseries,
+                             nn_error *err)
+{
+    if (ngroups < 1 || nseries < 1)
+        return nn_fail(err, NN_ERR_ARG, "plot %s: %d groups of %d bars; need at least 1 of 1",
+                       p->name ? p->name : "", ngroups, nseries);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    fputs("# \"group\"", fg.dat);
+    for (int j = 0; j < nseries; j++) {
+        fputc(' ', fg.dat);
+        put_label_column(fg.dat, series[j]);
+    }
+    fputc('\n', fg.dat);
+    for (int g = 0; g < ngroups; g++) {
+        put_label_column(fg.dat, groups[g]);
+        for (int j = 0; j < nseries; j++) {
+            fputc(' ', fg.dat);
+            put_num(fg.dat, values[(size_t)g * nseries + j]);
+        }
+        fputc('\n', fg.dat);
+    }
+    /* The y range always holds 0, and reaches below it when a value does. */
+    fputs("set style data histograms\nset style histogram clustered gap 1\n"
+          "set style fill solid 0.8 border -1\nset yrange [*<0:0<*]\nset xzeroaxis lt -1\n"
+          "set offsets 0, 0, graph 0.08, graph 0.08\nset key below\n", fg.gp);
+    fputs("plot", fg.gp);
+    for (int j = 0; j < nseries; j++) {
+        fprintf(fg.gp, "%s '%s' using %d%s title ", j ? ", \\\n    " : "", fg.dat_name,
+                j + 2, j ? "" : ":xtic(1)");
+        put_quoted(fg.gp, series[j] ? series[j] : "");
+    }
+    fputc('\n', fg.gp);
+    return figure_close(p, &fg, err);
+}
+
+nn_status nn_plot_image_rows(nn_plot *p, const float *x, int rows, int cols, int h, int w,
+                             float lo, float hi, const char *const *row_names, nn_error *err)
+{
+    if (rows < 1 || cols < 1 || h < 1 || w < 1 || !(hi > lo))
+        return nn_fail(err, NN_ERR_ARG, "plot %s: %d rows of %d images of %d x %d in [%g, %g]; "
+                       "need at least one of each and hi > lo", p->name ? p->name : "", rows,
+                       cols, h, w, (double)lo, (double)hi);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    /* The mosaic, one line a pixel in gnuplot's grid format (a blank line
+     * after each scan line); the one-pixel gaps between images are NaN,
+     * which "with image" leaves blank. */
+    int W = cols * (w + 1) - 1, H = rows * (h + 1) - 1;
+    fputs("# x y value\n", fg.dat);
+    for (int Y = 0; Y < H; Y++) {
+        int r = Y / (h + 1), y = Y % (h + 1);
+        for (int X = 0; X < W; X++) {
+            int i = X / (w + 1), c = X % (w + 1);
+            fprintf(fg.dat, "%d %d ", X, Y);
+            put_num(fg.dat, y == h || c == w ? NAN
+                                             : x[((size_t)r * cols + i) * (size_t)h * w +
+                                                 (size_t)y * w + c]);
+            fputc('\n', fg.dat);
+        }
+        fputc('\n', fg.dat);
+    }
+    fprintf(fg.gp, "unset grid\nset size ratio -1\nset xrange [-0.5:%d.5]\n"
+                   "set yrange [%d.5:-0.5]\nunset xtics\nunset colorbox\n"
+                   "set palette grey\nset cbrange [%.9g:%.9g]\nset ytics scale 0 (", W - 1,
+            H - 1, (double)lo, (double)hi);
+    for (int r = 0; r < rows; r++) {
+        if (r) fputs(", ", fg.gp);
+        put_quoted(fg.gp, row_names && row_names[r] ? row_names[r] : "");
+        fprintf(fg.gp, " %g", r * (h + 1) + 0.5 * (h - 1));
+    }
+    fprintf(fg.gp, ")\nplot '%s' using 1:2:3 with image notitle\n", fg.dat_name);
+    return figure_close(p, &fg, err);
+}

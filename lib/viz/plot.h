@@ -82,4 +82,27 @@ nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *label
  * bin centre, count. bins >= 1. */
 nn_status nn_plot_histogram(nn_plot *p, const float *x, int n, int bins, nn_error *err);
 
+/* A matrix z (rows, cols) as coloured cells, laid out as it prints: row 0
+ * at the top, column 0 on the left, a tick at every index up to 30 of
+ * them, the colour scale beside it, and with label_cells each cell's value
+ * (%g) written in it. Columns of the .dat: column, row, value. rows, cols >= 1. */
+nn_status nn_plot_matrix(nn_plot *p, const float *z, int rows, int cols, int label_cells,
+                         nn_error *err);
+
+/* Bars in groups: values (ngroups, nseries), one cluster per group named
+ * groups[g], one bar per series named series[s] in a key. The y axis reaches
+ * whatever the values need on both sides of 0 (negative bars point down
+ * from a line at 0). Columns of the .dat: "group" value_0 ... value_{s-1}. */
+nn_status nn_plot_bar_groups(nn_plot *p, const float *values, const char *const *groups,
+                             const char *const *series, int ngroups, int nseries,
+                             nn_error *err);
+
+/* Rows of grey images, each row named: x (rows * cols, h * w), image i of
+ * row r at x[(r * cols + i) * h * w], its values from lo (black) to hi
+ * (white), drawn side by side with a one-pixel gap, row r's name row_names[r]
+ * on the y axis beside it. Columns of the .dat: x, y (pixel centres, y down),
+ * value. rows, cols, h, w >= 1; hi > lo. */
+nn_status nn_plot_image_rows(nn_plot *p, const float *x, int rows, int cols, int h, int w,
+                             float lo, float hi, const char *const *row_names, nn_error *err);
+
 #endif
