@@ -191,8 +191,10 @@ static void a_generator_that_reads_styles(lesson *L, stylegan_lesson *S)
     const nn_layer *cst = &G->layers[parts.synth];
     lesson_say(L,
                "A DCGAN's generator reads z at its first layer and nowhere else. This one "
-               "(Karras et al. 2019, at the size of lesson 10's) reads it in four "
-               "places:\n\n"
+               "(Karras et al. 2019, Fig. 1b, at the size of lesson 10's) also reads z once, "
+               "through the mapping network; what it makes of z, w, reaches every layer "
+               "through AdaIN; and two inputs that are not z enter beside it, a learned "
+               "constant and noise. Four parts:\n\n"
                "- The mapping network: %d linear layer%s with leaky ReLU turn%s z (%d numbers) "
                "into w (%d), %zu parameters. z is a Gaussian by construction; w can be "
                "shaped however the data needs, so the directions of w need not fight the "
