@@ -269,8 +269,8 @@ static void reach_equilibrium(lesson *L, losses_tour *t)
                "equilibrium of the game: neither player gains by changing alone. Against "
                "D = 1/2, V = log(1/2) + log(1/2) whatever G draws, so G cannot lower it; "
                "against p_g = p_data, D* = 1/2 is D's best answer, so D cannot raise it "
-               "(Goodfellow et al. 2014 show it is the global optimum of the minimax "
-               "game). The same small "
+               "(Goodfellow et al. 2014, Theorem 1: against the best D, G's criterion is "
+               "lowest exactly at p_g = p_data). The same small "
                "discriminator, trained on real and fake samples that both come from "
                "N(%g, %g^2):",
                (double)mu_data, (double)sd_data);
