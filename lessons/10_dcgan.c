@@ -22,9 +22,10 @@
 #include "trainrun.h"
 
 /* A default run: 5 epochs of batch 32 with G and D a quarter of the
- * paper-like 128/64 maps' products, within 5 minutes on the 2-core course
- * machine even when it trains its own MLP and classifier (this lesson's
- * summary.tsv has the timings). */
+ * paper-like 128/64 maps' products, a few minutes on the 2-core course
+ * machine; training its own classifier and lesson 06's MLP, when their
+ * lessons have not run, adds theirs (this lesson's summary.tsv has the
+ * timings). */
 #define DEFAULT_EPOCHS 5
 #define FAST_IMAGES 1024
 #define GRID_N 100          /* fixed latent vectors drawn after every epoch */
