@@ -491,8 +491,9 @@ static void attack_the_judge(lesson *L, judging *J)
                "direction of that gradient's sign (exercise 24, nn_fgsm_step):\n\n"
                "  x' = clip(x + eps sign(grad_x loss(x, y)), 0, 1)\n\n"
                "The paper's method is x + eps sign(...) alone; the clip to the pixel range "
-               "is common practice, so that x' is still an image. eps is in units of the [0, 1] pixel range (the lesson's pixels are in [-1, 1], "
-               "so they move by 2 eps). The classifier's accuracy on %d test images, eps from "
+               "is common practice, so that x' is still an image. eps is in units of the "
+               "[0, 1] pixel range (the lesson's pixels are in [-1, 1], so they move by 2 "
+               "eps). The classifier's accuracy on %d test images, eps from "
                "0 to 0.3:", na);
     float *x = lesson_alloc(L, (size_t)na * 784, sizeof(float)),
           *xa = lesson_alloc(L, (size_t)na * 784, sizeof(float));

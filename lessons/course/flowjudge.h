@@ -2,8 +2,9 @@
  * beside lesson 09's GANs: the held-out log-likelihood against a single
  * Gaussian's and the mixture's own, the flow's samples scored by lesson 09's
  * metrics (modes covered, high-quality share), the mass every model leaves
- * between the modes and how far from them it lies, a check of the log-determinant the flow adds up, and the
- * sentences that compare the flow with the GANs.
+ * between the modes and how far from them it lies, a check of the
+ * log-determinant the flow adds up, and the sentences that compare the flow
+ * with the GANs.
  */
 #ifndef GANSTEPS_FLOWJUDGE_H
 #define GANSTEPS_FLOWJUDGE_H
