@@ -118,7 +118,12 @@ static void compare_g_losses(lesson *L)
                LESSON_MATH("\\frac{d}{ds}\\log(1 - D) = \\frac{-D\\,(1 - D)}{1 - D} = -D", "d/ds  log(1 - D) = -D (1 - D) / (1 - D) = -D") "\n"
                LESSON_MATH("\\frac{d}{ds}\\left(-\\log D\\right) = \\frac{-D\\,(1 - D)}{D} = -(1 - D)", "d/ds -log D      = -D (1 - D) / D       = -(1 - D)") "\n\n"
                "(the same two lines give the D loss's gradients: -(1 - D(x)) on a real "
-               "logit, D(G(z)) on a fake one). The two G losses and these gradients with "
+               "logit, D(G(z)) on a fake one). Two slips that lecture notes often carry: "
+               "real images are labelled 1 and fakes 0, so the D loss is the binary "
+               "cross-entropy with target 1 on D(x) and 0 on D(G(z)); and D maximises V, "
+               "so an optimizer that descends must descend the D loss, -V, whose gradient "
+               "on a real logit is negative (raise s, raise D(x)): descending V itself "
+               "would train D to call fakes real. The two G losses and these gradients with "
                "respect to D's logit on a fake, at a few values of D(G(z)):");
     lesson_code(L, "glosses");
     /* STEP: glosses */
@@ -260,7 +265,12 @@ static void reach_equilibrium(lesson *L, losses_tour *t)
     lesson_say(L,
                "When G draws exactly the data's distribution, D* = p / (p + p) = 1/2 "
                "everywhere: no D can do better than a coin. The D loss is then "
-               "-log(1/2) - log(1/2) = 2 log 2 = 1.386 and V = -log 4. The same small "
+               "-log(1/2) - log(1/2) = 2 log 2 = 1.386 and V = -log 4. This pair is a Nash "
+               "equilibrium of the game: neither player gains by changing alone. Against "
+               "D = 1/2, V = log(1/2) + log(1/2) whatever G draws, so G cannot lower it; "
+               "against p_g = p_data, D* = 1/2 is D's best answer, so D cannot raise it "
+               "(Goodfellow et al. 2014, Theorem 1: against the best D, G's criterion is "
+               "lowest exactly at p_g = p_data). The same small "
                "discriminator, trained on real and fake samples that both come from "
                "N(%g, %g^2):",
                (double)mu_data, (double)sd_data);

@@ -262,7 +262,11 @@ static void show_one_step(lesson *L, training_run *r)
                    "G.\n\n"
                    "It returns what we log: both losses, the mean D(x) on real images and "
                    "the mean D(G(z)) on fakes. Before training D cannot tell them apart: "
-                   "both are near 0.5%s.",
+                   "both are near 0.5%s.\n\n"
+                   "Two slips to check in your own version against lesson 05's derivation: "
+                   "real images are labelled 1 and fakes 0 (D(x) is D's probability that x "
+                   "is real); and D's update descends its loss, which is -V, so it climbs V: "
+                   "a step along +grad of the loss, or down V, trains D backwards.",
                    d_desc, g_desc,
                    loss == NN_GAN_NONSAT || loss == NN_GAN_MINIMAX
                        ? " and the D loss is near 2 log 2 = 1.386"

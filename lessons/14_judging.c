@@ -33,7 +33,8 @@
 #define N_MEMO_TRAIN 10000  /* training images they are compared with */
 
 static int classic_steps = 4700;
-static int default_steps = 1500;
+/* Lesson 06's default run: 8 epochs of 937 steps (60000 images, batch 64). */
+static int default_steps = 7496;
 static int k_nn = 3;
 static int removed_class = 1;
 static const char *mlp_ckpt = NULL;
@@ -43,7 +44,7 @@ static const lesson_flag flags[] = {
     {"classic-steps", LESSON_INT, &classic_steps, "steps of lesson 06's classic MLP GAN, "
      "trained here (5 epochs: long enough to drop classes)", 1, 100000, NULL},
     {"default-steps", LESSON_INT, &default_steps, "steps of lesson 06's default MLP GAN when "
-     "lesson 06 has not run", 1, 100000, NULL},
+     "lesson 06 has not run (its own run: 8 epochs)", 1, 100000, NULL},
     {"k", LESSON_INT, &k_nn, "neighbours that set each ball's radius in precision and recall "
      "(the paper: 3)", 1, 50, NULL},
     {"remove-class", LESSON_INT, &removed_class, "the class left out of the training images "
@@ -165,7 +166,11 @@ static void introduce_the_judge(lesson *L, judging *J)
                "judged from outside, by a network trained for something else. Here it is the "
                "lesson classifier of lessons 09 and 10 (a small convolutional network); its "
                "%d-unit hidden layer turns an image into %d numbers, the features every "
-               "measure below compares, as FID uses the Inception network's.", dim, dim);
+               "measure below compares, as FID uses the Inception network's. The numbers "
+               "are therefore not comparable with published FIDs, which use the Inception "
+               "network's 2048 features and 10,000 samples or more: this lesson compares "
+               "%d features of %d samples, and such distances only rank generators judged "
+               "the same way.", dim, dim, dim, n);
     lesson_check(L, nn_dataset_load_mnist(&J->ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
     lesson_check(L, nn_dataset_load_mnist(&J->test, data_dir, NN_SPLIT_TEST, &err), &err);
     const nn_dataset *ds = &J->ds, *test = &J->test;
@@ -199,8 +204,11 @@ static void check_the_frechet_distance(lesson *L, judging *J)
                LESSON_MATH("d^2 = \\|\\mu_1 - \\mu_2\\|^2 + \\operatorname{tr}\\left(\\Sigma_1 + \\Sigma_2 - 2\\,(\\Sigma_1 \\Sigma_2)^{1/2}\\right)", "d^2 = |mu_1 - mu_2|^2 + tr(S_1 + S_2 - 2 (S_1 S_2)^1/2)") "\n\n"
                "The first term compares where the features sit, the second how they spread; "
                "the number reported, as for FID, is d^2. "
-               "(S_1 S_2)^1/2 is a matrix square root: nn_frechet_distance computes it as "
-               "(S_1^1/2 S_2 S_1^1/2)^1/2, every matrix symmetric, each root from an "
+               "(S_1 S_2)^1/2 is a matrix square root, of a matrix that is not symmetric. "
+               "nn_frechet_distance takes instead the root of S_1^1/2 S_2 S_1^1/2, which is "
+               "symmetric: a different matrix, but similar to S_1 S_2 (S_1^-1/2 (S_1 S_2) "
+               "S_1^1/2 = S_1^1/2 S_2 S_1^1/2), so the two roots have the same eigenvalues "
+               "and the same trace, and the trace is all d^2 needs. Each root comes from an "
                "eigen-decomposition V diag(w) V^T -> V diag(sqrt w) V^T. A measure is only "
                "worth its sanity checks: two samples of the same distribution should be "
                "close, noise far, and a set missing a class should be further than one that "
@@ -284,7 +292,7 @@ static void measure_precision_and_recall(lesson *L, judging *J)
                "One number mixes two failures: samples that do not look real, and real "
                "images no sample looks like (mode collapse). Kynkaanniemi et al. (2019) "
                "separate them. Around each real feature vector put a ball reaching its "
-               "%d-th nearest real neighbour: precision is the share of samples inside some "
+               "%d%s nearest real neighbour: precision is the share of samples inside some "
                "real ball. Do the same with balls around the samples: recall is the share of "
                "real images inside some sample ball. The one function behind both is "
                "exercise 23 (nn_knn_precision); nn_precision_recall calls it both ways "
@@ -292,8 +300,14 @@ static void measure_precision_and_recall(lesson *L, judging *J)
                "(lesson 09 shows it dropping classes) and judged by the Frechet distance at "
                "ten points of its run, beside D's loss, which is all a training run shows "
                "without a judge. The healthy one: lesson 06's default (its checkpoint when "
-               "lesson 06 has run, else trained here %d steps).",
-               k_nn, L->fast ? 20 : classic_steps, L->fast ? 5 : default_steps);
+               "lesson 06 has run, else trained here %d steps%s). Both are measured against "
+               "a floor: %d other real training images judged like a generator's samples, "
+               "what a perfect generator scores on average.",
+               k_nn, quality_ordinal(k_nn), L->fast ? 20 : classic_steps,
+               L->fast ? 5 : default_steps,
+               L->fast ? "" : default_steps >= 7496 ? ", as many as lesson 06's own run"
+                                                    : ", fewer than lesson 06's own run",
+               n);
     gentable_row *rows = J->rows;
     int nrows = 0;
     float *img = lesson_alloc(L, (size_t)n * 784, sizeof(float)),
@@ -330,21 +344,33 @@ static void measure_precision_and_recall(lesson *L, judging *J)
     lesson_key(L, "recall_collapsed", "%.4f", (double)mc->recall);
     lesson_key(L, "precision_healthy", "%.4f", (double)mh->precision);
     lesson_key(L, "recall_healthy", "%.4f", (double)mh->recall);
+    const gentable_row *mf = &rows[0];
+    quality_pr_verdict v = quality_pr_choose(mc->recall, mh->recall, mf->recall);
     if (L->fast)
         lesson_say(L, "A --fast run trains each GAN a few steps: far too short to show "
                    "collapse or health. Run without --fast.");
-    else if (mh->recall - mc->recall >= 0.2f)
-        lesson_say(L, "The collapsed run's recall is %.2f against the healthy run's %.2f: "
-                   "most real images have no sample of the collapsed GAN near them (it draws "
-                   "%d classes of 10, the healthy one %d). Its precision, %.2f, says what its "
-                   "samples look like, which is a separate question: that is why two numbers.",
-                   (double)mc->recall, (double)mh->recall, mc->classes, mh->classes,
-                   (double)mc->precision);
+    else if (v == QUALITY_PR_SHOWN)
+        lesson_say(L, "The collapsed run's recall is %.2f against the healthy run's %.2f and "
+                   "the floor's %.2f: most real images have no sample of the collapsed GAN "
+                   "near them (it draws %d classes of 10, the healthy one %d). Its precision, "
+                   "%.2f, says what its samples look like, which is a separate question: that "
+                   "is why two numbers.", (double)mc->recall, (double)mh->recall,
+                   (double)mf->recall, mc->classes, mh->classes, (double)mc->precision);
+    else if (v == QUALITY_PR_NOT_COLLAPSED)
+        lesson_say(L, "In this run the collapsed GAN's recall (%.2f) is not under half of the "
+                   "healthy one's (%.2f, the floor %.2f): it has not collapsed far in %d "
+                   "steps (%d classes of 10). More --classic-steps, or another --seed.",
+                   (double)mc->recall, (double)mh->recall, (double)mf->recall,
+                   classic_steps, mc->classes);
     else
-        lesson_say(L, "In this run the collapsed GAN's recall (%.2f) is not clearly below the "
-                   "healthy one's (%.2f): it has not collapsed far in %d steps (%d classes of "
-                   "10). More --classic-steps, or another --seed.", (double)mc->recall,
-                   (double)mh->recall, classic_steps, mc->classes);
+        lesson_say(L, "In this run the healthy GAN falls short too: its recall, %.2f, is under "
+                   "half of the floor's %.2f (%d classes of 10), so it is no healthy baseline%s "
+                   "(the collapsed one: %.2f). Where that G came from is printed above: a "
+                   "checkpoint of a longer run of lesson 06, or more --default-steps, gives "
+                   "the comparison its baseline.", (double)mh->recall, (double)mf->recall,
+                   mh->classes, v == QUALITY_PR_HEALTHY_SHORT ? ", though the collapsed GAN "
+                   "is further below it" : ", and the collapsed GAN is not clearly below it",
+                   (double)mc->recall);
     nn_free(img);
     nn_free(f_fake);
     nn_free(idx);
@@ -372,9 +398,13 @@ static void judge_every_generator(lesson *L, judging *J)
     lesson_say(L, "Each generator's %d samples against %d real test images: the Frechet "
                "distance (lower is better), precision, recall (higher is better) and the "
                "classes that get at least 2%% of the samples by the classifier's labels. The "
-               "first row is real training images judged the same way: the best any generator "
-               "can do at this n.", n, n);
+               "first row is real training images judged the same way: what a perfect "
+               "generator, one drawing from the data's own distribution, scores on average "
+               "at this n (a generator can land a little beyond it by chance).", n, n);
     gentable_print(L, J->rows, J->nrows);
+    if (L->fast)
+        lesson_say(L, "(--fast: each GAN above trained a few steps on a judge trained one "
+                   "epoch; the order of the rows says nothing about the generators.)");
     lesson_key(L, "fd_floor", "%.4f", J->rows[0].fd);
     lesson_key(L, "fd_classic", "%.4f", J->rows[1].fd);
     lesson_key(L, "fd_default", "%.4f", J->rows[2].fd);
@@ -460,8 +490,10 @@ static void attack_the_judge(lesson *L, judging *J)
                "Shlens and Szegedy (2015) push every pixel by the same small eps in the "
                "direction of that gradient's sign (exercise 24, nn_fgsm_step):\n\n"
                LESSON_MATH("x' = \\operatorname{clip}\\left(x + \\epsilon \\operatorname{sign}(\\nabla_x \\operatorname{loss}(x, y)),\\, 0,\\, 1\\right)", "x' = clip(x + eps sign(grad_x loss(x, y)), 0, 1)") "\n\n"
-               "eps is in units of the [0, 1] pixel range (the lesson's pixels are in [-1, 1], "
-               "so they move by 2 eps). The classifier's accuracy on %d test images, eps from "
+               "The paper's method is x + eps sign(...) alone; the clip to the pixel range "
+               "is common practice, so that x' is still an image. eps is in units of the "
+               "[0, 1] pixel range (the lesson's pixels are in [-1, 1], so they move by 2 "
+               "eps). The classifier's accuracy on %d test images, eps from "
                "0 to 0.3:", na);
     float *x = lesson_alloc(L, (size_t)na * 784, sizeof(float)),
           *xa = lesson_alloc(L, (size_t)na * 784, sizeof(float));

@@ -338,7 +338,11 @@ static void the_likelihood(lesson *L, const flow_lesson *S)
                "simplest density model, a single Gaussian fitted by maximum likelihood (the "
                "mean and covariance of %d points), and the data's own density, the mixture "
                "itself: no model can beat it on average, so it is the ceiling. A GAN has no "
-               "number to put in this table: G(z) is a sample, not a density.",
+               "number to put in this table. It is an implicit model: G defines its "
+               "distribution only as what it does to noise, with no formula for the density "
+               "of G(z) and no normalising constant (partition function) to compute. A flow "
+               "is explicit: p(x) = N(f(x); 0, I) |det df/dx|, normalised by construction, "
+               "which is why it can report a likelihood.",
                S->n_held, N_FIT);
     lesson_print(L, "%-6s %14s %14s %14s\n", "data", "flow", "one Gaussian", "the mixture");
     for (int d = 0; d < n_sets; d++)
@@ -383,9 +387,10 @@ static void modes_and_the_mass_between(lesson *L, flow_lesson *S)
                "high-quality share (samples within 3 sigma of their nearest mode) and its "
                "complement, the mass between the modes: the share of samples farther than 3 "
                "sigma from every mode. Real data leaves about 1.1%% there (a 2-D Gaussian's "
-               "mass beyond 3 sigma). The last column says where that mass lies: the median "
-               "distance of those samples from their nearest mode, in sigmas (a skirt around "
-               "each mode: a few; strands between the modes: tens). The GANs are the vanilla "
+               "mass beyond 3 sigma). The last column is the median distance of those "
+               "samples from their nearest mode, in sigmas: how far off the modes they fall "
+               "(not whether they lie between the modes or beyond them; the heat maps show "
+               "that). The GANs are the vanilla "
                "GAN and the best fix of lesson 09's table%s.",
                FLOWRUNS_SAMPLES, skip_gans ? " (not trained: --skip-gans)" : "");
     lesson_print(L, "%-6s %-17s %8s %10s %14s %12s\n", "data", "model", "modes", "hq share",
@@ -393,21 +398,22 @@ static void modes_and_the_mass_between(lesson *L, flow_lesson *S)
     for (int d = 0; d < n_sets; d++)
         flowjudge_rows(L, &S->res[d], skip_gans ? NULL : S->gan[d], L->seed);
     for (int d = 0; d < n_sets && !skip_gans; d++)
-        lesson_print(L, "%s's best fix, %s: %s\n", sets[d].name, toy_fix_name(S->rivals[d].best),
-                     S->rivals[d].best_source);
+        lesson_print(L, "%s: the best fix is %s, %s\n", sets[d].name,
+                     toy_fix_name(S->rivals[d].best), S->rivals[d].best_source);
     /* The GANs' samples, to compare with the flow's (step 3). */
     for (int d = 0; d < n_sets && !skip_gans; d++)
         toyrivals_plot_samples(L, &sets[d], S->gan[d]);
+    if (L->fast)
+        lesson_say(L, "A --fast run trains each model for a few dozen steps: far too short to "
+                   "show where a flow puts its mass or how it compares with a GAN. The "
+                   "numbers below are this run's; the text after them is what the full run "
+                   "is there to test; run without --fast.");
     for (int d = 0; d < n_sets; d++) flowjudge_say_between(L, &res[d]);
     /* The explanation, by what the numbers show. */
     S->verdict = flowjudge_compare(res, n_sets);
     const int flow_covers = S->verdict.flow_covers, above_best = S->verdict.above_best;
     const int vanilla_drops = S->verdict.vanilla_drops, vanilla_off = S->verdict.vanilla_off;
-    const int any_gans = S->verdict.any_gans, strands = S->verdict.strands;
-    if (L->fast)
-        lesson_say(L, "A --fast run trains each model for a few dozen steps: far too short to "
-                   "show where a flow puts its mass or how it compares with a GAN. The text "
-                   "below is what the full run is there to test; run without --fast.");
+    const int any_gans = S->verdict.any_gans;
     lesson_say(L,
                "Why a flow leaves mass between the modes: f is continuous and invertible, so "
                "f^-1 carries the whole plane of z onto the whole plane of x without tearing "
@@ -415,7 +421,7 @@ static void modes_and_the_mass_between(lesson *L, flow_lesson *S)
                "flow's is too: %d islands of probability can only be made by stretching the "
                "space between them thin, never by cutting it, and samples fall along what is "
                "left of it. Each layer stretches by at most exp(%g) "
-               "(the bound on s) and the networks are small, so the strands keep some width "
+               "(the bound on s) and the networks are small, so the bridges keep some width "
                "and carry some mass. Maximum likelihood adds its own push: a data point where "
                "the model puts almost no density costs -log p, without bound, while mass "
                "wasted between the modes costs only a little everywhere. So a flow errs on "
@@ -425,12 +431,9 @@ static void modes_and_the_mass_between(lesson *L, flow_lesson *S)
                sets[0].n_modes, (double)s_max);
     if (any_gans && flow_covers && above_best)
         lesson_say(L, "This run shows both sides: the flow covers every mode%s, and leaves more "
-                   "mass between them than the best-fixed GAN%s.%s",
+                   "mass between them than the best-fixed GAN%s.",
                    vanilla_drops ? ", where the vanilla GAN drops some" : "",
-                   n_sets == 2 ? " on both data sets" : "",
-                   strands ? " Half of its off-mode samples lie more than 10 sigma out: "
-                             "the heat maps show the modes hanging on strands of density, "
-                             "the plane stretched thin between them but never torn." : "");
+                   n_sets == 2 ? " on both data sets" : "");
     if (any_gans && vanilla_off >= 0)
         lesson_say(L, "The vanilla GAN on the %s puts even fewer samples on the modes (%.1f%%) "
                    "for another reason: it covers %d of %d modes, and with its discriminator "

@@ -12,9 +12,11 @@
 #include "condgan.h"
 #include "copies.h"
 #include "critic_probe.h"
+#include "flowjudge.h"
 #include "infogan.h"
 #include "mlpgan.h"
 #include "objective_table.h"
+#include "quality.h"
 #include "toy_oscillation.h"
 
 /* The counts computed from the arch must equal those of the built models. */
@@ -280,6 +282,65 @@ static void test_copies_nearest(void **state)
     }
     free(ds.pixels);
     free(ds.labels);
+/* Ordinals as English writes them, the teens included. */
+static void test_quality_ordinal(void **state)
+{
+    (void)state;
+    const int k[] = {1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112};
+    const char *want[] = {"st", "nd", "rd", "th", "th", "th", "th", "st", "nd", "rd", "st", "th",
+                          "th"};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        assert_string_equal(quality_ordinal(k[i]), want[i]);
+}
+
+/* Lesson 14's recall verdict blames the run that is short: the recalls of
+ * a fresh-clone run (1500 steps for the healthy GAN: 0.077 against the
+ * collapsed 0.0765) blame the healthy run, not the collapsed one. */
+static void test_quality_pr_choose(void **state)
+{
+    (void)state;
+    assert_int_equal(quality_pr_choose(0.05f, 0.40f, 0.60f), QUALITY_PR_SHOWN);
+    assert_int_equal(quality_pr_choose(0.35f, 0.40f, 0.60f), QUALITY_PR_NOT_COLLAPSED);
+    assert_int_equal(quality_pr_choose(0.0765f, 0.077f, 0.60f), QUALITY_PR_NEITHER);
+    assert_int_equal(quality_pr_choose(0.02f, 0.10f, 0.60f), QUALITY_PR_HEALTHY_SHORT);
+    /* The edges: half of the floor is enough, half of the healthy run is not low. */
+    assert_int_equal(quality_pr_choose(0.10f, 0.30f, 0.60f), QUALITY_PR_SHOWN);
+    assert_int_equal(quality_pr_choose(0.15f, 0.30f, 0.60f), QUALITY_PR_NOT_COLLAPSED);
+}
+
+/* Lesson 17's verdict compares the flow with the best-fixed GAN: more mass
+ * between the modes than it everywhere, a vanilla GAN that drops a mode,
+ * and the first data set where the vanilla GAN is still further off. */
+static void test_flowjudge_compare(void **state)
+{
+    (void)state;
+    nn_toy ring = {.dim = 2, .n_modes = 8, .sigma = 0.02f, .name = "ring"};
+    nn_toy grid = {.dim = 2, .n_modes = 25, .sigma = 0.05f, .name = "grid"};
+    flowjudge_result res[2] = {{.data = &ring, .have_gans = 1}, {.data = &grid, .have_gans = 1}};
+    res[0].flow_st = (nn_mode_stats){.modes_covered = 8, .hq_fraction = 0.80f};
+    res[0].gan_st[0] = (nn_mode_stats){.modes_covered = 3, .hq_fraction = 0.90f};
+    res[0].gan_st[1] = (nn_mode_stats){.modes_covered = 8, .hq_fraction = 0.95f};
+    res[1].flow_st = (nn_mode_stats){.modes_covered = 25, .hq_fraction = 0.70f};
+    res[1].gan_st[0] = (nn_mode_stats){.modes_covered = 25, .hq_fraction = 0.60f};
+    res[1].gan_st[1] = (nn_mode_stats){.modes_covered = 25, .hq_fraction = 0.85f};
+    flowjudge_verdict v = flowjudge_compare(res, 2);
+    assert_int_equal(v.flow_covers, 1);
+    assert_int_equal(v.any_gans, 1);
+    assert_int_equal(v.above_best, 1);
+    assert_int_equal(v.vanilla_drops, 1);
+    assert_int_equal(v.vanilla_off, 1);
+    /* A best fix with fewer samples on the modes than the flow on one set,
+     * and a mode the flow misses: neither holds any more. */
+    res[1].gan_st[1].hq_fraction = 0.65f;
+    res[0].flow_st.modes_covered = 7;
+    v = flowjudge_compare(res, 2);
+    assert_int_equal(v.above_best, 0);
+    assert_int_equal(v.flow_covers, 0);
+    /* Without GANs there is nothing to compare with. */
+    res[0].have_gans = res[1].have_gans = 0;
+    v = flowjudge_compare(res, 2);
+    assert_int_equal(v.any_gans, 0);
+    assert_int_equal(v.vanilla_off, -1);
 }
 
 int main(void)
@@ -293,6 +354,9 @@ int main(void)
         cmocka_unit_test(test_lesson11_choosers),
         cmocka_unit_test(test_lesson12_choosers),
         cmocka_unit_test(test_copies_nearest),
+        cmocka_unit_test(test_quality_ordinal),
+        cmocka_unit_test(test_quality_pr_choose),
+        cmocka_unit_test(test_flowjudge_compare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -211,6 +211,14 @@ static void test_matrix(void **state)
     p.name = "bad_table";
     assert_int_equal(nn_plot_matrix(&p, z, 0, 3, NULL, NULL, &err), NN_ERR_ARG);
     assert_non_null(strstr(err.msg, "0 x 3"));
+    /* Small counts keep no decimals; small fractions keep one. */
+    float counts[4] = {1, 2, 3, 4}, shares[4] = {0.5f, 1, 2, 3};
+    p.name = "counts";
+    assert_int_equal(nn_plot_matrix(&p, counts, 2, 2, NULL, NULL, &err), NN_OK);
+    assert_non_null(strstr(slurp("counts.gp"), "sprintf('%.0f', $3)"));
+    p.name = "shares";
+    assert_int_equal(nn_plot_matrix(&p, shares, 2, 2, NULL, NULL, &err), NN_OK);
+    assert_non_null(strstr(slurp("shares.gp"), "sprintf('%.1f', $3)"));
 }
 
 static void test_bad_names(void **state)
@@ -374,6 +382,52 @@ static void test_without_gnuplot(void **state)
     assert_false(exists("nognuplot.png"));
 }
 
+/* Grouped bars reach below 0 when a value does; the labels stay one column. */
+static void test_bar_groups(void **state)
+{
+    (void)state;
+    float v[4] = {0.5f, 0.25f, -0.125f, 1};
+    const char *groups[2] = {"error", "corr. \"own\""}, *series[2] = {"with", "without"};
+    nn_plot p = {0};
+    p.dir = tu_dir;
+    p.name = "groups";
+    assert_int_equal(nn_plot_bar_groups(&p, v, groups, series, 2, 2, NULL), NN_OK);
+    assert_string_equal(slurp("groups.dat"), "# \"group\" \"with\" \"without\"\n"
+                                             "\"error\" 0.5 0.25\n\"corr. 'own'\" -0.125 1\n");
+    const char *gp = slurp("groups.gp");
+    assert_non_null(strstr(gp, "set yrange [*<0:0<*]"));
+    assert_non_null(strstr(gp, "using 2:xtic(1) title 'with'"));
+    assert_non_null(strstr(gp, "using 3 title 'without'"));
+    check_png(&p, "groups.png");
+    nn_error err;
+    assert_int_equal(nn_plot_bar_groups(&p, v, groups, series, 2, 0, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "2 groups of 0"));
+}
+
+/* Rows of images: every pixel at its place, a NaN gap between images and
+ * rows, each row's name on the y axis at its middle. */
+static void test_image_rows(void **state)
+{
+    (void)state;
+    float x[8] = {0, 1, 2, 3, 4, 5, 6, 7}; /* 2 rows of 2 images of 1 x 2 */
+    const char *names[2] = {"inputs", "outputs"};
+    nn_plot p = {0};
+    p.dir = tu_dir;
+    p.name = "rows";
+    assert_int_equal(nn_plot_image_rows(&p, x, 2, 2, 1, 2, 0, 7, names, NULL), NN_OK);
+    assert_string_equal(slurp("rows.dat"),
+                        "# x y value\n0 0 0\n1 0 1\n2 0 NaN\n3 0 2\n4 0 3\n\n"
+                        "0 1 NaN\n1 1 NaN\n2 1 NaN\n3 1 NaN\n4 1 NaN\n\n"
+                        "0 2 4\n1 2 5\n2 2 NaN\n3 2 6\n4 2 7\n\n");
+    const char *gp = slurp("rows.gp");
+    assert_non_null(strstr(gp, "set ytics scale 0 ('inputs' 0, 'outputs' 2)"));
+    assert_non_null(strstr(gp, "set yrange [2.5:-0.5]"));
+    check_png(&p, "rows.png");
+    nn_error err;
+    assert_int_equal(nn_plot_image_rows(&p, x, 2, 2, 1, 2, 1, 1, names, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "hi > lo"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +439,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_axis_format, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_dumb_labels, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_without_gnuplot, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_bar_groups, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_image_rows, tu_tmpdir_setup, tu_tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

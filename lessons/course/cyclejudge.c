@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "classifier.h"
+#include "viz/plot.h"
 
 cyclejudge_means cyclejudge_mean(const cyclejudge_way *ab, const cyclejudge_way *ba)
 {
@@ -44,8 +45,8 @@ void cyclejudge_table(lesson *L, const cyclejudge_way *const ways[4],
                  c_ab->corr_other, c_ba->corr_other, n_ab->corr_other, n_ba->corr_other);
     lesson_print(L, "%-24s %13.4f %13.4f %13.4f %13.4f\n", "next translation differs",
                  c_ab->differ, c_ba->differ, n_ab->differ, n_ba->differ);
-    lesson_print(L, "%-24s %13.4f %13.4f %13s %13s\n", "  (the inputs differ)",
-                 c_ab->in_differ, c_ba->in_differ, "", "");
+    lesson_print(L, "%-24s %13.4f %13.4f %13.4f %13.4f\n", "  (the inputs differ)",
+                 c_ab->in_differ, c_ba->in_differ, n_ab->in_differ, n_ba->in_differ);
     lesson_print(L, "%-24s", "most common other class");
     for (int i = 0; i < 4; i++) {
         char cell[40];
@@ -59,32 +60,42 @@ void cyclejudge_table(lesson *L, const cyclejudge_way *const ways[4],
 void cyclejudge_plot(lesson *L, const cyclejudge_means *with, const cyclejudge_means *without)
 {
     nn_error err = {NN_OK, ""};
-    const float bars[4] = {(float)with->rec, (float)without->rec, (float)with->corr,
-                           (float)without->corr};
-    const char *labels[4] = {"rec. error, cycle", "rec. error, none", "corr., cycle",
-                             "corr., none"};
-    nn_plot p = {.dir = L->out, .name = "cycle_keeps", .title = "held-out images: "
-                 "reconstruction error and input-translation correlation", .ylabel = "value",
-                 .term = lesson_capture_begin(L), .term_rows = 14};
-    nn_status s = nn_plot_bars(&p, bars, labels, 4, &err);
+    /* The correlation with another image's input is the baseline of the
+     * correlation with the own one; both can be negative. */
+    const float bars[6] = {(float)with->rec, (float)without->rec, (float)with->corr,
+                           (float)without->corr, (float)with->other, (float)without->other};
+    const char *groups[3] = {"reconstruction error", "corr. with own input",
+                             "corr. with another's input"};
+    const char *series[2] = {"with the cycle", "without"};
+    nn_plot p = {.dir = L->out, .name = "cycle_keeps", .title = "held-out images, means of "
+                 "the two ways", .ylabel = "value", .term = lesson_capture_begin(L),
+                 .term_rows = 16};
+    nn_status s = nn_plot_bar_groups(&p, bars, groups, series, 3, 2, &err);
     lesson_capture_end(L);
-    lesson_plot_shown(L, &p, s, &err, "with and without the cycle, means of the two ways");
+    lesson_plot_shown(L, &p, s, &err, "with and without the cycle: reconstruction error, and "
+                      "the translation's correlation with its own input and with another's");
 }
 
-void cyclejudge_grid(lesson *L, const char *png, const char *caption, const float *xa,
-                     const float *ta, const float *ra, const float *xb, const float *tb,
-                     const float *rb, int cols)
+void cyclejudge_grid(lesson *L, const char *name, const char *caption, const char *name_a,
+                     const char *name_b, const float *xa, const float *ta, const float *ra,
+                     const float *xb, const float *tb, const float *rb, int cols)
 {
     nn_error err = {NN_OK, ""};
     float *g = lesson_alloc(L, (size_t)6 * cols * 784, sizeof(float));
     const float *rows[6] = {xa, ta, ra, xb, tb, rb};
     for (int r = 0; r < 6; r++)
         memcpy(g + (size_t)r * cols * 784, rows[r], (size_t)cols * 784 * sizeof(float));
-    nn_grid_opts o = nn_grid_defaults(-1.0f, 1.0f);
-    o.cols = cols;
-    o.scale = 2;
-    lesson_check(L, nn_image_write_grid(lesson_path(L, png), g, 6 * cols, 1, 28, 28, &o, &err),
-                 &err);
-    lesson_figure(L, png, caption);
+    /* Each row named by what it is, so the figure reads without the text. */
+    char names[6][64];
+    snprintf(names[0], sizeof names[0], "A: %.20s (input)", name_a);
+    snprintf(names[1], sizeof names[1], "G_ab(A): translated");
+    snprintf(names[2], sizeof names[2], "G_ba(G_ab(A)): back");
+    snprintf(names[3], sizeof names[3], "B: %.20s (input)", name_b);
+    snprintf(names[4], sizeof names[4], "G_ba(B): translated");
+    snprintf(names[5], sizeof names[5], "G_ab(G_ba(B)): back");
+    const char *row_names[6] = {names[0], names[1], names[2], names[3], names[4], names[5]};
+    nn_plot p = {.dir = L->out, .name = name, .width = 900, .height = 480};
+    nn_status s = nn_plot_image_rows(&p, g, 6, cols, 28, 28, -1.0f, 1.0f, row_names, &err);
+    lesson_plot_shown(L, &p, s, &err, caption);
     nn_free(g);
 }

@@ -39,14 +39,17 @@ double cyclejudge_real_share(lesson *L, nn_model *net, const float *x, int n, in
 void cyclejudge_table(lesson *L, const cyclejudge_way *const ways[4],
                       const char *const *class_names);
 
-/* cycle_keeps.png: the mean reconstruction error and correlation with the
- * cycle and without it, as bars. */
+/* cycle_keeps.png: the mean reconstruction error, the correlation of each
+ * translation with its own input and with another image's input (the
+ * baseline), with the cycle and without it, as grouped bars whose axis
+ * shows negative values. */
 void cyclejudge_plot(lesson *L, const cyclejudge_means *with, const cyclejudge_means *without);
 
-/* The grid png of one run, cols images a row: rows A, G_ab(A), G_ba(G_ab(A)),
- * B, G_ba(B), G_ab(G_ba(B)), each at least (cols, 784). */
-void cyclejudge_grid(lesson *L, const char *png, const char *caption, const float *xa,
-                     const float *ta, const float *ra, const float *xb, const float *tb,
-                     const float *rb, int cols);
+/* The figure NAME.png of one run, cols images a row: rows A, G_ab(A),
+ * G_ba(G_ab(A)), B, G_ba(B), G_ab(G_ba(B)), each at least (cols, 784), each
+ * row named beside it (the classes of A and B as name_a, name_b). */
+void cyclejudge_grid(lesson *L, const char *name, const char *caption, const char *name_a,
+                     const char *name_b, const float *xa, const float *ta, const float *ra,
+                     const float *xb, const float *tb, const float *rb, int cols);
 
 #endif

@@ -73,8 +73,8 @@ static int cmp_float(const void *a, const void *b)
 
 /* Where the samples off the modes lie: the median, over the samples x
  * (n, 2) farther than 3 sigma from every mode, of the distance to the
- * nearest mode, in sigmas (0 when there are none). A skirt around each
- * mode gives a few sigmas; strands between the modes, tens. */
+ * nearest mode, in sigmas (0 when there are none). It says how far off the
+ * modes they fall, not whether they lie between the modes or beyond them. */
 static double off_mode_median(const nn_toy *d, const float *x, int n, float *scratch)
 {
     int m = 0;
@@ -240,12 +240,9 @@ void flowjudge_say_between(lesson *L, const flowjudge_result *R)
     }
     lesson_say(L, "%s: the flow covers %s%d of %d modes and leaves %.1f%% of its samples "
                "between them, %.0f times the data's own %.1f%%; half of those lie more "
-               "than %.1f sigma from any mode, %s.%s",
+               "than %.1f sigma from any mode.%s",
                d->name, all ? "all " : "", R->flow_st.modes_covered, d->n_modes,
-               fb_, fb_ / fmax(R->data_between, 0.01), R->data_between, R->flow_off,
-               R->flow_off >= 10.0 ? "out on strands between the modes"
-                                   : "in skirts around the modes more than between them",
-               gans);
+               fb_, fb_ / fmax(R->data_between, 0.01), R->data_between, R->flow_off, gans);
 }
 
 /* The comparison that matters is with the best-fixed GAN, the one that
@@ -253,10 +250,10 @@ void flowjudge_say_between(lesson *L, const flowjudge_result *R)
  * reason. */
 flowjudge_verdict flowjudge_compare(const flowjudge_result *res, int n)
 {
-    flowjudge_verdict v = {1, 1, 0, 1, 0, -1};
+    flowjudge_verdict v = {.flow_covers = 1, .any_gans = 0, .above_best = 1,
+                           .vanilla_drops = 0, .vanilla_off = -1};
     for (int d = 0; d < n; d++) {
         v.flow_covers &= res[d].flow_st.modes_covered == res[d].data->n_modes;
-        v.strands &= res[d].flow_off >= 10.0;
         if (!res[d].have_gans) continue;
         v.any_gans = 1;
         v.above_best &= res[d].flow_st.hq_fraction < res[d].gan_st[1].hq_fraction;

@@ -2,9 +2,9 @@
  * beside lesson 09's GANs: the held-out log-likelihood against a single
  * Gaussian's and the mixture's own, the flow's samples scored by lesson 09's
  * metrics (modes covered, high-quality share), the mass every model leaves
- * between the modes and where it lies (skirts around the modes or strands
- * between them), a check of the log-determinant the flow adds up, and the
- * sentences that compare the flow with the GANs.
+ * between the modes and how far from them it lies, a check of the
+ * log-determinant the flow adds up, and the sentences that compare the flow
+ * with the GANs.
  */
 #ifndef GANSTEPS_FLOWJUDGE_H
 #define GANSTEPS_FLOWJUDGE_H
@@ -59,7 +59,6 @@ void flowjudge_say_between(lesson *L, const flowjudge_result *res);
 /* What the table shows over res[0..n): the judge's verdict. */
 typedef struct {
     int flow_covers;    /* the flow covers every mode of every data set */
-    int strands;        /* half of its off-mode samples lie 10 sigma out, everywhere */
     int any_gans;
     int above_best;     /* the flow leaves more between the modes than the best fix, everywhere */
     int vanilla_drops;  /* a vanilla GAN drops a mode somewhere */

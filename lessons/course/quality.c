@@ -59,3 +59,17 @@ void quality_fgsm(nn_model *net, float *x_adv, const float *x, const int *labels
     nn_free(dlogits);
     nn_free(dx);
 }
+
+const char *quality_ordinal(int k)
+{
+    int last2 = k % 100, last = k % 10;
+    if (last2 >= 11 && last2 <= 13) return "th";
+    return last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
+}
+
+quality_pr_verdict quality_pr_choose(float r_collapsed, float r_healthy, float r_floor)
+{
+    int healthy_ok = r_healthy >= 0.5f * r_floor, collapsed_low = r_collapsed < 0.5f * r_healthy;
+    if (healthy_ok) return collapsed_low ? QUALITY_PR_SHOWN : QUALITY_PR_NOT_COLLAPSED;
+    return collapsed_low ? QUALITY_PR_HEALTHY_SHORT : QUALITY_PR_NEITHER;
+}

@@ -13,10 +13,10 @@
 static toy_fix best_fix(lesson *L, const nn_toy *d, const char **source)
 {
     toy_fix fix = strcmp(d->name, "grid") == 0 ? TOY_FIX_PACK : TOY_FIX_UNROLL;
-    *source = L->fast ? "a --fast run does not read lesson 09's outputs: the fix its table "
-                        "picks at its default seed, one seed"
-                      : "lesson 09 has not run beside this lesson: the fix its table picks at "
-                        "its default seed, one seed";
+    *source = L->fast ? "the fix lesson 09's table picks at its default seed over one seed "
+                        "(a --fast run does not read lesson 09's outputs)"
+                      : "the fix lesson 09's table picks at its default seed over one seed "
+                        "(lesson 09 has not run beside this lesson)";
     char path[700];
     snprintf(path, sizeof path, "%s", L->out);
     char *slash = strrchr(path, '/');
@@ -30,7 +30,7 @@ static toy_fix best_fix(lesson *L, const nn_toy *d, const char **source)
         if (strncmp(line, want, strlen(want)) == 0) {
             line[strcspn(line, "\r\n")] = 0;
             if (toy_fix_parse(line + strlen(want), &fix) == 0)
-                *source = "lesson 09's table, read from its summary.tsv";
+                *source = "as lesson 09's table chose (read from its summary.tsv)";
         }
     fclose(in);
     return fix;

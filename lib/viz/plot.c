@@ -377,6 +377,7 @@ nn_status nn_plot_matrix(nn_plot *p, const float *z, int rows, int cols,
     nn_status s = figure_open(p, &fg, err);
     if (s != NN_OK) return s;
     double lo = 0.0, hi = 0.0;
+    int whole = 1; /* every value an integer (counts): no decimals at all */
     fputs("# col row value (row 0 is the table's first row, drawn at the top)\n", fg.dat);
     for (int r = 0; r < rows; r++) {
         for (int c = 0; c < cols; c++) {
@@ -384,6 +385,7 @@ nn_status nn_plot_matrix(nn_plot *p, const float *z, int rows, int cols,
             if (isfinite(v)) {
                 lo = v < lo ? v : lo;
                 hi = v > hi ? v : hi;
+                whole = whole && v == floor(v);
             }
             fprintf(fg.dat, "%d %d ", c, r);
             put_num(fg.dat, v);
@@ -392,7 +394,7 @@ nn_status nn_plot_matrix(nn_plot *p, const float *z, int rows, int cols,
         fputc('\n', fg.dat); /* one scan line per row: gnuplot's grid format */
     }
     if (hi <= lo) hi = lo + 1.0;
-    int tenths = hi < 10.0 && lo > -10.0; /* small values keep one decimal */
+    int tenths = !whole && hi < 10.0 && lo > -10.0; /* small values keep one decimal */
     const char *fmt = tenths ? "%.1f" : "%.0f";
     FILE *g = fg.gp;
     /* Row 0 at the top, as printed: the y axis runs downwards. Square cells
@@ -596,5 +598,93 @@ nn_status nn_plot_histogram(nn_plot *p, const float *x, int n, int bins, nn_erro
     if (!p->logy) fputs("set yrange [0:*]\n", fg.gp);
     fprintf(fg.gp, "set boxwidth %.9g\n", width);
     fprintf(fg.gp, "plot '%s' using 1:2 with boxes lc rgb '#1f77b4' notitle\n", fg.dat_name);
+    return figure_close(p, &fg, err);
+}
+
+/* A label as one double-quoted column: a double quote inside would end it
+ * early and becomes a single one; a line break becomes a space. */
+static void put_label_column(FILE *f, const char *label)
+{
+    fputc('"', f);
+    for (const char *c = label ? label : ""; *c; c++)
+        fputc(*c == '"' ? '\'' : (*c == '\n' ? ' ' : *c), f);
+    fputc('"', f);
+}
+
+nn_status nn_plot_bar_groups(nn_plot *p, const float *values, const char *const *groups,
+                             const char *const *series, int ngroups, int nseries,
+                             nn_error *err)
+{
+    if (ngroups < 1 || nseries < 1)
+        return nn_fail(err, NN_ERR_ARG, "plot %s: %d groups of %d bars; need at least 1 of 1",
+                       p->name ? p->name : "", ngroups, nseries);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    fputs("# \"group\"", fg.dat);
+    for (int j = 0; j < nseries; j++) {
+        fputc(' ', fg.dat);
+        put_label_column(fg.dat, series[j]);
+    }
+    fputc('\n', fg.dat);
+    for (int g = 0; g < ngroups; g++) {
+        put_label_column(fg.dat, groups[g]);
+        for (int j = 0; j < nseries; j++) {
+            fputc(' ', fg.dat);
+            put_num(fg.dat, values[(size_t)g * nseries + j]);
+        }
+        fputc('\n', fg.dat);
+    }
+    /* The y range always holds 0, and reaches below it when a value does. */
+    fputs("set style data histograms\nset style histogram clustered gap 1\n"
+          "set style fill solid 0.8 border -1\nset yrange [*<0:0<*]\nset xzeroaxis lt -1\n"
+          "set offsets 0, 0, graph 0.08, graph 0.08\nset key below\n", fg.gp);
+    fputs("plot", fg.gp);
+    for (int j = 0; j < nseries; j++) {
+        fprintf(fg.gp, "%s '%s' using %d%s title ", j ? ", \\\n    " : "", fg.dat_name,
+                j + 2, j ? "" : ":xtic(1)");
+        put_quoted(fg.gp, series[j] ? series[j] : "");
+    }
+    fputc('\n', fg.gp);
+    return figure_close(p, &fg, err);
+}
+
+nn_status nn_plot_image_rows(nn_plot *p, const float *x, int rows, int cols, int h, int w,
+                             float lo, float hi, const char *const *row_names, nn_error *err)
+{
+    if (rows < 1 || cols < 1 || h < 1 || w < 1 || !(hi > lo))
+        return nn_fail(err, NN_ERR_ARG, "plot %s: %d rows of %d images of %d x %d in [%g, %g]; "
+                       "need at least one of each and hi > lo", p->name ? p->name : "", rows,
+                       cols, h, w, (double)lo, (double)hi);
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    /* The mosaic, one line a pixel in gnuplot's grid format (a blank line
+     * after each scan line); the one-pixel gaps between images are NaN,
+     * which "with image" leaves blank. */
+    int W = cols * (w + 1) - 1, H = rows * (h + 1) - 1;
+    fputs("# x y value\n", fg.dat);
+    for (int Y = 0; Y < H; Y++) {
+        int r = Y / (h + 1), y = Y % (h + 1);
+        for (int X = 0; X < W; X++) {
+            int i = X / (w + 1), c = X % (w + 1);
+            fprintf(fg.dat, "%d %d ", X, Y);
+            put_num(fg.dat, y == h || c == w ? NAN
+                                             : x[((size_t)r * cols + i) * (size_t)h * w +
+                                                 (size_t)y * w + c]);
+            fputc('\n', fg.dat);
+        }
+        fputc('\n', fg.dat);
+    }
+    fprintf(fg.gp, "unset grid\nset size ratio -1\nset xrange [-0.5:%d.5]\n"
+                   "set yrange [%d.5:-0.5]\nunset xtics\nunset colorbox\n"
+                   "set palette grey\nset cbrange [%.9g:%.9g]\nset ytics scale 0 (", W - 1,
+            H - 1, (double)lo, (double)hi);
+    for (int r = 0; r < rows; r++) {
+        if (r) fputs(", ", fg.gp);
+        put_quoted(fg.gp, row_names && row_names[r] ? row_names[r] : "");
+        fprintf(fg.gp, " %g", r * (h + 1) + 0.5 * (h - 1));
+    }
+    fprintf(fg.gp, ")\nplot '%s' using 1:2:3 with image notitle\n", fg.dat_name);
     return figure_close(p, &fg, err);
 }

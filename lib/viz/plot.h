@@ -77,7 +77,8 @@ nn_status nn_plot_heatmap(nn_plot *p, const float *z, int nx, int ny, float x0, 
 
 /* A table of numbers as a heat map, read like the printed table: z (rows,
  * cols) row-major, row 0 at the top, one square cell per entry, each cell's
- * value written in it (%.0f; %.1f when every value is below 10), the rows
+ * value written in it (%.0f; %.1f when every value is below 10 and one is
+ * not a whole number), the rows
  * labelled row_names on the left and the columns col_names along the bottom
  * (NULL: 0, 1, ...), and a colour scale from 0 (or the least value, when it
  * is negative) to the greatest. E.g. a confusion matrix in percent of each
@@ -104,5 +105,21 @@ nn_status nn_plot_bars(nn_plot *p, const float *values, const char *const *label
  * activations, pixel values); non-finite values are left out. Columns:
  * bin centre, count. bins >= 1. */
 nn_status nn_plot_histogram(nn_plot *p, const float *x, int n, int bins, nn_error *err);
+
+/* Bars in groups: values (ngroups, nseries), one cluster per group named
+ * groups[g], one bar per series named series[s] in a key. The y axis reaches
+ * whatever the values need on both sides of 0 (negative bars point down
+ * from a line at 0). Columns of the .dat: "group" value_0 ... value_{s-1}. */
+nn_status nn_plot_bar_groups(nn_plot *p, const float *values, const char *const *groups,
+                             const char *const *series, int ngroups, int nseries,
+                             nn_error *err);
+
+/* Rows of grey images, each row named: x (rows * cols, h * w), image i of
+ * row r at x[(r * cols + i) * h * w], its values from lo (black) to hi
+ * (white), drawn side by side with a one-pixel gap, row r's name row_names[r]
+ * on the y axis beside it. Columns of the .dat: x, y (pixel centres, y down),
+ * value. rows, cols, h, w >= 1; hi > lo. */
+nn_status nn_plot_image_rows(nn_plot *p, const float *x, int rows, int cols, int h, int w,
+                             float lo, float hi, const char *const *row_names, nn_error *err);
 
 #endif
