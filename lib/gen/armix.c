@@ -171,22 +171,36 @@ float nn_armix_train_step(nn_armix *a, const float *x, int n)
     return loss;
 }
 
-double nn_armix_mean_log_prob(nn_armix *a, const float *x, int n)
+void nn_armix_log_prob(nn_armix *a, float *logp, const float *x, int n)
 {
     const int k = a->cfg.k, mb = a->cfg.max_batch;
-    double total = 0.0;
-    const float *p1 = nn_model_forward(a->first, &one, 1, 0);
-    float params1[3 * 64];
-    memcpy(params1, p1, (size_t)3 * k * sizeof(float));
+    const double ld = 2.0 * log((double)a->cfg.scale);
+    float params1[3 * 64], nll1, *nll2 = a->dp;  /* dp: free room outside training */
+    memcpy(params1, nn_model_forward(a->first, &one, 1, 0), (size_t)3 * k * sizeof(float));
     for (int at = 0; at < n; at += mb) {
         int m = n - at < mb ? n - at : mb;
         split(a, x + (size_t)2 * at, m);
-        for (int i = 0; i < m; i++) total += nn_mix1d_nll(NULL, NULL, params1, &a->x1[i], 1, k, 0);
         const float *p2 = nn_model_forward(a->cond, a->x1, m, 0);
-        total += nn_mix1d_nll(NULL, NULL, p2, a->x2, m, k, 0);
+        nn_mix1d_nll(nll2, NULL, p2, a->x2, m, k, 0);
+        for (int i = 0; i < m; i++) {
+            nn_mix1d_nll(&nll1, NULL, params1, &a->x1[i], 1, k, 0);
+            /* log p(x) = log p(x / scale) - 2 log scale: the scaling's Jacobian. */
+            logp[at + i] = (float)(-(double)nll1 - nll2[i] - ld);
+        }
     }
-    /* log p(x) = log p(x / scale) - 2 log scale: the scaling's Jacobian. */
-    return -total / n - 2.0 * log((double)a->cfg.scale);
+}
+
+double nn_armix_mean_log_prob(nn_armix *a, const float *x, int n)
+{
+    const int mb = a->cfg.max_batch;
+    float *lp = a->dp + (size_t)mb;       /* the rest of dp's room */
+    double total = 0.0;
+    for (int at = 0; at < n; at += mb) {
+        int m = n - at < mb ? n - at : mb;
+        nn_armix_log_prob(a, lp, x + (size_t)2 * at, m);
+        for (int i = 0; i < m; i++) total += lp[i];
+    }
+    return total / n;
 }
 
 void nn_armix_sample(nn_armix *a, float *x, int n, nn_rng *r)

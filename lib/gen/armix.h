@@ -61,6 +61,9 @@ void nn_armix_free(nn_armix *a); /* accepts NULL */
 /* One Adam step on the mean -log p of x (n, 2), n <= max_batch. Returns it. */
 float nn_armix_train_step(nn_armix *a, const float *x, int n);
 
+/* log p(x_i) into logp (n) for x (n, 2), any n, exact. */
+void nn_armix_log_prob(nn_armix *a, float *logp, const float *x, int n);
+
 /* The mean log p(x) over x (n, 2), any n, exact, in double. */
 double nn_armix_mean_log_prob(nn_armix *a, const float *x, int n);
 

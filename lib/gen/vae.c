@@ -132,7 +132,7 @@ static void draw_eps(float *eps, int n, nn_rng *r)
     for (int i = 0; i < n; i++) eps[i] = nn_rng_normal(r);
 }
 
-float nn_vae_train_step(nn_vae *v, const float *x, int n, nn_rng *r, nn_vae_terms *t)
+float nn_vae_loss_backward(nn_vae *v, const float *x, int n, nn_rng *r, nn_vae_terms *t)
 {
     assert(n >= 1 && n <= v->cfg.max_batch);
     const int c = v->cfg.code, nc = n * c;
@@ -157,7 +157,7 @@ float nn_vae_train_step(nn_vae *v, const float *x, int n, nn_rng *r, nn_vae_term
     nn_model_zero_grad(v->dec);
     memset(v->dz, 0, (size_t)nc * sizeof(float));
     nn_model_backward(v->dec, v->dz, v->dy, n, 1);
-    nn_reparam_backward(dmu, dlv, v->dz, v->lv, v->eps, nc);
+    nn_reparam_backward(dmu, dlv, v->dz, v->lv, v->eps, nc); /* through the draw */
     /* The encoder's rows are (mu, lv): its gradient interleaves the two. */
     float *dh = v->dh;
     for (int i = 0; i < n; i++) {
@@ -165,6 +165,13 @@ float nn_vae_train_step(nn_vae *v, const float *x, int n, nn_rng *r, nn_vae_term
         memcpy(dh + (size_t)i * 2 * c + c, dlv + (size_t)i * c, (size_t)c * sizeof(float));
     }
     nn_model_backward(v->enc, NULL, dh, n, 1);
+    return loss;
+}
+
+float nn_vae_train_step(nn_vae *v, const float *x, int n, nn_rng *r, nn_vae_terms *t)
+{
+    float loss = nn_vae_loss_backward(v, x, n, r, t);
+    if (!isfinite(loss)) return loss;
     nn_model_adam_step(v->enc, &v->cfg.opt);
     nn_model_adam_step(v->dec, &v->cfg.opt);
     v->steps++;

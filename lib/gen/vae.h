@@ -82,6 +82,11 @@ typedef struct {
 nn_vae *nn_vae_create(const nn_vae_config *cfg, uint64_t seed, nn_error *err);
 void nn_vae_free(nn_vae *v); /* accepts NULL */
 
+/* recon + beta KL of x (n, in), n <= max_batch, one z per x (eps from r),
+ * with its gradient written into both halves' grads (zeroed first).
+ * Returns the loss, its terms in *t when not NULL. */
+float nn_vae_loss_backward(nn_vae *v, const float *x, int n, nn_rng *r, nn_vae_terms *t);
+
 /* One Adam step on recon + beta KL of x (n, in), n <= max_batch, eps from
  * r. Returns the loss before the step, its terms in *t when not NULL; a
  * non-finite loss skips the step. */
