@@ -36,6 +36,7 @@ static float beta_high = 20.0f;
 static int switch_steps = 1500;
 static int ddpm_steps = 10000;
 static int diffusion_T = 100;
+static float t_power = 2.0f;
 static int ar_steps = 6000;
 static int heldout = 5000;
 static int jobs = 2;
@@ -47,13 +48,15 @@ static const lesson_flag flags[] = {
     {"vae-steps", LESSON_INT, &vae_steps, "Adam steps of the VAE on Fashion-MNIST (64 images "
      "each)", 10, 1e6, NULL},
     {"code", LESSON_INT, &code_dim, "width of the VAE's code z", 1, 256, NULL},
-    {"beta-high", LESSON_FLOAT, &beta_high, "the large KL weight of the switch (step 4)", 1,
+    {"beta-high", LESSON_FLOAT, &beta_high, "the large KL weight of the switch (step 5)", 1,
      1000, NULL},
     {"switch-steps", LESSON_INT, &switch_steps, "Adam steps of each VAE of the switch", 10, 1e6,
      NULL},
     {"ddpm-steps", LESSON_INT, &ddpm_steps, "Adam steps of each diffusion model", 10, 1e6, NULL},
-    {"T", LESSON_INT, &diffusion_T, "diffusion steps (the schedule is stretched to fit)", 2,
-     4000, NULL},
+    {"diffusion-steps", LESSON_INT, &diffusion_T, "T, the diffusion model's noising steps (the "
+     "schedule is stretched to fit)", 2, 4000, NULL},
+    {"t-power", LESSON_FLOAT, &t_power, "training draws t = 1 + T u^p (1: uniform, as Ho et "
+     "al.)", 1, 10, NULL},
     {"ar-steps", LESSON_INT, &ar_steps, "Adam steps of each autoregressive model (and of the "
      "2-D VAE)", 10, 1e6, NULL},
     {"heldout", LESSON_INT, &heldout, "fresh points the log-likelihoods are measured on", 100,
@@ -109,8 +112,9 @@ static void set_up(lesson *L, family *S)
     S->setup.steps[FAM_DDPM] = ddpm_steps;
     S->setup.steps[FAM_AR] = S->setup.steps[FAM_VAE] = ar_steps;
     S->setup.ddpm.T = diffusion_T;
-    /* Fewer steps, each larger: beta_T * T stays Ho et al.'s 0.02 * 1000,
-     * bounded below 1. */
+    S->setup.ddpm.t_power = t_power;
+    /* Fewer steps, each larger: beta_T T = 10 (0.1 at the default T = 100),
+     * bounded by 0.5. */
     S->setup.ddpm.beta_T = fminf(0.5f, 10.0f / (float)diffusion_T);
     S->n_held = heldout;
     if (L->fast) {
@@ -184,7 +188,6 @@ static void the_evidence_lower_bound(lesson *L)
 
 static void a_vae_on_fashion_mnist(lesson *L, family *S)
 {
-    nn_error err;
     lesson_step(L, "A VAE on Fashion-MNIST");
     lesson_say(L,
                "The VAE here: an encoder 784 -> %d -> (%d means, %d log-variances) and a "
@@ -210,7 +213,19 @@ static void a_vae_on_fashion_mnist(lesson *L, family *S)
                  "KL %.2f nats, ELBO %.1f nats an image\n", vae_steps, S->vae.secs,
                  (double)S->vae.last.recon, (double)S->vae.last.kl,
                  -(double)(S->vae.last.recon + S->vae.last.kl));
-    lesson_key_quiet(L, "vae_train_s", "%.1f", S->vae.secs);
+    lesson_key_quiet(L, "vae_images_train_s", "%.1f", S->vae.secs);
+}
+
+/* ------------------------------------------------------------------ step 3 */
+
+static void judging_its_samples(lesson *L, family *S)
+{
+    nn_error err;
+    lesson_step(L, "Judging its samples");
+    lesson_say(L, "The judge is the course's: the lesson classifier (lesson 09's, read from its "
+               "checkpoint when it has run beside this lesson, else trained here once and "
+               "saved), its hidden features for the Frechet distance, its labels for the "
+               "classes covered.");
     S->net = classifier_create(256, &err);
     if (!S->net) lesson_check(L, err.code, &err);
     judge_get_classifier(L, S->net, L->fast ? &S->test : &S->ds);
@@ -245,7 +260,7 @@ static void a_vae_on_fashion_mnist(lesson *L, family *S)
                    "(more --vae-steps).", S->vae_classes, CLASSIFIER_CLASSES);
 }
 
-/* ------------------------------------------------------------------ step 3 */
+/* ------------------------------------------------------------------ step 4 */
 
 static void blurrier_than_a_gan(lesson *L, family *S)
 {
@@ -302,7 +317,7 @@ static void blurrier_than_a_gan(lesson *L, family *S)
     famvae_walk(L, S->vae.vae, &S->test);
 }
 
-/* ------------------------------------------------------------------ step 4 */
+/* ------------------------------------------------------------------ step 5 */
 
 static void the_kl_weight_as_a_switch(lesson *L, family *S)
 {
@@ -315,13 +330,11 @@ static void the_kl_weight_as_a_switch(lesson *L, family *S)
                "like clothing. At large beta the KL wins: q(z | x) collapses onto the prior "
                "for every image, the code carries little about x, and every sample is close "
                "to the average image. Three VAEs, beta %g, %g and %g, %d steps each (the "
-               "same batches), judged as in step 2.",
+               "same batches), judged as in step 3.",
                (double)betas[0], (double)betas[1], (double)betas[2], switch_steps);
     double fd[3], sharp[3];
     int cls[3];
     famvae_run runs[3];
-    lesson_print(L, "%6s %14s %10s %10s %10s %10s\n", "beta", "reconstruction", "KL", "Frechet",
-                 "classes", "sharpness");
     for (int b = 0; b < 3; b++) {
         nn_vae_config c = S->vc;
         c.beta = betas[b];
@@ -331,6 +344,11 @@ static void the_kl_weight_as_a_switch(lesson *L, family *S)
         famvae_sample_pm1(runs[b].vae, S->jd->img, N_JUDGE, L->seed);
         sharp[b] = nn_sharpness(S->jd->img, N_JUDGE, 28, 28);
         fd[b] = famvae_judge(L, S->jd, &cls[b]);
+        nn_vae_free(runs[b].vae);
+    }
+    lesson_print(L, "%6s %14s %10s %10s %10s %10s\n", "beta", "reconstruction", "KL", "Frechet",
+                 "classes", "sharpness");
+    for (int b = 0; b < 3; b++) {
         lesson_print(L, "%6g %14.1f %10.2f %10.2f %10d %10.4f\n", (double)betas[b],
                      (double)runs[b].last.recon, (double)runs[b].last.kl, fd[b], cls[b],
                      sharp[b]);
@@ -339,7 +357,6 @@ static void the_kl_weight_as_a_switch(lesson *L, family *S)
         lesson_key_quiet(L, key, "%.2f", fd[b]);
         snprintf(key, sizeof key, "switch_beta%g_kl", (double)betas[b]);
         lesson_key_quiet(L, key, "%.3f", (double)runs[b].last.kl);
-        nn_vae_free(runs[b].vae);
     }
     if (L->fast) {
         lesson_say(L, "A --fast run is too short to show what the switch does: the three VAEs "
@@ -360,7 +377,7 @@ static void the_kl_weight_as_a_switch(lesson *L, family *S)
                      "says how).");
 }
 
-/* ------------------------------------------------------------------ step 5 */
+/* ------------------------------------------------------------------ step 6 */
 
 /* The 2-D runs, the longest first so that no worker is left alone with one
  * at the end. */
@@ -392,14 +409,18 @@ static void diffusion_noise_in_noise_out(lesson *L, family *S)
                "  x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps,   eps ~ N(0, I)\n\n"
                "A network eps_theta(x_t, t) (%d -> %d -> %d -> %d -> 2, ReLU; t enters as "
                "sines and cosines of %d frequencies) learns to tell the noise from the "
-               "point, by the simple loss ||eps - eps_theta(x_t, t)||^2 at a random t "
-               "(exercise 29). Sampling starts from x_T ~ N(0, I) and takes the T steps "
+               "point, by the simple loss ||eps - eps_theta(x_t, t)||^2 (exercise 29) at a "
+               "random t. Ho et al. draw t uniformly; here t = 1 + floor(T u^%g) with u "
+               "uniform, which draws the small t more often: the table below shows how few "
+               "steps of noise take a ring point off its mode, and the last steps of "
+               "sampling are the ones that must place a sample on one (--t-power 1 is Ho et "
+               "al.'s). Sampling starts from x_T ~ N(0, I) and takes the T steps "
                "backwards, each removing the predicted noise and adding a little fresh "
                "noise (exercise 30): T network passes, one after the other, per sample. The "
                "schedule, and what it does to ring points (read back in data units, "
                "x_t / sqrt(abar_t)):",
                dc->T, (double)dc->beta_1, (double)dc->beta_T, 2 + dc->temb, dc->hidden,
-               dc->hidden, dc->hidden, dc->temb / 2);
+               dc->hidden, dc->hidden, dc->temb / 2, (double)dc->t_power);
     build_runs(L, S);
     famtoy_show_schedule(L, S->on_ring[FAM_DDPM]->ddpm, &S->sets[0], L->seed);
     lesson_say(L,
@@ -407,7 +428,7 @@ static void diffusion_noise_in_noise_out(lesson *L, family *S)
                "(--jobs), on fresh points each step: the diffusion model (%d steps) on the "
                "ring and on the grid; on the ring also lesson 17's flow, lesson 09's vanilla "
                "GAN and its best fix (lesson 09's presets, %d steps), a VAE of points and the "
-               "autoregressive model of step 6 (%d steps each, and the latter on the grid "
+               "autoregressive model of step 7 (%d steps each, and the latter on the grid "
                "too).", jobs, S->setup.steps[FAM_DDPM], S->rivals.steps,
                S->setup.steps[FAM_AR]);
     lesson_code(L, "ddpm_train");
@@ -468,7 +489,7 @@ static void diffusion_noise_in_noise_out(lesson *L, family *S)
     }
 }
 
-/* ------------------------------------------------------------------ step 6 */
+/* ------------------------------------------------------------------ step 7 */
 
 static void the_chain_rule(lesson *L, family *S)
 {
@@ -525,7 +546,7 @@ static void the_chain_rule(lesson *L, family *S)
                "(PixelCNN, MADE) takes 784 passes that cannot run side by side.");
 }
 
-/* ------------------------------------------------------------------ step 7 */
+/* ------------------------------------------------------------------ step 8 */
 
 static void the_table(lesson *L, family *S)
 {
@@ -553,17 +574,19 @@ static void the_table(lesson *L, family *S)
                      r->secs, r->cpu_secs, r->passes, r->cost_wall, r->cost_cpu);
         const char *key = famtoy_key(r->kind);
         char name[64];
-        snprintf(name, sizeof name, "%s_ring_modes", key);
-        lesson_key_quiet(L, name, "%d", r->st.modes_covered);
-        snprintf(name, sizeof name, "%s_ring_hq", key);
-        lesson_key_quiet(L, name, "%.3f", (double)r->st.hq_fraction);
+        if (r->kind != FAM_DDPM) {   /* the diffusion model's are step 6's */
+            snprintf(name, sizeof name, "%s_ring_modes", key);
+            lesson_key_quiet(L, name, "%d", r->st.modes_covered);
+            snprintf(name, sizeof name, "%s_ring_hq", key);
+            lesson_key_quiet(L, name, "%.3f", (double)r->st.hq_fraction);
+        }
         if (!isnan(r->ll) && !r->ll_exact) {
             snprintf(name, sizeof name, "%s_ring_heldout_bound", key);
             lesson_key_quiet(L, name, "%.4f", r->ll);
         }
-        snprintf(name, sizeof name, "%s_train_s", key);
+        snprintf(name, sizeof name, "%s_ring_train_s", key);
         lesson_key_quiet(L, name, "%.1f", r->secs);
-        snprintf(name, sizeof name, "%s_train_cpu_s", key);
+        snprintf(name, sizeof name, "%s_ring_train_cpu_s", key);
         lesson_key_quiet(L, name, "%.1f", r->cpu_secs);
         snprintf(name, sizeof name, "%s_samples_per_s", key);
         lesson_key_quiet(L, name, "%.0f", FAMTOY_COST_N / fmax(r->cost_wall, 1e-9));
@@ -607,7 +630,7 @@ static void the_table(lesson *L, family *S)
     const famrun *v = S->on_ring[FAM_VAE];
     lesson_say(L, "The VAE %s: %.0f%% of its samples within 3 sigma of a mode, where the "
                "diffusion model has %.0f%%; its decoder's fixed noise (sigma_x = %g, %g times "
-               "a mode's sigma) is part of every sample, the 2-D face of step 3's blur.",
+               "a mode's sigma) is part of every sample, the 2-D face of step 4's blur.",
                v->st.hq_fraction < d->st.hq_fraction ? "pays in quality" : "does not pay in "
                "quality here", 100.0 * v->st.hq_fraction, 100.0 * d->st.hq_fraction,
                (double)S->setup.vae.sigma_x, (double)(S->setup.vae.sigma_x / S->sets[0].sigma));
@@ -617,7 +640,7 @@ static void the_table(lesson *L, family *S)
                "than the flow's bent Gaussian" : "");
 }
 
-/* ------------------------------------------------------------------ step 8 */
+/* ------------------------------------------------------------------ step 9 */
 
 static void what_to_take_away(lesson *L, const family *S)
 {
@@ -632,9 +655,9 @@ static void what_to_take_away(lesson *L, const family *S)
                "a sample. The autoregressive model and the flow: exact likelihoods, paid in "
                "sequential sampling (one step per dimension) or in an invertible map that "
                "cannot tear the space. The GAN: one pass a sample, paid in a game that can "
-               "drop modes (lesson 09). Try --T 20 (a cheaper sampler: what happens to the "
-               "quality?), --beta-high 100, --ddpm-steps 3000, or --code 2 (a code space you "
-               "could draw).", S->setup.ddpm.T);
+               "drop modes (lesson 09). Try --diffusion-steps 20 (a cheaper sampler: what happens to the "
+               "quality?), --t-power 1, --beta-high 100, --ddpm-steps 3000, or --code 2 (a "
+               "code space you could draw).", S->setup.ddpm.T);
 }
 
 /* ------------------------------------------------------------------ the lesson */
@@ -657,6 +680,7 @@ int main(int argc, char **argv)
 
     the_evidence_lower_bound(L);
     a_vae_on_fashion_mnist(L, &S);
+    judging_its_samples(L, &S);
     blurrier_than_a_gan(L, &S);
     the_kl_weight_as_a_switch(L, &S);
     diffusion_noise_in_noise_out(L, &S);

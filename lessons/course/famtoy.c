@@ -39,6 +39,10 @@ famtoy_setup famtoy_defaults(int fast)
     s.batch = 256;
     s.lr = 1e-3f;
     s.ddpm = nn_ddpm_config_default();
+    /* Wider than the library's default: the denoiser must be precise to a
+     * fraction of a mode's sigma near each of the grid's 25 modes. */
+    s.ddpm.hidden = 256;
+    s.ddpm.temb = 32;
     s.ar = nn_armix_config_default();
     s.flow = nn_flow_config_default();
     s.vae = nn_vae_config_images();

@@ -13,7 +13,8 @@
 nn_ddpm_config nn_ddpm_config_default(void)
 {
     nn_ddpm_config c = {
-        .dim = 2, .T = 100, .beta_1 = 1e-4f, .beta_T = 0.1f, .temb = 16, .hidden = 128,
+        .dim = 2, .T = 100, .beta_1 = 1e-4f, .beta_T = 0.1f, .temb = 16, .t_power = 2.0f,
+        .hidden = 128,
         .scale = 1.0f, .max_batch = 256,
         .opt = {.lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 0},
     };
@@ -40,11 +41,13 @@ nn_ddpm *nn_ddpm_create(const nn_ddpm_config *cfg, uint64_t seed, nn_error *err)
 {
     if (cfg->dim < 1 || cfg->T < 2 || cfg->temb < 2 || cfg->temb % 2 || cfg->hidden < 1 ||
         cfg->max_batch < 1 || !(cfg->beta_1 > 0.0f) || !(cfg->beta_T >= cfg->beta_1) ||
-        !(cfg->beta_T < 1.0f) || !(cfg->scale > 0.0f) || !(cfg->opt.lr > 0.0f)) {
+        !(cfg->beta_T < 1.0f) || !(cfg->scale > 0.0f) || !(cfg->opt.lr > 0.0f) ||
+        !(cfg->t_power >= 1.0f)) {
         nn_fail(err, NN_ERR_ARG, "ddpm: dim %d, hidden %d, max_batch %d >= 1, T %d >= 2, temb "
-                "%d even, 0 < beta_1 %g <= beta_T %g < 1, scale %g and lr %g > 0", cfg->dim,
-                cfg->hidden, cfg->max_batch, cfg->T, cfg->temb, (double)cfg->beta_1,
-                (double)cfg->beta_T, (double)cfg->scale, (double)cfg->opt.lr);
+                "%d even, 0 < beta_1 %g <= beta_T %g < 1, scale %g and lr %g > 0, t_power %g "
+                ">= 1", cfg->dim, cfg->hidden, cfg->max_batch, cfg->T, cfg->temb,
+                (double)cfg->beta_1, (double)cfg->beta_T, (double)cfg->scale,
+                (double)cfg->opt.lr, (double)cfg->t_power);
         return NULL;
     }
     nn_ddpm *d = nn_alloc(1, sizeof *d);
@@ -119,7 +122,10 @@ float nn_ddpm_train_step(nn_ddpm *d, const float *x, int n, nn_rng *r)
         d->eps[i] = nn_rng_normal(r);
     }
     for (int i = 0; i < n; i++) {
-        t[i] = 1 + (int)nn_rng_below(r, (uint32_t)d->cfg.T);  /* uniform in 1..T */
+        /* t = 1 + floor(T u^p): uniform in 1..T at p = 1 */
+        double u = pow((double)nn_rng_uniform(r), (double)d->cfg.t_power);
+        t[i] = 1 + (int)(d->cfg.T * u);
+        if (t[i] > d->cfg.T) t[i] = d->cfg.T;
         d->ab[i] = d->abar[t[i] - 1];
     }
     nn_ddpm_noise(d->xt, d->x0, d->eps, d->ab, n, D);       /* x_t ~ q(x_t | x_0) */

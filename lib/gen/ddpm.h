@@ -8,8 +8,11 @@
  * and abar_T is close to 0, so x_T is close to N(0, I). A network
  * eps_theta(x_t, t) learns to predict the noise eps from the noised point
  * and the step, read through a sinusoidal time embedding; the "simple"
- * loss is the squared error  || eps - eps_theta(x_t, t) ||^2  with t uniform
- * in 1..T (exercise 29). Sampling runs the chain backwards from x_T ~
+ * loss is the squared error  || eps - eps_theta(x_t, t) ||^2  (exercise 29)
+ * at a random t: Ho et al. draw it uniform in 1..T; t = 1 + floor(T u^p),
+ * u uniform, with p > 1 draws the small t more often, where the last
+ * steps of sampling must place a point within a narrow mode (p = 1 is
+ * Ho et al.'s). Sampling runs the chain backwards from x_T ~
  * N(0, I), one network pass per step (ancestral sampling, exercise 30):
  *   x_{t-1} = (x_t - beta_t / sqrt(1 - abar_t) eps_theta) / sqrt(alpha_t)
  *             + sigma_t z,   z ~ N(0, I), no z at t = 1
@@ -53,6 +56,7 @@ typedef struct {
     int T;            /* diffusion steps */
     float beta_1, beta_T; /* the linear schedule's ends */
     int temb;         /* width of the time embedding, even */
+    float t_power;    /* p of the training steps' draw, >= 1 (1: uniform) */
     int hidden;       /* width of the network's three hidden layers */
     float scale;      /* points are divided by it first, > 0 */
     int max_batch;
@@ -60,8 +64,8 @@ typedef struct {
 } nn_ddpm_config;
 
 /* 2-D, T = 100, beta from 1e-4 to 0.1 (Ho et al.'s 1e-4..0.02 over 1000
- * steps, with 10 times fewer steps, each larger), embedding 16, hidden 128,
- * scale 1, batch 256, Adam lr 1e-3. */
+ * steps, with 10 times fewer steps, each larger), t_power 2, embedding 16,
+ * hidden 128, scale 1, batch 256, Adam lr 1e-3. */
 nn_ddpm_config nn_ddpm_config_default(void);
 
 typedef struct {
