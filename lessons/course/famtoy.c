@@ -259,9 +259,10 @@ void famtoy_measure(lesson *L, famrun *r, const float *held, int n_held, uint64_
     r->cost_wall = lesson_seconds() - t0;
     r->cost_cpu = thread_cpu() - c0;
     nn_free(x);
-    if (r->kind == FAM_GAN || r->kind == FAM_GANFIX) memcpy(r->samples, r->fr.samples, (size_t)FAMTOY_SAMPLES * 2 *
-                                                                 sizeof(float));
-    else sample(r, r->samples, FAMTOY_SAMPLES, &rng);
+    if (r->kind == FAM_GAN || r->kind == FAM_GANFIX)   /* drawn by lesson 09's loop */
+        memcpy(r->samples, r->fr.samples, (size_t)FAMTOY_SAMPLES * 2 * sizeof(float));
+    else
+        sample(r, r->samples, FAMTOY_SAMPLES, &rng);
     int counts[NN_TOY_MAX_MODES];
     lesson_check(L, nn_mode_stats_compute(&r->st, counts, r->samples, FAMTOY_SAMPLES, 2,
                                           r->data->centres, r->data->n_modes, r->data->sigma,
