@@ -628,8 +628,8 @@ static void the_table(lesson *L, family *S)
             best_q = (fam_kind)k;
         }
     }
-    lesson_say(L, "Diversity and quality together: the %s covers %d of 8 modes with %.0f%% "
-               "of its samples on one, the best pair in this table%s.",
+    lesson_say(L, "Diversity and quality together: %s, %d of 8 modes with %.0f%% of its "
+               "samples on one, the best pair in this table%s.",
                famtoy_label(best_q), best_modes, 100.0 * S->on_ring[best_q]->st.hq_fraction,
                best_q == FAM_DDPM ? ", as the sources claim for diffusion models"
                                   : "; the sources' claim for diffusion models does not hold "

@@ -292,7 +292,7 @@ void famtoy_plot_samples(lesson *L, const famrun *r, const char *caption)
     nn_error err;
     char name[64], title[160];
     snprintf(name, sizeof name, "samples_%s_%s", keys[r->kind], r->data->name);
-    snprintf(title, sizeof title, "%s: %d samples of the %s, modes marked", r->data->name,
+    snprintf(title, sizeof title, "%s: %d samples, %s, modes marked", r->data->name,
              FAMTOY_SAMPLES, labels[r->kind]);
     nn_plot q = {.dir = L->out, .name = name, .title = title, .xlabel = "x", .ylabel = "y",
                  .width = 600, .height = 600};
