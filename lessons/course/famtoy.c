@@ -34,7 +34,7 @@ famtoy_setup famtoy_defaults(int fast)
     s.steps[FAM_GAN] = s.steps[FAM_GANFIX] = 0; /* lesson 09's preset */
     s.steps[FAM_FLOW] = 10000;            /* lesson 17's on the ring */
     s.steps[FAM_VAE] = 6000;
-    s.steps[FAM_DDPM] = 10000;
+    s.steps[FAM_DDPM] = 20000;
     s.steps[FAM_AR] = 6000;
     s.batch = 256;
     s.lr = 1e-3f;
