@@ -126,7 +126,7 @@ static void list_modules(lesson *L)
                "in one line. Its headers sit in lib/ in layers, one folder each, every "
                "folder resting only on those before it: base (messages, tensors, the rng), "
                "kernels (the matrix product and its threads), nn (layers, losses, "
-               "optimizers, the model), then gan and flow on top of nn, and data, eval "
+               "optimizers, the model), then gan, flow and gen on top of nn, and data, eval "
                "and viz on base alone. Each header's first line says what it gives:");
     lesson_code(L, "modules");
     /* STEP: modules */

@@ -50,6 +50,10 @@
 
 #include "flow/flow.h"
 
+#include "gen/vae.h"
+#include "gen/ddpm.h"
+#include "gen/armix.h"
+
 #include "data/idx.h"
 #include "data/dataset.h"
 #include "data/transform.h"

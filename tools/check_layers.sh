@@ -21,6 +21,7 @@ kernels base kernels
 nn      base kernels nn
 gan     base kernels nn gan
 flow    base kernels nn flow
+gen     base kernels nn gen
 data    base data
 eval    base eval
 viz     base viz

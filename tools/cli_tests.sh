@@ -476,6 +476,8 @@ specific_cases()
 09 --save-samples --save-samples @TMP/no-such-folder/samples.txt
 11 --save-samples --save-samples @TMP/no-such-folder/samples.idx
 15 --save-samples --save-samples @TMP/no-such-folder/samples.idx
+18 --save-samples --save-samples @TMP/no-such-folder/samples.idx
+18 --save-points --save-points @TMP/no-such-folder/points.tsv
 15 --a --a 7 --b 7
 EOF
 }

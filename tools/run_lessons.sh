@@ -62,6 +62,10 @@ fast_text()
 17_flow + far too short to show where a flow puts its mass
 17_flow + This --fast run is far too short to show what follows
 17_flow - This run shows both sides
+18_generative_family + far too short to show what a diffusion model learns
+18_generative_family + This --fast run is far too short to show what follows
+18_generative_family - Diversity and quality together
+18_generative_family - The VAE's samples have
 EOF
 }
 

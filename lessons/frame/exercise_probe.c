@@ -399,6 +399,45 @@ static int probe_coupling(char *why, size_t cap)
            near(back[0], 1.0) && near(back[1], 2.0) && near(ldb[0], -log(2.0));
 }
 
+/* mu 0, lv log 4, eps -1: z = -2; dz 1: dmu 1, dlv -1; KL of (0, log 4): (3 - log 4) / 2 */
+static int probe_reparam_kl(char *why, size_t cap)
+{
+    const float mu[1] = {0}, lv[1] = {(float)log(4.0)}, eps[1] = {-1}, dz[1] = {1};
+    float z[1] = {0}, dmu[1] = {0}, dlv[1] = {0};
+    nn_reparam_forward(z, mu, lv, eps, 1);
+    nn_reparam_backward(dmu, dlv, dz, lv, eps, 1);
+    float kl = nn_gauss_kl(NULL, NULL, mu, lv, 1, 1);
+    snprintf(why, cap, "mu 0, lv log 4, eps -1 gives z %g, dmu %g, dlv %g and KL %g; expected "
+             "-2, 1, -1 and 0.80685", (double)z[0], (double)dmu[0], (double)dlv[0], (double)kl);
+    return near(z[0], -2.0) && near(dmu[0], 1.0) && near(dlv[0], -1.0) &&
+           near(kl, 0.5 * (3.0 - log(4.0)));
+}
+
+/* x0 (2, 0), eps (0, 1), abar 0.25: x_t (1, 0.866); loss of pred (1, 1) against 0: 2 */
+static int probe_ddpm_noise_loss(char *why, size_t cap)
+{
+    const float x0[2] = {2, 0}, eps[2] = {0, 1}, ab[1] = {0.25f}, pred[2] = {1, 1},
+                zero[2] = {0, 0};
+    float xt[2] = {0, 0}, d[2] = {0, 0};
+    nn_ddpm_noise(xt, x0, eps, ab, 1, 2);
+    float l = nn_ddpm_loss(d, pred, zero, 1, 2);
+    snprintf(why, cap, "x0 (2, 0), eps (0, 1), abar 0.25 gives x_t (%g, %g), and pred (1, 1) "
+             "against zero noise a loss %g, dpred (%g, %g); expected (1, 0.866), 2, (2, 2)",
+             (double)xt[0], (double)xt[1], (double)l, (double)d[0], (double)d[1]);
+    return near(xt[0], 1.0) && near(xt[1], sqrt(0.75)) && near(l, 2.0) && near(d[0], 2.0);
+}
+
+/* beta 0.36, abar 0.36, abar_prev 0.5625, x_t 1, eps_hat 1, z 1: 0.6875 + 0.49608 */
+static int probe_ddpm_step(char *why, size_t cap)
+{
+    const float xt[1] = {1}, e[1] = {1}, z[1] = {1};
+    float x[1] = {0};
+    nn_ddpm_step(x, xt, e, z, 0.36f, 0.36f, 0.5625f, 1, 1);
+    snprintf(why, cap, "beta 0.36, abar 0.36, abar_prev 0.5625, x_t 1, eps_hat 1, z 1 gives "
+             "%g; expected 1.18358", (double)x[0]);
+    return near(x[0], 0.6875 + sqrt(0.24609375));
+}
+
 /* One row per exercise, in exercise order (the lowest failing one is the
  * one reported). probe returns 1 when the function answers its case right,
  * else 0 with what it got written into why. */
@@ -438,6 +477,9 @@ static const exercise exercises[] = {
     {25, "nn_cycle_loss", "exercises/25_cycle_loss.c", probe_cycle_loss},
     {26, "nn_adain_forward", "exercises/26_adain.c", probe_adain},
     {27, "nn_coupling_forward", "exercises/27_coupling.c", probe_coupling},
+    {28, "nn_reparam_forward", "exercises/28_reparam_kl.c", probe_reparam_kl},
+    {29, "nn_ddpm_noise", "exercises/29_ddpm_noise_loss.c", probe_ddpm_noise_loss},
+    {30, "nn_ddpm_step", "exercises/30_ddpm_step.c", probe_ddpm_step},
 };
 #define N_EXERCISES ((int)(sizeof exercises / sizeof exercises[0]))
 
