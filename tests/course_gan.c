@@ -282,6 +282,8 @@ static void test_copies_nearest(void **state)
     }
     free(ds.pixels);
     free(ds.labels);
+}
+
 /* Ordinals as English writes them, the teens included. */
 static void test_quality_ordinal(void **state)
 {
