@@ -597,11 +597,13 @@ static void judge_obedience(lesson *L, steering *S)
     int cm[K * K];
     nn_confusion_matrix(cm, want, got, n_judged, K, K);                 /* requested x recognised */
     /* END STEP */
-    steered_show_confusion(L, cm, names, names, "cgan_confusion", "conditional GAN: requested "
-                           "(rows) against recognised (columns), % of row");
+    steered_show_confusion(L, cm, names, names, "requested class", "cgan_confusion",
+                           "conditional GAN: requested (rows) against recognised "
+                           "(columns), % of row");
     say_how_well_it_obeys(L, S, cm);
-    steered_show_confusion(L, S->judge_m, names, names, "judge_confusion", "the judge on real "
-                           "test images: true (rows) against recognised (columns), % of row");
+    steered_show_confusion(L, S->judge_m, names, names, "true class", "judge_confusion",
+                           "the judge on real test images: true (rows) against "
+                           "recognised (columns), % of row");
     if (save_samples) save_judged_samples(L, img, want, n_judged);
     nn_free(img);
     nn_model_free(S->avg);
@@ -705,8 +707,9 @@ static void infogan_codes_instead_of_labels(lesson *L, steering *S)
         code_names[k] = cn[k];
         lesson_print(L, "  code %d -> %-12s %5.1f%%\n", k, names[best[k]], share[k]);
     }
-    steered_show_confusion(L, S->icm, code_names, names, "infogan_confusion", "InfoGAN: code "
-                           "value (rows) against recognised class (columns), % of row");
+    steered_show_confusion(L, S->icm, code_names, names, "code value", "infogan_confusion",
+                           "InfoGAN: code value (rows) against recognised class "
+                           "(columns), % of row");
     lesson_key(L, "infogan_purity", "%.4f", (double)S->purity[0]);
     lesson_key(L, "infogan_purity_shuffled", "%.4f", (double)S->shuffled[0]);
     lesson_key(L, "infogan_classes", "%d", distinct);

@@ -44,7 +44,8 @@ float *steered_judge_per_class(lesson *L, const nn_gan *t, nn_model *G, nn_model
 }
 
 void steered_show_confusion(lesson *L, const int *m, const char *const *row_names,
-                            const char *const *col_names, const char *name, const char *title)
+                            const char *const *col_names, const char *rows_are,
+                            const char *name, const char *title)
 {
     lesson_print(L, "%-12s", "");
     for (int c = 0; c < K; c++) lesson_print(L, " %5.5s", col_names[c]);
@@ -64,7 +65,7 @@ void steered_show_confusion(lesson *L, const int *m, const char *const *row_name
     /* The figure reads like the table above it: the same rows top to bottom,
      * the same names, the percentages in the cells. */
     nn_plot p = {.dir = L->out, .name = name, .title = title, .xlabel = "recognised class",
-                 .ylabel = "row of the table", .width = 760, .height = 680};
+                 .ylabel = rows_are, .width = 760, .height = 680};
     nn_status s = nn_plot_matrix(&p, pct, K, K, row_names, col_names, &err);
     lesson_plot_shown(L, &p, s, &err, title);
 }

@@ -35,9 +35,10 @@ float *steered_judge_per_class(lesson *L, const nn_gan *t, nn_model *G, nn_model
 
 /* A confusion matrix m (STEERED_CLASSES, STEERED_CLASSES) as a table, in
  * percent of each row, and as the heat map `name`; row_names and col_names
- * say what the rows and columns are. */
+ * name the rows and columns, rows_are says what a row is (the y axis). */
 void steered_show_confusion(lesson *L, const int *m, const char *const *row_names,
-                            const char *const *col_names, const char *name, const char *title);
+                            const char *const *col_names, const char *rows_are,
+                            const char *name, const char *title);
 
 /* One batch of images x (batch, 784) and labels y, the conditioned rows real
  * (batch, 784 + STEERED_CLASSES), and the log of up to cap steps. */
