@@ -1,7 +1,8 @@
 /* book_internal.h - what the book's files share behind book.h.
  *
  *   book_text.c     growing buffers, HTML escaping, files read whole and
- *                   written whole (through a temporary name), C highlighted
+ *                   written whole (through a temporary name), C highlighted,
+ *                   a run's lesson.md parsed
  *   book_output.c   an output block: its terminal copy of a figure found,
  *                   its tables told from its free text
  *   book_page.c     lesson.md to the run's index.html (libcmark)
@@ -49,6 +50,9 @@ char *book_read_file(const char *path, size_t *n, char *err, size_t cap);
  * never sees half a file. 0, or -1 with err filled. */
 int book_write_file(const char *path, const char *data, size_t n, char *err, size_t cap);
 int book_exists(const char *path);
+/* The run's lesson.md (run_dir/lesson.md) read and parsed by libcmark: the
+ * document (cmark_node_free it), or NULL with err filled. */
+struct cmark_node *book_parse_notebook(const char *run_dir, char *err, size_t cap);
 
 /* book_output.c */
 

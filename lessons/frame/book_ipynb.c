@@ -204,18 +204,9 @@ static void walk(nb *b, cmark_node *doc)
 
 int book_write_ipynb(const char *run_dir, char *err, size_t cap)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/lesson.md", run_dir);
-    size_t n;
-    char *md = book_read_file(path, &n, err, cap);
-    if (!md)
+    cmark_node *doc = book_parse_notebook(run_dir, err, cap);
+    if (!doc)
         return -1;
-    cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
-    free(md);
-    if (!doc) {
-        snprintf(err, cap, "cannot parse %s", path);
-        return -1;
-    }
     nb b = {.run_dir = run_dir};
     bb_init(&b.json);
     bb_init(&b.md);
@@ -235,6 +226,7 @@ int book_write_ipynb(const char *run_dir, char *err, size_t cap)
     if (!ok) {
         snprintf(err, cap, "out of memory writing the notebook of %s", run_dir);
     } else {
+        char path[1100];
         snprintf(path, sizeof path, "%s/lesson.ipynb", run_dir);
         rc = book_write_file(path, b.json.p, b.json.n, err, cap);
     }

@@ -212,18 +212,9 @@ static void nav_links(book_buf *b, const book_links *links)
 int book_write_page(const char *run_dir, const book_run *run, const book_links *links,
                     int katex, char *err, size_t cap)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/lesson.md", run_dir);
-    size_t n;
-    char *md = book_read_file(path, &n, err, cap);
-    if (!md)
+    cmark_node *doc = book_parse_notebook(run_dir, err, cap);
+    if (!doc)
         return -1;
-    cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
-    free(md);
-    if (!doc) {
-        snprintf(err, cap, "cannot parse %s", path);
-        return -1;
-    }
     book_buf main, toc, title, page;
     bb_init(&main);
     bb_init(&toc);
@@ -262,6 +253,7 @@ int book_write_page(const char *run_dir, const book_run *run, const book_links *
     if (!page.ok || !main.ok || !toc.ok) {
         snprintf(err, cap, "out of memory writing the page of %s", run_dir);
     } else {
+        char path[1100];
         snprintf(path, sizeof path, "%s/index.html", run_dir);
         rc = book_write_file(path, page.p, page.n, err, cap);
     }

@@ -1,8 +1,11 @@
 /* book_text.c - the book's small tools: growing buffers, HTML and JSON
- * escaping, base64, C highlighted as HTML, and files read and written whole.
+ * escaping, base64, C highlighted as HTML, files read and written whole, and
+ * a run's lesson.md parsed.
  */
 #include "book_internal.h"
+#include "c_keywords.h"
 
+#include <cmark.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -121,19 +124,6 @@ void bb_base64(book_buf *b, const unsigned char *s, size_t n)
     }
 }
 
-static int is_keyword(const char *w, size_t n)
-{
-    static const char *const kw[] = {
-        "int", "float", "double", "char", "void", "const", "static", "struct", "typedef",
-        "unsigned", "long", "short", "size_t", "uint64_t", "uint32_t", "uint8_t", "int64_t",
-        "return", "if", "else", "for", "while", "do", "break", "continue", "sizeof", "enum",
-        "switch", "case", "default", "NULL", "FILE", "goto"};
-    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-        if (strlen(kw[i]) == n && !strncmp(kw[i], w, n))
-            return 1;
-    return 0;
-}
-
 static void span(book_buf *b, const char *cls, const char *s, size_t n)
 {
     bb_printf(b, "<span class=\"%s\">", cls);
@@ -172,7 +162,7 @@ void bb_highlight_c(book_buf *b, const char *p, size_t n, int *in_comment)
             size_t j = i;
             while (j < n && (isalnum((unsigned char)p[j]) || p[j] == '_'))
                 j++;
-            if (is_keyword(p + i, j - i))
+            if (c_is_keyword(p + i, j - i))
                 span(b, "kw", p + i, j - i);
             else
                 bb_html(b, p + i, j - i);
@@ -247,4 +237,19 @@ int book_exists(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0;
+}
+
+cmark_node *book_parse_notebook(const char *run_dir, char *err, size_t cap)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/lesson.md", run_dir);
+    size_t n;
+    char *md = book_read_file(path, &n, err, cap);
+    if (!md)
+        return NULL;
+    cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
+    free(md);
+    if (!doc)
+        snprintf(err, cap, "cannot parse %s", path);
+    return doc;
 }

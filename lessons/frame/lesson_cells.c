@@ -3,6 +3,7 @@
  * them (highlighted on a colour terminal) and copies them into lesson.md.
  */
 #include "lesson_state.h"
+#include "c_keywords.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -26,19 +27,6 @@ static void trimmed(char *buf, size_t cap, const char *p, size_t len)
         len = cap - 1;
     memcpy(buf, p, len);
     buf[len] = '\0';
-}
-
-static int is_keyword(const char *w, size_t n)
-{
-    static const char *const kw[] = {
-        "int", "float", "double", "char", "void", "const", "static", "struct", "typedef",
-        "unsigned", "long", "short", "size_t", "uint64_t", "uint32_t", "uint8_t", "int64_t",
-        "return", "if", "else", "for", "while", "do", "break", "continue", "sizeof", "enum",
-        "switch", "case", "default", "NULL", "FILE", "goto"};
-    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-        if (strlen(kw[i]) == n && !strncmp(kw[i], w, n))
-            return 1;
-    return 0;
 }
 
 /* Prints one line of C with light colours; *in_comment carries a block
@@ -76,7 +64,7 @@ static void highlight(const char *p, size_t n, int *in_comment)
             size_t j = i;
             while (j < n && (isalnum((unsigned char)p[j]) || p[j] == '_'))
                 j++;
-            if (is_keyword(p + i, j - i))
+            if (c_is_keyword(p + i, j - i))
                 printf(C_KEYWORD "%.*s" C_RESET, (int)(j - i), p + i);
             else
                 printf("%.*s", (int)(j - i), p + i);
