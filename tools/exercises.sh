@@ -454,8 +454,9 @@ grade()
             pass=$((pass + 1))
         elif [ -n "$why" ]; then
             # Why, under the row: the test's first message, where it
-            # crashed, or how long it ran.
-            printf '%s\n' "$why" | cut -c 1-112 | sed 's/^/        /'
+            # crashed, or how long it ran, folded at word breaks (three
+            # lines at most: grade.xml keeps it whole).
+            printf '%s\n' "$why" | fold -s -w 104 | head -n 3 | sed 's/^/        /'
         fi
         # The test case: its name, time and, for a failure, the message and
         # all the test (or the compiler) said.
