@@ -428,7 +428,8 @@ static void fashion_story(lesson *L)
                "histogram shows which kinds of clothes a generator makes, and which it "
                "dropped. A class counts as present with at least 2%% of the samples "
                "(a fifth of its fair share). The classic GAN trains %d steps (about 5 "
-               "epochs: it drops classes only after a few); the default one is %s.%s",
+               "epochs: it drops classes only after a few); the default one is lesson 06's "
+               "(%s).%s",
                classic_steps, trainrun_lesson06_source(L, fashion_steps),
                L->fast ? " This --fast run trains each for a few steps on the test split "
                          "only (the lines below say how many): far too few for its "
