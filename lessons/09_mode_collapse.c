@@ -44,7 +44,7 @@ static int steps_flag = 0;                  /* --steps */
 static int seeds = 5;                       /* --seeds */
 static int batch_flag = 0;                  /* --batch */
 static int frames = 30;                     /* --frames */
-static int fashion_steps = 1500;            /* --fashion-steps: default architecture */
+static int fashion_steps = TRAINRUN_LESSON06_STEPS; /* --fashion-steps: default architecture */
 static int classic_steps = 4700;            /* --classic-steps */
 static int jobs = 2;                        /* --jobs: runs of the table at once */
 static const char *data_dir = NULL;         /* --data */
@@ -78,7 +78,8 @@ static const lesson_flag flags[] = {
     {"save-samples", LESSON_STRING, &save_samples,
      "write the filmed run's final samples to FILE, one 'x y' per line", 0, 0, NULL},
     {"fashion-steps", LESSON_INT, &fashion_steps,
-     "GAN steps per architecture on Fashion-MNIST (0 skips that step)", 0, 1e6, NULL},
+     "GAN steps of the default architecture on Fashion-MNIST when lesson 06 has not run (its "
+     "own run: 8 epochs; 0 skips that step)", 0, 1e6, NULL},
     {"classic-steps", LESSON_INT, &classic_steps,
      "GAN steps of --arch classic on Fashion-MNIST (5 epochs: long enough to drop classes)",
      1, 1e6, NULL},
@@ -427,9 +428,9 @@ static void fashion_story(lesson *L)
                "histogram shows which kinds of clothes a generator makes, and which it "
                "dropped. A class counts as present with at least 2%% of the samples "
                "(a fifth of its fair share). The classic GAN trains %d steps (about 5 "
-               "epochs: it drops classes only after a few); the default one is lesson "
-               "06's checkpoint when lesson 06 has trained one, else %d steps here.%s",
-               classic_steps, fashion_steps,
+               "epochs: it drops classes only after a few); the default one is lesson 06's "
+               "(%s).%s",
+               classic_steps, trainrun_lesson06_source(L, fashion_steps),
                L->fast ? " This --fast run trains each for a few steps on the test split "
                          "only (the lines below say how many): far too few for its "
                          "histograms to mean anything."

@@ -31,10 +31,6 @@
 #define GRID_N 100          /* fixed latent vectors drawn after every epoch */
 #define PREVIEW_N 3
 #define JUDGE_N 2000        /* samples each generator gives the judge */
-/* Steps of lesson 06's default MLP when it is trained here: as many as
- * lesson 06's own run (8 epochs of 937), so that the comparison holds when
- * this lesson runs alone. */
-#define MLP_STEPS 7496
 
 static const char *batchnorm = "both";
 static const char *g_act = "relu";
@@ -420,13 +416,11 @@ static void judge_against_mlp(lesson *L, dcgan_run *r)
                "hidden layer gives the features in which the Frechet distance compares each "
                "generator's samples with %d real test images: the distance between two "
                "Gaussians fitted to the features, 0 for the same distribution (FID does the "
-               "same in the Inception network's features). The MLP is lesson 06's default: its checkpoint when "
-               "lesson 06 has run, else trained here for %d steps%s.",
+               "same in the Inception network's features). The MLP is lesson 06's default "
+               "(%s).",
                100.0 * (double)acc, L->fast ? 256 : JUDGE_N, CLASSIFIER_FEATURES,
-               L->fast ? 256 : JUDGE_N,
-               L->fast ? 5 : MLP_STEPS,
-               L->fast ? " (--fast; lesson 06 trains 8 epochs)" : ", 8 epochs as in lesson 06");
-    nn_gan *m = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, L->fast ? 5 : MLP_STEPS, &ds);
+               L->fast ? 256 : JUDGE_N, trainrun_lesson06_source(L, TRAINRUN_LESSON06_STEPS));
+    nn_gan *m = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, TRAINRUN_LESSON06_STEPS, &ds);
     int nj = L->fast ? 256 : JUDGE_N;
     dcganvsmlp cmp;
     dcganvsmlp_alloc(L, &cmp, nj, r->a.latent_dim);

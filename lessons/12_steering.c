@@ -33,9 +33,6 @@
 #define FAST_COPY_QUERIES 100
 #define PRIOR_DRAWS 10000   /* draws for the prior's spread of norms */
 #define FAST_IMAGES 2048
-/* Steps of lesson 06's default MLP when it is trained here: one epoch, less
- * than lesson 06's own run (it says so). */
-#define MLP_STEPS 937
 #define DEFAULT_CGAN_EPOCHS 10
 #define DEFAULT_INFO_EPOCHS 4
 /* The plain cGAN's obedience, quoted beside the command that measures it. */
@@ -220,7 +217,7 @@ static void walk_the_latent_space(lesson *L, steering *S)
 {
     S->t_step = lesson_seconds();
     lesson_step(L, "Walking the latent space");
-    nn_model *G0 = S->G0 = latentwalk_generator(L, &S->ds, mlp_ckpt, MLP_STEPS, &S->m06);
+    nn_model *G0 = S->G0 = latentwalk_generator(L, &S->ds, mlp_ckpt, TRAINRUN_LESSON06_STEPS, &S->m06);
     int dim = G0->in;
     /* How long a draw of the prior is: the spread of |z| over many draws. */
     double *norms = latentwalk_prior_norms(L, dim, PRIOR_DRAWS, 20);
@@ -237,9 +234,11 @@ static void walk_the_latent_space(lesson *L, steering *S)
                "of %d draws here, 98%% had |z| between %.2f and %.2f. The middle of a straight "
                "path between two such draws is shorter, a place G never saw in training. "
                "Spherical interpolation (exercise 20, nn_slerp) follows the arc instead. "
-               "The generator here is %s.",
+               "The generator here is %s%s%s.",
                dim, dim, sqrt((double)dim), PRIOR_DRAWS, p01, p99,
-               S->m06 ? "lesson 06's default MLP" : "lesson 10's DCGAN");
+               S->m06 ? "lesson 06's default MLP (" : "lesson 10's DCGAN (its checkpoint, "
+                                                      "after lesson 10's default run",
+               S->m06 ? trainrun_lesson06_source(L, TRAINRUN_LESSON06_STEPS) : "", ")");
     lesson_code(L, "paths");
     /* STEP: paths */
     for (int p = 0; p < PAIRS; p++) {

@@ -25,15 +25,12 @@
 #define FAST_IMAGES 1024
 #define N_JUDGE 1000        /* images of each kind the sharpness is measured on */
 #define TOY_N 1000          /* points of the two-mode toy */
-/* Steps of lesson 06's default MLP GAN when it is trained here: one epoch,
- * an eighth of lesson 06's own run (the lesson says so). */
-#define GAN_STEPS 937
 
 static int epochs = DEFAULT_EPOCHS;
 static int code_dim = 32;
 static float lr = 1e-3f;
 static int batch = 64;
-static int gan_steps = GAN_STEPS;
+static int gan_steps = TRAINRUN_LESSON06_STEPS;
 static const char *mlp_ckpt = NULL;
 static const char *data_dir = NULL;
 static int threads = 0;
@@ -43,7 +40,7 @@ static const lesson_flag flags[] = {
     {"lr", LESSON_FLOAT, &lr, "Adam's learning rate", 1e-6, 1.0, NULL},
     {"batch", LESSON_INT, &batch, "images per batch", 1, 1024, NULL},
     {"gan-steps", LESSON_INT, &gan_steps, "steps of lesson 06's MLP GAN when it is trained "
-     "here (lesson 06 has not run)", 1, 100000, NULL},
+     "here (lesson 06 has not run; its own run: 8 epochs)", 1, 100000, NULL},
     {"mlp-ckpt", LESSON_STRING, &mlp_ckpt, "a G.ckpt of lesson 06's default MLP to compare "
      "with (default: lesson 06's own, when it has run)", 0, 0, NULL},
     {"data", LESSON_STRING, &data_dir, "folder of an MNIST-format data set (default: "
@@ -328,9 +325,8 @@ static void measure_blur(lesson *L, autoencoder_tour *t)
     lesson_say(L,
                "The sharpness measure on %d images of each kind: real test images, the "
                "autoencoder's reconstructions and its decodings of random codes, and samples "
-               "of lesson 06's default MLP GAN (its checkpoint when lesson 06 has run, else "
-               "trained here for %d steps; lesson 06 trains 8 epochs of 937).",
-               nj, L->fast ? 5 : gan_steps);
+               "of lesson 06's default MLP GAN (%s).",
+               nj, trainrun_lesson06_source(L, gan_steps));
     nn_gan *gan = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, gan_steps, &t->ds);
     float *fake = lesson_alloc(L, (size_t)nj * 784, sizeof(float)); /* its samples */
     float *gz = lesson_alloc(L, (size_t)nj * gan->arch.latent_dim, sizeof(float));

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "classifier.h"
+#include "copies.h"
 #include "fdwatch.h"
 #include "fgsmsweep.h"
 #include "gentable.h"
@@ -33,8 +34,7 @@
 #define N_MEMO_TRAIN 10000  /* training images they are compared with */
 
 static int classic_steps = 4700;
-/* Lesson 06's default run: 8 epochs of 937 steps (60000 images, batch 64). */
-static int default_steps = 7496;
+static int default_steps = TRAINRUN_LESSON06_STEPS;
 static int k_nn = 3;
 static int removed_class = 1;
 static const char *mlp_ckpt = NULL;
@@ -299,15 +299,11 @@ static void measure_precision_and_recall(lesson *L, judging *J)
                "round. The collapsed run: lesson 06's classic GAN, trained here %d steps "
                "(lesson 09 shows it dropping classes) and judged by the Frechet distance at "
                "ten points of its run, beside D's loss, which is all a training run shows "
-               "without a judge. The healthy one: lesson 06's default (its checkpoint when "
-               "lesson 06 has run, else trained here %d steps%s). Both are measured against "
-               "a floor: %d other real training images judged like a generator's samples, "
-               "what a perfect generator scores on average.",
+               "without a judge. The healthy one: lesson 06's default (%s). Both are "
+               "measured against a floor: %d other real training images judged like a "
+               "generator's samples, what a perfect generator scores on average.",
                k_nn, quality_ordinal(k_nn), L->fast ? 20 : classic_steps,
-               L->fast ? 5 : default_steps,
-               L->fast ? "" : default_steps >= 7496 ? ", as many as lesson 06's own run"
-                                                    : ", fewer than lesson 06's own run",
-               n);
+               trainrun_lesson06_source(L, default_steps), n);
     gentable_row *rows = J->rows;
     int nrows = 0;
     float *img = lesson_alloc(L, (size_t)n * 784, sizeof(float)),
@@ -416,6 +412,32 @@ static void judge_every_generator(lesson *L, judging *J)
 
 /* ------------------------------------------------------------ memorisation */
 
+/* What the share of samples under the copy line says, chosen by copies_judge
+ * as in lesson 12; --fast says it is too short to tell. */
+static void say_whether_it_copies(lesson *L, const copies_summary *c, int n)
+{
+    copies_verdict v = copies_judge(c->close_share, n);
+    lesson_say(L,
+               "Distance alone does not tell a copy: a G that drew noise would sit further "
+               "from the training set than test images, and copy nothing. What a copy does is "
+               "sit closer to a training image than new real images do. The copy line: the "
+               "test images' 5th percentile, %.3f (5%% of new real images come that close, by "
+               "definition). %.1f%% of the %d samples lie under it (the closest at %.3f); the "
+               "medians are %.3f for the samples and %.3f for the test images. %s",
+               c->line, 100.0 * c->close_share, n, c->sample_min, c->sample_median,
+               c->test_median,
+               L->fast ? "A --fast run compares a G trained 5 steps with a small training set: "
+                         "too short to tell whether G copies."
+               : v == COPIES_TOO_FEW ? "Too few samples to tell."
+               : v == COPIES_MORE_CLOSE
+                   ? "More samples sit under the line than chance allows (5% plus 3 standard "
+                     "deviations of the difference of two shares): some samples sit on "
+                     "training images; look at the pairs above."
+                   : "No more samples sit under the line than the 5% of new real images, "
+                     "within chance: no sign of copying at this count. The samples' own "
+                     "quality is what the table above judged.");
+}
+
 static void check_memorisation(lesson *L, judging *J)
 {
     const nn_dataset *ds = &J->ds;
@@ -427,14 +449,15 @@ static void check_memorisation(lesson *L, judging *J)
     if (nt > ds->n) nt = ds->n;
     lesson_say(L,
                "A generator that copies its training images would score well on everything "
-               "above. The check: each sample's nearest training image in feature space (%d "
-               "training images), and the same distance for real test images, which the "
-               "GAN never saw. A copying generator's samples sit much closer to the training "
-               "set than test images do.", nt);
+               "above. The check, as lesson 12 makes it in pixels, here in the judge's "
+               "features: for %d samples of the healthy GAN, the nearest of %d training images "
+               "and the distance to it; the same for %d real test images, which the GAN never "
+               "saw.", nm, nt, nm);
     float *f_tr = lesson_alloc(L, (size_t)nt * dim, sizeof(float)),
           *trimg = lesson_alloc(L, (size_t)nt * 784, sizeof(float));
     float *d_fake = lesson_alloc(L, (size_t)nm, sizeof(float)),
           *d_test = lesson_alloc(L, (size_t)nm, sizeof(float));
+    double *dist = lesson_alloc(L, 2 * (size_t)nm, sizeof(double));
     int *near = lesson_alloc(L, (size_t)nm, sizeof(int)),
         *idx = lesson_alloc(L, (size_t)nt, sizeof(int));
     float *f_fake = lesson_alloc(L, (size_t)nm * dim, sizeof(float));
@@ -447,31 +470,23 @@ static void check_memorisation(lesson *L, judging *J)
     quality_nearest(near, d_fake, f_fake, nm, f_tr, nt, dim);   /* samples -> train */
     quality_nearest(NULL, d_test, f_test, nm, f_tr, nt, dim);   /* test images -> train */
     /* END STEP */
-    double mf = 0.0, mt = 0.0;
-    for (int i = 0; i < nm; i++) {
-        mf += d_fake[i];
-        mt += d_test[i];
-    }
-    mf /= nm;
-    mt /= nm;
-    lesson_print(L, "mean distance to the nearest training image: samples %.3f, test images "
-                 "%.3f\n", mf, mt);
-    lesson_key(L, "memo_dist_samples", "%.4f", mf);
-    lesson_key(L, "memo_dist_test", "%.4f", mt);
-    memocheck_figures(L, d_fake, d_test, nm, img_healthy, trimg, near);
-    if (L->fast)
-        lesson_say(L, "(--fast: the GAN has trained 5 steps; there is nothing to memorise "
-                   "yet.)");
-    else if (mf >= 0.8 * mt)
-        lesson_say(L, "The samples are no closer to the training set than unseen test images "
-                   "(%.2f against %.2f on average): no sign of copying.", mf, mt);
-    else
-        lesson_say(L, "The samples sit closer to the training images than test images do "
-                   "(%.2f against %.2f): look at the pairs above for copies.", mf, mt);
+    for (int i = 0; i < nm; i++) dist[i] = d_fake[i], dist[nm + i] = d_test[i];
+    copies_summary c = copies_summarise(L, dist, nm);
+    lesson_print(L, "nearest training image: median distance of the samples %.3f, of the test "
+                 "images %.3f; samples under the copy line (%.3f): %.1f%%\n", c.sample_median,
+                 c.test_median, c.line, 100.0 * c.close_share);
+    lesson_key(L, "memo_queries", "%d", nm);
+    lesson_key(L, "memo_median_samples", "%.4f", c.sample_median);
+    lesson_key(L, "memo_median_test", "%.4f", c.test_median);
+    lesson_key(L, "memo_copy_line", "%.4f", c.line);
+    lesson_key(L, "memo_share_under_line", "%.4f", c.close_share);
+    memocheck_figures(L, d_fake, d_test, nm, c.line, img_healthy, trimg, near);
+    say_whether_it_copies(L, &c, nm);
     nn_free(f_tr);
     nn_free(trimg);
     nn_free(d_fake);
     nn_free(d_test);
+    nn_free(dist);
     nn_free(near);
     nn_free(idx);
     nn_free(f_fake);

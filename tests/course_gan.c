@@ -18,6 +18,7 @@
 #include "objective_table.h"
 #include "quality.h"
 #include "toy_oscillation.h"
+#include "trainrun.h"
 
 /* The counts computed from the arch must equal those of the built models. */
 static void test_param_counts(void **state)
@@ -345,6 +346,34 @@ static void test_flowjudge_compare(void **state)
     assert_int_equal(v.vanilla_off, -1);
 }
 
+/* Where a lesson's default G comes from: lesson 06's train_state.tsv read
+ * back (its steps only for the architecture it names, 0 without one), and
+ * the prose that says how long a G trained here ran against lesson 06's own
+ * run. */
+static void test_lesson06_source(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir());
+    assert_int_equal(trainrun_lesson06_steps(dir, "default"), 0);   /* no run yet */
+    snprintf(path, sizeof path, "%s/train_state.tsv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "arch\tdefault\nepochs\t8\nsteps\t7496\n");
+    fclose(f);
+    assert_int_equal(trainrun_lesson06_steps(dir, "default"), 7496);
+    assert_int_equal(trainrun_lesson06_steps(dir, "classic"), 0);
+    tu_rmtree(dir);
+    lesson L;
+    memset(&L, 0, sizeof L);
+    assert_non_null(strstr(trainrun_lesson06_source(&L, TRAINRUN_LESSON06_STEPS),
+                           "7496 steps, as many as lesson 06's own run"));
+    assert_non_null(strstr(trainrun_lesson06_source(&L, 937), "937 steps, fewer than"));
+    L.fast = 1;
+    assert_non_null(strstr(trainrun_lesson06_source(&L, TRAINRUN_LESSON06_STEPS),
+                           "5 steps: --fast"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_quality_ordinal),
         cmocka_unit_test(test_quality_pr_choose),
         cmocka_unit_test(test_flowjudge_compare),
+        cmocka_unit_test(test_lesson06_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

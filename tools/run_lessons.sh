@@ -52,6 +52,9 @@ fast_text()
 13_autoencoder - That is the blur the mean squared error asks
 14_judging + far too short to show collapse
 14_judging - most real images have no sample
+14_judging + too short to tell whether G copies
+14_judging - no sign of copying
+14_judging - some samples sit on training images
 15_cyclegan + far too short to show translations the classifier accepts
 15_cyclegan - What the cycle keeps: there and back
 16_stylegan + too short to show what the styles decide

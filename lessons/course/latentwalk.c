@@ -21,6 +21,10 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Lesson 10's own default run: 5 epochs of 1,875 steps (batch 32). A
+ * shorter run of it is not walked: lesson 06's MLP, trained in full, is. */
+#define DCGAN_DEFAULT_STEPS (5 * 1875)
+
 nn_model *latentwalk_generator(lesson *L, const nn_dataset *ds, const char *mlp_ckpt,
                                int mlp_steps, nn_gan **owner)
 {
@@ -30,7 +34,8 @@ nn_model *latentwalk_generator(lesson *L, const nn_dataset *ds, const char *mlp_
     snprintf(slash ? slash + 1 : dir10, sizeof dir10 - (size_t)(slash ? slash + 1 - dir10 : 0),
              "10_dcgan");
     *owner = NULL;
-    if (!mlp_ckpt && !L->fast && trainrun_lesson06_steps(dir10, "dcgan-both-relu") >= mlp_steps) {
+    long steps10 = mlp_ckpt || L->fast ? 0 : trainrun_lesson06_steps(dir10, "dcgan-both-relu");
+    if (steps10 >= DCGAN_DEFAULT_STEPS) {
         nn_error err = {NN_OK, ""};
         nn_dcgan_arch a = nn_dcgan_arch_default();
         nn_model *G = nn_dcgan_generator(&a, 64, &err);
@@ -38,7 +43,8 @@ nn_model *latentwalk_generator(lesson *L, const nn_dataset *ds, const char *mlp_
         char path[560];
         snprintf(path, sizeof path, "%s/G.ckpt", dir10);
         lesson_check(L, nn_model_load(G, path, &err), &err);
-        lesson_print(L, "lesson 10's DCGAN: G loaded from %s\n", path);
+        lesson_print(L, "lesson 10's DCGAN: G loaded from %s (lesson 10 trained it %ld steps)\n",
+                     path, steps10);
         return G;
     }
     *owner = trainrun_mlp_from_lesson06(L, "default", mlp_ckpt, mlp_steps, ds);

@@ -11,8 +11,8 @@
 #include "nn.h"
 
 /* The generator to walk: lesson 10's DCGAN when it has trained at least
- * mlp_steps steps beside this lesson's folder (and no mlp_ckpt was given,
- * not under --fast), else lesson 06's default MLP (from mlp_ckpt, lesson
+ * as long as lesson 10's default run beside this lesson's folder (and no
+ * mlp_ckpt was given, not under --fast), else lesson 06's default MLP (from mlp_ckpt, lesson
  * 06's folder, or trained here for mlp_steps steps on ds:
  * trainrun_mlp_from_lesson06). *owner is what to free with nn_gan_free;
  * NULL when the DCGAN's G is returned, which the caller frees with

@@ -2,12 +2,13 @@
 #include "memocheck.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nn.h"
 
 void memocheck_figures(lesson *L, const float *d_fake, const float *d_test, int n,
-                       const float *img, const float *train_img, const int *near)
+                       double line, const float *img, const float *train_img, const int *near)
 {
     nn_error err;
     /* Two histograms in one figure: the same bins for both. */
@@ -27,8 +28,11 @@ void memocheck_figures(lesson *L, const float *d_fake, const float *d_test, int 
     }
     const float *ys[2] = {hf, ht};
     const char *names[2] = {"GAN samples", "real test images"};
-    nn_plot p = {.dir = L->out, .name = "memorisation", .title = "distance to the nearest "
-                 "training image (features)", .xlabel = "distance", .ylabel = "images",
+    char title[120];
+    snprintf(title, sizeof title, "distance to the nearest training image (features); "
+             "copy line %.2f", line);
+    nn_plot p = {.dir = L->out, .name = "memorisation", .title = title,
+                 .xlabel = "distance", .ylabel = "images",
                  .term = lesson_capture_begin(L), .term_rows = 14};
     nn_status s = nn_plot_lines(&p, xs, ys, names, 2, BINS, &err);
     lesson_capture_end(L);

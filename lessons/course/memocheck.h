@@ -10,9 +10,9 @@
 
 /* d_fake, d_test (n): the nearest-training-image distances of the samples
  * and of the test images, drawn as two histograms on the same bins
- * (memorisation.png); then the first 8 samples of img (n, 784) over their
+ * (memorisation.png, the copy line `line` named in its title); then the first 8 samples of img (n, 784) over their
  * nearest training images, train_img rows near[0..8) (nearest_training.png). */
 void memocheck_figures(lesson *L, const float *d_fake, const float *d_test, int n,
-                       const float *img, const float *train_img, const int *near);
+                       double line, const float *img, const float *train_img, const int *near);
 
 #endif

@@ -169,9 +169,10 @@ long trainrun_lesson06_steps(const char *dir, const char *arch)
 }
 
 /* G of one architecture: a checkpoint of lesson 06 when given (or, for the
- * default architecture, when lesson 06 has trained one for at least an
- * epoch, 937 steps, in its folder beside ours), else trained here for n_steps steps with
- * lesson 06's settings. Returns the trainer (the caller frees). */
+ * default architecture, when lesson 06 has trained one in its folder beside
+ * ours for at least the n_steps we would train: a shorter run of lesson 06
+ * would judge less than this lesson's own), else trained here for n_steps
+ * steps with lesson 06's settings. Returns the trainer (the caller frees). */
 nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char *ckpt, int n_steps,
                              const nn_dataset *train_set)
 {
@@ -190,13 +191,19 @@ nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char 
     char *slash = strrchr(dir06, '/');
     snprintf(slash ? slash + 1 : dir06, sizeof dir06 - (size_t)(slash ? slash + 1 - dir06 : 0),
              "06_training");
-    if (!ckpt && !classic && !L->fast && trainrun_lesson06_steps(dir06, arch_name) >= 937) {
+    long steps06 = classic || L->fast ? 0 : trainrun_lesson06_steps(dir06, arch_name);
+    if (!ckpt && steps06 > 0 && steps06 >= n_steps) {
         snprintf(found, sizeof found, "%s/G.ckpt", dir06);
         ckpt = found;
     }
     if (ckpt) {
         lesson_check(L, nn_model_load(t->G, ckpt, &err), &err);
-        lesson_print(L, "%s: G loaded from %s\n", arch_name, ckpt);
+        if (ckpt == found)
+            lesson_print(L, "%s: G loaded from %s (lesson 06 trained it %ld steps)\n",
+                         arch_name, ckpt, steps06);
+        else
+            lesson_print(L, "%s: G loaded from %s (the checkpoint given)\n", arch_name,
+                         ckpt);
         return t;
     }
     nn_loader ld;
@@ -231,6 +238,20 @@ nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char 
     nn_free(real);
     nn_loader_free(&ld);
     return t;
+}
+
+const char *trainrun_lesson06_source(const lesson *L, int n_steps)
+{
+    static char phrase[240];
+    if (L->fast)
+        return "trained here 5 steps: --fast; lesson 06 trains 8 epochs";
+    snprintf(phrase, sizeof phrase,
+             "lesson 06's checkpoint when lesson 06 has trained one at least as long, else "
+             "trained here %d steps%s; a line of the run's output says which",
+             n_steps, n_steps >= TRAINRUN_LESSON06_STEPS
+                          ? ", as many as lesson 06's own run (8 epochs of 937)"
+                          : ", fewer than lesson 06's own run (8 epochs of 937)");
+    return phrase;
 }
 
 void trainrun_record(trainrun_log *lg, const nn_gan_stats *st)

@@ -90,13 +90,27 @@ void trainrun_load_state(lesson *L, const char *arch, long *epochs, long *steps)
  * trained architecture arch ("default", "classic"); 0 when there is none. */
 long trainrun_lesson06_steps(const char *dir, const char *arch);
 
+/* Lesson 06's own default run: 8 epochs of 937 steps (60,000 images, batch
+ * 64). A lesson that compares with lesson 06's default GAN trains this many
+ * when lesson 06 has not run, so that it shows what it sets out to show
+ * when it runs alone. */
+#define TRAINRUN_LESSON06_STEPS 7496
+
 /* The MLP GAN of one architecture for a lesson that compares with it: G from
  * the checkpoint ckpt when given (or, for the default architecture, from
- * lesson 06's folder beside the lesson's own when lesson 06 trained at least
- * an epoch there), else trained here for n_steps steps with lesson 06's
- * settings on train_set (a progress bar, then one line of what it did).
- * The caller frees it with nn_gan_free; a failure ends the lesson. */
+ * lesson 06's folder beside the lesson's own when lesson 06 trained there at
+ * least the n_steps this lesson would train, not under --fast), else trained
+ * here for n_steps steps (5 under --fast) with lesson 06's settings on
+ * train_set (a progress bar). Either way one line says which it did and how
+ * long that G trained. The caller frees it with nn_gan_free; a failure ends
+ * the lesson. */
 nn_gan *trainrun_mlp_from_lesson06(lesson *L, const char *arch_name, const char *ckpt,
                                    int n_steps, const nn_dataset *train_set);
+
+/* The phrase a lesson's prose gives for where that default G comes from when
+ * it would train n_steps here: lesson 06's checkpoint when lesson 06 has
+ * trained as long, else trained here, as long as lesson 06's own run or
+ * shorter (said as such), or a few steps under --fast. Static storage. */
+const char *trainrun_lesson06_source(const lesson *L, int n_steps);
 
 #endif
