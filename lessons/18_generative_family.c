@@ -787,7 +787,8 @@ static void what_to_take_away(lesson *L, const family *S)
                "sequential sampling (one step per dimension) or in an invertible map that "
                "cannot tear the space. The GAN: one pass a sample, paid in a game that can "
                "drop modes (lesson 09). Try --diffusion-steps 20 (a cheaper sampler: what "
-               "happens to the quality?), --t-power 1, --beta-high 100, --ddpm-steps 3000, or "
+               "happens to the quality?), --t-power 1, --beta-high 100, --ddpm-steps 3000, "
+               "--image-ddpm-steps 12000 (how much of the speckle goes?), or "
                "--code 2 (a code space you could draw).", S->setup.ddpm.T);
 }
 
