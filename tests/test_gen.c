@@ -166,6 +166,40 @@ static void test_ddpm_training_lowers_the_loss(void **state)
     nn_ddpm_free(d);
 }
 
+/* The skip adds sqrt(1 - abar_t) x_t to the same network's output, for
+ * points of any dim: two models from one seed differ by exactly that, and
+ * with every weight zero the skip's prediction is that term alone. */
+static void test_ddpm_skip_adds_the_linear_guess(void **state)
+{
+    (void)state;
+    nn_ddpm_config c = nn_ddpm_config_default();
+    c.dim = 5;
+    c.hidden = 8;
+    c.max_batch = 3;
+    nn_ddpm *plain = nn_ddpm_create(&c, 4, NULL);
+    c.skip = 1;
+    nn_ddpm *skip = nn_ddpm_create(&c, 4, NULL);
+    assert_non_null(plain);
+    assert_non_null(skip);
+    float xt[15], a[15], b[15];
+    for (int i = 0; i < 15; i++) xt[i] = 0.3f * (float)(i % 7) - 0.8f;
+    const int t = 40;
+    const double s = sqrt(1.0 - skip->abar[t - 1]);
+    nn_ddpm_predict(plain, a, xt, t, 3);
+    nn_ddpm_predict(skip, b, xt, t, 3);
+    double net = 0.0;
+    for (int i = 0; i < 15; i++) {
+        assert_close(b[i] - a[i], s * xt[i], 1e-6);
+        net += fabs(a[i]);
+    }
+    assert_true(net > 1e-3);       /* the network's share is not zero by accident */
+    memset(skip->net->params, 0, skip->net->n_params * sizeof(float));
+    nn_ddpm_predict(skip, b, xt, t, 3);
+    for (int i = 0; i < 15; i++) assert_close(b[i], s * xt[i], 1e-7);
+    nn_ddpm_free(plain);
+    nn_ddpm_free(skip);
+}
+
 /* ------------------------------------------------------------------ the mixtures */
 
 /* tests/reference/gen_models.py: torch.distributions.MixtureSameFamily's
@@ -273,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_vae_gaussian_recon_by_hand),
         cmocka_unit_test(test_ddpm_schedule_and_embedding),
         cmocka_unit_test(test_ddpm_training_lowers_the_loss),
+        cmocka_unit_test(test_ddpm_skip_adds_the_linear_guess),
         cmocka_unit_test(test_mix_by_hand),
         cmocka_unit_test(test_mix_against_torch),
         cmocka_unit_test(test_armix_density_integrates_to_one),

@@ -66,6 +66,8 @@ fast_text()
 17_flow + This --fast run is far too short to show what follows
 17_flow - This run shows both sides
 18_generative_family + far too short to show what a diffusion model learns
+18_generative_family + too short to tell whether a diffusion model reaches recognisable clothes
+18_generative_family - steps), the diffusion model's samples are
 18_generative_family + This --fast run is far too short to show what follows
 18_generative_family - Diversity and quality together
 18_generative_family - The VAE's samples have

@@ -33,6 +33,7 @@ void nn_ddpm_free(nn_ddpm *d)
     nn_free(d->xt);
     nn_free(d->ab);
     nn_free(d->dpred);
+    nn_free(d->pred);
     nn_free(d->tstep);
     nn_free(d);
 }
@@ -62,9 +63,10 @@ nn_ddpm *nn_ddpm_create(const nn_ddpm_config *cfg, uint64_t seed, nn_error *err)
     d->xt = nn_alloc(mb * D, sizeof(float));
     d->ab = nn_alloc(mb, sizeof(float));
     d->dpred = nn_alloc(mb * D, sizeof(float));
+    d->pred = nn_alloc(mb * D, sizeof(float));
     d->tstep = nn_alloc(mb, sizeof(int));
     if (!d->beta || !d->abar || !d->in || !d->x0 || !d->eps || !d->xt || !d->ab || !d->dpred ||
-        !d->tstep) {
+        !d->pred || !d->tstep) {
         nn_ddpm_free(d);
         nn_fail(err, NN_ERR_NOMEM, "ddpm: no memory for %d steps, batches of %zu", cfg->T, mb);
         return NULL;
@@ -111,6 +113,30 @@ static void fill_input(nn_ddpm *d, const float *x, const int *t, int t_all, int 
     }
 }
 
+/* eps_theta for n rows of x (n, dim), row i at step t[i] (or all at t_all
+ * when t is NULL): the network's output, plus sqrt(1 - abar_t) x with
+ * skip. Into d->pred, returned. */
+static const float *predict(nn_ddpm *d, const float *x, const int *t, int t_all, int n,
+                            int train)
+{
+    const int D = d->cfg.dim;
+    fill_input(d, x, t, t_all, n);
+    const float *out = nn_model_forward(d->net, d->in, n, train);
+    memcpy(d->pred, out, (size_t)n * D * sizeof(float));
+    if (d->cfg.skip)
+        for (int i = 0; i < n; i++) {
+            const float s = sqrtf(1.0f - d->abar[(t ? t[i] : t_all) - 1]);
+            for (int j = 0; j < D; j++) d->pred[(size_t)i * D + j] += s * x[(size_t)i * D + j];
+        }
+    return d->pred;
+}
+
+void nn_ddpm_predict(nn_ddpm *d, float *eps_hat, const float *xt, int t, int n)
+{
+    assert(n >= 1 && n <= d->cfg.max_batch && t >= 1 && t <= d->cfg.T);
+    memcpy(eps_hat, predict(d, xt, NULL, t, n, 0), (size_t)n * d->cfg.dim * sizeof(float));
+}
+
 float nn_ddpm_train_step(nn_ddpm *d, const float *x, int n, nn_rng *r)
 {
     assert(n >= 1 && n <= d->cfg.max_batch);
@@ -129,8 +155,8 @@ float nn_ddpm_train_step(nn_ddpm *d, const float *x, int n, nn_rng *r)
         d->ab[i] = d->abar[t[i] - 1];
     }
     nn_ddpm_noise(d->xt, d->x0, d->eps, d->ab, n, D);       /* x_t ~ q(x_t | x_0) */
-    fill_input(d, d->xt, t, 0, n);
-    const float *pred = nn_model_forward(d->net, d->in, n, 1);
+    const float *pred = predict(d, d->xt, t, 0, n, 1);
+    /* The skip does not depend on the weights: d loss / d out = d loss / d pred. */
     memset(d->dpred, 0, (size_t)n * D * sizeof(float));
     float loss = nn_ddpm_loss(d->dpred, pred, d->eps, n, D);
     if (!isfinite(loss)) return loss;
@@ -149,8 +175,7 @@ void nn_ddpm_sample(nn_ddpm *d, float *x, int n, nn_rng *r)
         float *xb = x + (size_t)at * D;
         for (int i = 0; i < m * D; i++) xb[i] = nn_rng_normal(r);  /* x_T ~ N(0, I) */
         for (int t = d->cfg.T; t >= 1; t--) {
-            fill_input(d, xb, NULL, t, m);
-            const float *eps_hat = nn_model_forward(d->net, d->in, m, 0);
+            const float *eps_hat = predict(d, xb, NULL, t, m, 0);
             if (t > 1)
                 for (int i = 0; i < m * D; i++) d->eps[i] = nn_rng_normal(r);
             nn_ddpm_step(d->xt, xb, eps_hat, t > 1 ? d->eps : NULL, d->beta[t - 1],
@@ -172,8 +197,7 @@ static double bound_terms(nn_ddpm *d, int t, int m, nn_rng *r)
     for (int i = 0; i < m * D; i++) d->eps[i] = nn_rng_normal(r);
     for (int i = 0; i < m; i++) d->ab[i] = (float)ab;
     nn_ddpm_noise(d->xt, d->x0, d->eps, d->ab, m, D);
-    fill_input(d, d->xt, NULL, t, m);
-    const float *eps_hat = nn_model_forward(d->net, d->in, m, 0);
+    const float *eps_hat = predict(d, d->xt, NULL, t, m, 0);
     double sum = 0.0;
     for (int i = 0; i < m * D; i++) {
         double xt = d->xt[i], x0 = d->x0[i];

@@ -1,4 +1,5 @@
-/* ddpm.h - a denoising diffusion model (Ho et al. 2020, DDPM) on points.
+/* ddpm.h - a denoising diffusion model (Ho et al. 2020, DDPM) on points of
+ * any dimension: 2-D toy sets, or images as points of one number a pixel.
  *
  * The forward process adds Gaussian noise in T small steps, beta_t rising
  * linearly from beta_1 to beta_T; with alpha_t = 1 - beta_t and abar_t the
@@ -20,7 +21,14 @@
  * the true posterior q(x_{t-1} | x_t, x_0) (Ho et al.'s second choice; the
  * first, beta_t, adds at the last steps noise larger than a narrow mode).
  * Points are divided by `scale` first (the data's spread) and multiplied
- * back at the end. Not an nn_gan: one network, one loss, Adam.
+ * back at the end. With `skip` set, the network learns only what the
+ * best linear guess misses:
+ *   eps_theta(x_t, t) = sqrt(1 - abar_t) x_t + net(x_t, t)
+ * (sqrt(1 - abar_t) x_t is E[eps | x_t] when x_0 has unit variance): an
+ * MLP narrower than the point (784 pixels through 512 units) cannot pass
+ * x_t's 784 noise numbers through to its output by itself, and at large t
+ * that pass-through is almost the whole answer. Not an nn_gan: one network,
+ * one loss, Adam.
  */
 #ifndef NN_DDPM_H
 #define NN_DDPM_H
@@ -59,13 +67,14 @@ typedef struct {
     float t_power;    /* p of the training steps' draw, >= 1 (1: uniform) */
     int hidden;       /* width of the network's three hidden layers */
     float scale;      /* points are divided by it first, > 0 */
+    int skip;         /* 1: eps_theta = sqrt(1 - abar_t) x_t + net (see above); 0: net */
     int max_batch;
     nn_adam opt;
 } nn_ddpm_config;
 
 /* 2-D, T = 100, beta from 1e-4 to 0.1 (Ho et al.'s 1e-4..0.02 over 1000
  * steps, with 10 times fewer steps, each larger), t_power 2, embedding 16,
- * hidden 128, scale 1, batch 256, Adam lr 1e-3. */
+ * hidden 128, scale 1, no skip, batch 256, Adam lr 1e-3. */
 nn_ddpm_config nn_ddpm_config_default(void);
 
 typedef struct {
@@ -74,6 +83,7 @@ typedef struct {
     float *beta, *abar; /* (T): index t - 1 holds step t's */
     float *in;        /* (max_batch, dim + temb): x_t and the embedding of t */
     float *x0, *eps, *xt, *ab, *dpred; /* (max_batch, dim), ab (max_batch) */
+    float *pred;      /* (max_batch, dim): eps_theta, the network's output plus the skip */
     int *tstep;       /* (max_batch): each training point's step */
     long steps;
 } nn_ddpm;
@@ -84,6 +94,10 @@ void nn_ddpm_free(nn_ddpm *d); /* accepts NULL */
 /* The embedding of step t (temb numbers): sin and cos of t at temb / 2
  * frequencies from 1 down to 1/1000 (Vaswani et al.'s positions). */
 void nn_ddpm_embed(float *out, int t, int temb);
+
+/* eps_theta(x_t, t) for the n <= max_batch rows of xt (n, dim), in the
+ * model's units (x / scale), all at step t (1..T): into eps_hat (n, dim). */
+void nn_ddpm_predict(nn_ddpm *d, float *eps_hat, const float *xt, int t, int n);
 
 /* One Adam step of the simple loss on x (n, dim), n <= max_batch: a step t
  * and a noise eps per point from r. Returns the loss before the step. */
