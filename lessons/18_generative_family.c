@@ -601,18 +601,27 @@ static void diffusion_on_fashion_mnist(lesson *L, family *S)
         return;
     }
     int recognisable = cls == CLASSIFIER_CLASSES;
-    double way = (fd - fd_real) / (fd_noise - fd_real);  /* 0: real images, 1: noise */
+    /* Where the samples sit between the floor and the ceiling: only with the
+     * unseen real images (a --data test set too small to spare them has none). */
+    char scale[200] = "";
+    if (have_real)
+        snprintf(scale, sizeof scale, " and unseen real images' %.1f (%.0f%% of the way from "
+                 "real images to noise)", fd_real, 100.0 * (fd - fd_real) / (fd_noise - fd_real));
+    char speckle[200];
+    if (have_real)
+        snprintf(speckle, sizeof speckle, "%.1f times real images' and %.0f%% of noise's: %s",
+                 sharp / real_sharp, 100.0 * sharp / noise_sharp,
+                 sharp > 2.0 * real_sharp ? "the pixels keep much of the sampler's noise, the "
+                                            "grid's speckle."
+                                          : "no more speckled than real images.");
+    else
+        snprintf(speckle, sizeof speckle, "%.0f%% of noise's.", 100.0 * sharp / noise_sharp);
     lesson_say(L, "In %.0f s of training (%d steps), the diffusion model's samples are %s: "
-               "Frechet distance %.1f against the VAE's %.1f (trained %.0f s), noise's %.1f "
-               "and unseen real images' %.1f (%.0f%% of the way from real images to noise); "
-               "%d of %d classes covered against the VAE's %d. Their sharpness, %.2f, is %.1f "
-               "times real images' and %.0f%% of noise's: %s %s",
+               "Frechet distance %.1f against the VAE's %.1f (trained %.0f s), noise's %.1f%s; "
+               "%d of %d classes covered against the VAE's %d. Their sharpness, %.2f, is %s %s",
                run.secs, image_ddpm_steps, image_verdict(fd, cls, S->vae_fd, fd_noise), fd,
-               S->vae_fd, S->vae.secs, fd_noise, fd_real, 100.0 * way, cls, CLASSIFIER_CLASSES,
-               S->vae_classes, sharp, sharp / real_sharp, 100.0 * sharp / noise_sharp,
-               sharp > 2.0 * real_sharp ? "the pixels keep much of the sampler's noise, the "
-                                          "grid's speckle."
-                                        : "no more speckled than real images.",
+               S->vae_fd, S->vae.secs, fd_noise, scale, cls, CLASSIFIER_CLASSES,
+               S->vae_classes, sharp, speckle,
                recognisable ? "The model that covers the ring's modes reaches clothes too, "
                               "one number a pixel."
                             : "Within this budget the claim for diffusion models does not "
