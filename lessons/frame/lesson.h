@@ -151,6 +151,19 @@ typedef struct {
 lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesson_flag *flags,
                      int nflags);
 
+/* The shape of one split of the --data set lesson_begin read (see Data):
+ * what a lesson checks its flags and networks against right after
+ * lesson_begin, before its first step writes anything. */
+typedef struct {
+    int n;                  /* images in the split */
+    int c, h, w;            /* one image */
+    int per_class[10];      /* images of each label */
+} lesson_data_shape;
+
+/* The shape of split 0 (training) or 1 (test) of the lesson's --data set;
+ * all zero in a lesson without a --data flag. */
+const lesson_data_shape *lesson_data(const lesson *L, int test_split);
+
 /* Closes the files, renames them into place (see Files), prints where they
  * are, frees the lesson. Returns 0, so a lesson's main ends with
  * `return lesson_end(L);`. */
