@@ -14,6 +14,7 @@
 
 #include "classifier.h"
 #include "classshare.h"
+#include "judge.h"
 #include "data/data.h"
 #include "mlpgan.h"
 #include "lesson.h"
@@ -528,10 +529,14 @@ static void check_the_paths(lesson *L)
                         "(make lesson N=6 writes it)", names[a], ckpts[a]);
         if (f) fclose(f);
     }
+    if (!(fashion_steps > 0 || ckpt_classic || ckpt_default)) return;
     const lesson_data_shape *d = lesson_data(L, 1);
-    if ((fashion_steps > 0 || ckpt_classic || ckpt_default) && d->c * d->h * d->w != 784)
+    if (d->c * d->h * d->w != 784)
         lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; the lesson "
                     "classifier reads 1 x 28 x 28 grey images", d->c, d->h, d->w);
+    /* the classifier, when no earlier run left one, trains on the test
+     * split under --fast, on the training split otherwise */
+    judge_check_data(L, lesson_data(L, L->fast)->n);
 }
 
 int main(int argc, char **argv)

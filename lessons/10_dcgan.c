@@ -142,6 +142,7 @@ static void start_run(lesson *L, dcgan_run *r)
                     "1 x 28 x 28 grey images", train->c, train->h, train->w);
     if (n_images < batch)
         lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, n_images);
+    judge_check_data(L, lesson_data(L, L->fast)->n); /* the judge's classifier, if trained */
 }
 
 static void why_convolutions(lesson *L, dcgan_run *r)

@@ -195,6 +195,7 @@ static void load_data(lesson *L, steering *S)
     if (L->fast && ds->n > FAST_IMAGES) ds->n = FAST_IMAGES;
     if (ds->n < batch)
         lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds->n);
+    judge_check_data(L, lesson_data(L, L->fast)->n); /* the judge's classifier, if trained */
 }
 
 /* The interpolation grid, and pair 1's straight path at three points in the

@@ -286,6 +286,7 @@ static void check_the_data(lesson *L)
         lesson_fail(L, LESSON_EXIT_INPUT, "--data: classes %d and %d have %d and %d training "
                     "images and %d and %d test images; each needs at least --batch %d and %d",
                     class_a, class_b, na, nb, ta_n, tb_n, batch, GRID_N);
+    judge_check_data(L, lesson_data(L, L->fast)->n); /* the judge's classifier, if trained */
 }
 
 static void show_the_domains(lesson *L, translation *T)
