@@ -56,7 +56,9 @@
  * Data. A lesson with a --data flag (LESSON_STRING, NULL for the default
  * folder) has both splits of that MNIST-format set read once by
  * lesson_begin, so a missing or broken file refuses the run before it
- * writes anything.
+ * writes anything; lesson_data gives its sizes, so the lesson's own checks
+ * (the image size its networks read, a --batch against the images) refuse
+ * the run at the same point, before its first step.
  *
  * Pauses. Before every step after the first, when stdin is a terminal and
  * --no-pause was not given, the lesson waits: Enter continues, q (or end of
