@@ -135,9 +135,6 @@ static void judge_real_and_fake(lesson *L, discriminator_tour *t)
     nn_dataset ds;
     lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TEST, &err), &err);
     size_t img = (size_t)arch.data_dim;
-    if ((size_t)ds.c * (size_t)ds.h * (size_t)ds.w != img)
-        lesson_fail(L, LESSON_EXIT_INPUT, "%s: images of %dx%dx%d, but D reads %d pixels",
-                    data_dir ? data_dir : NN_FASHION_MNIST_DIR, ds.c, ds.h, ds.w, arch.data_dim);
     float *real = nn_alloc((size_t)batch * img, sizeof(float));
     float *fake = nn_alloc((size_t)batch * img, sizeof(float));
     float *z = nn_alloc((size_t)batch * (size_t)arch.latent_dim, sizeof(float));
@@ -352,6 +349,20 @@ static void trace_activations(lesson *L, discriminator_tour *t)
     nn_free(ones);
 }
 
+/* The test images D looks at fit it, and there are a batch of them: checked
+ * before the first step, so a refused run writes nothing. */
+static void check_the_data(lesson *L, const discriminator_tour *t)
+{
+    const lesson_data_shape *test = lesson_data(L, 1);
+    if (test->c * test->h * test->w != t->arch.data_dim)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data %s: images of %d x %d x %d, but D reads %d "
+                    "pixels; use a 28 x 28 grey data set", data_dir ? data_dir : NN_FASHION_MNIST_DIR,
+                    test->c, test->h, test->w, t->arch.data_dim);
+    if (test->n < t->batch)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data %s: %d test images; D looks at %d at once",
+                    data_dir ? data_dir : NN_FASHION_MNIST_DIR, test->n, t->batch);
+}
+
 int main(int argc, char **argv)
 {
     static const lesson_info info = {
@@ -364,6 +375,7 @@ int main(int argc, char **argv)
     discriminator_tour t;
     mlpgan_arch_parse(arch_name, &t.arch); /* the flag table allows only known names */
     t.batch = L->fast ? 64 : 256;
+    check_the_data(L, &t);
 
     show_architecture(L, &t);
     judge_real_and_fake(L, &t);

@@ -134,6 +134,18 @@ static void start_run(lesson *L, training_run *r)
     if (resume) trainrun_load_state(L, arch_name, &r->epochs_done, &r->steps_done);
     /* A sample file that cannot be written is found now, not after training. */
     if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
+    /* The data set fits the GAN and holds one step's images: checked here,
+     * before the first step writes anything. */
+    const lesson_data_shape *train = lesson_data(L, 0);
+    int n_images = L->fast && train->n > FAST_IMAGES ? FAST_IMAGES : train->n;
+    if (train->c * train->h * train->w != r->arch.data_dim)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d, but the GAN draws "
+                    "%d pixels; use a 28 x 28 grey data set", train->c, train->h, train->w,
+                    r->arch.data_dim);
+    if (n_images < batch * d_steps)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d x --d-steps %d = %d images per step, more "
+                    "than the %d in the data set; lower them", batch, d_steps, batch * d_steps,
+                    n_images);
 }
 
 static void load_data(lesson *L, training_run *r)
@@ -160,16 +172,9 @@ static void load_data(lesson *L, training_run *r)
     lesson_print(L, "%d training images of %d x %d, %d per step: %ld steps per epoch\n", ds.n,
                  ds.h, ds.w, rows, steps_per_epoch);
     /* END STEP */
-    int n_images = ds.n, c = ds.c, h = ds.h, w = ds.w, data_dim = r->arch.data_dim;
-    if (c * h * w != data_dim || steps_per_epoch < 1) nn_dataset_free(&ds);
-    if (c * h * w != data_dim)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d, but the GAN draws "
-                    "%d pixels; use a 28 x 28 grey data set", c, h, w, data_dim);
-    if (steps_per_epoch < 1)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d x --d-steps %d = %d images per step, more "
-                    "than the %d in the data set; lower them", batch, d_steps, rows, n_images);
+    /* start_run has checked the sizes against the flags */
     r->ds = ds;
-    r->n_images = n_images;
+    r->n_images = ds.n;
     r->rows = rows;
     r->steps_per_epoch = steps_per_epoch;
 }

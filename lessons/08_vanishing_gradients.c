@@ -446,6 +446,18 @@ static void compare_end_to_end(lesson *L, vanishing *v)
     nn_free(steps_x);
 }
 
+/* The data set fits the GAN and holds a batch (a --fast run reads the test
+ * split): checked before the first step writes anything. */
+static void check_the_data(lesson *L, const vanishing *v)
+{
+    const lesson_data_shape *d = lesson_data(L, L->fast);
+    if (d->c * d->h * d->w != v->arch.data_dim)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d, but the GAN draws "
+                    "%d pixels; use a 28 x 28 grey data set", d->c, d->h, d->w, v->arch.data_dim);
+    if (batch > d->n)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, d->n);
+}
+
 int main(int argc, char **argv)
 {
     static const lesson_info info = {
@@ -471,6 +483,7 @@ int main(int argc, char **argv)
     nn_gan_objective pre_loss;
     mlpgan_loss_parse(loss_flag, &pre_loss);
     vanishing v = {.arch = arch, .pre_loss = pre_loss};
+    check_the_data(L, &v);
     show_saturation(L);
     pretrain_generator(L, &v);
     train_fresh_d(L, &v);

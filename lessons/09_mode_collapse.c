@@ -14,6 +14,7 @@
 
 #include "classifier.h"
 #include "classshare.h"
+#include "judge.h"
 #include "data/data.h"
 #include "mlpgan.h"
 #include "lesson.h"
@@ -514,6 +515,31 @@ static void take_away(lesson *L, const collapse *m)
                fast_note);
 }
 
+/* The files the flags name, and the images the Fashion-MNIST step reads:
+ * checked now, before the first step writes anything, not after minutes of
+ * toy runs. */
+static void check_the_paths(lesson *L)
+{
+    if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
+    const char *names[2] = {"ckpt-classic", "ckpt-default"};
+    const char *ckpts[2] = {ckpt_classic, ckpt_default};
+    for (int a = 0; a < 2; a++) {
+        FILE *f = ckpts[a] ? fopen(ckpts[a], "rb") : NULL;
+        if (ckpts[a] && !f)
+            lesson_fail(L, LESSON_EXIT_INPUT, "--%s %s: cannot read it; give lesson 06's G.ckpt "
+                        "(make lesson N=6 writes it)", names[a], ckpts[a]);
+        if (f) fclose(f);
+    }
+    if (!(fashion_steps > 0 || ckpt_classic || ckpt_default)) return;
+    const lesson_data_shape *d = lesson_data(L, 1);
+    if (d->c * d->h * d->w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; the lesson "
+                    "classifier reads 1 x 28 x 28 grey images", d->c, d->h, d->w);
+    /* the classifier, when no earlier run left one, trains on the test
+     * split under --fast, on the training split otherwise */
+    judge_check_data(L, lesson_data(L, L->fast)->n);
+}
+
 int main(int argc, char **argv)
 {
     static const lesson_info info = {
@@ -530,6 +556,7 @@ int main(int argc, char **argv)
         frames = 3;
         jobs = 1;
     }
+    check_the_paths(L);
     collapse m = {.n_sets = strcmp(dataset_flag, "both") == 0 ? 2 : 1};
     demo_make(L, &m.demos[0], strcmp(dataset_flag, "grid") == 0 ? "grid" : "ring");
     if (m.n_sets == 2) demo_make(L, &m.demos[1], "grid");

@@ -129,6 +129,16 @@ static void start_run(lesson *L, dcgan_run *r)
              g_channels, d_channels);
     if (resume) trainrun_load_state(L, r->arch_name, &r->epochs_done, &r->steps_done);
     if (save_samples) trainrun_check_writable(L, "save-samples", save_samples);
+    /* The data set fits the DCGAN and holds a batch: checked before the
+     * first step writes anything. */
+    const lesson_data_shape *train = lesson_data(L, 0);
+    int n_images = L->fast && train->n > FAST_IMAGES ? FAST_IMAGES : train->n;
+    if (train->c * train->h * train->w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this DCGAN draws "
+                    "1 x 28 x 28 grey images", train->c, train->h, train->w);
+    if (n_images < batch)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, n_images);
+    judge_check_data(L, lesson_data(L, L->fast)->n); /* the judge's classifier, if trained */
 }
 
 static void why_convolutions(lesson *L, dcgan_run *r)
@@ -248,14 +258,9 @@ static void guidelines_and_your_convolution(lesson *L, dcgan_run *r)
     nn_error err;
     nn_dataset ds;
     lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
-    if (ds.c * ds.h * ds.w != 784)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this DCGAN draws "
-                    "1 x 28 x 28 grey images", ds.c, ds.h, ds.w);
     int n_train = ds.n;
     if (L->fast && ds.n > FAST_IMAGES) ds.n = FAST_IMAGES;
-    long steps_per_epoch = ds.n / batch;
-    if (steps_per_epoch < 1)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds.n);
+    long steps_per_epoch = ds.n / batch; /* at least 1: start_run checked --batch */
     int *order = malloc((size_t)ds.n * sizeof(int));
     float *real = lesson_alloc(L, (size_t)batch * 784, sizeof(float));
     if (!order) lesson_fail(L, LESSON_EXIT_INTERNAL, "out of memory for the order");

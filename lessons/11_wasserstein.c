@@ -20,6 +20,7 @@
 #include "clip_sweep.h"
 #include "critic_probe.h"
 #include "disjoint_supports.h"
+#include "judge.h"
 #include "lesson.h"
 #include "nn.h"
 #include "objective_table.h"
@@ -101,6 +102,7 @@ typedef struct {
 static void load_the_data(lesson *L, wgan_state *ws)
 {
     nn_error err = {NN_OK, ""};
+    judge_check_data(L, lesson_data(L, L->fast)->n); /* the judge's classifier, if trained */
     recipe_feed_open(L, &ws->f, data_dir, L->fast ? FAST_IMAGES : 0, L->seed);
     lesson_check(L, nn_dataset_load_mnist(&ws->test, data_dir, NN_SPLIT_TEST, &err), &err);
 }

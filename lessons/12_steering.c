@@ -192,6 +192,11 @@ static void load_data(lesson *L, steering *S)
     if (L->fast && ds->n > FAST_IMAGES) ds->n = FAST_IMAGES;
     if (ds->n < batch)
         lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds->n);
+    judge_check_data(L, lesson_data(L, L->fast)->n); /* the judge's classifier, if trained */
+    int n_copy = L->fast ? FAST_COPY_QUERIES : COPY_QUERIES; /* look_for_copies' test images */
+    if (S->test.n < n_copy)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: %d test images; the copy check needs %d",
+                    S->test.n, n_copy);
 }
 
 /* The interpolation grid, and pair 1's straight path at three points in the

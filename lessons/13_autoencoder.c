@@ -112,6 +112,19 @@ static void fit_the_mean(lesson *L)
     nn_free(dc);
 }
 
+/* The data set fits the autoencoder and holds a batch: checked before the
+ * first step writes anything. */
+static void check_the_data(lesson *L)
+{
+    const lesson_data_shape *train = lesson_data(L, 0);
+    int n_images = L->fast && train->n > FAST_IMAGES ? FAST_IMAGES : train->n;
+    if (train->c * train->h * train->w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this autoencoder "
+                    "reads 1 x 28 x 28 grey images", train->c, train->h, train->w);
+    if (batch > n_images)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, n_images);
+}
+
 /* Step 2: the data and the autoencoder's two halves. */
 static void build_autoencoder(lesson *L, autoencoder_tour *t)
 {
@@ -120,13 +133,8 @@ static void build_autoencoder(lesson *L, autoencoder_tour *t)
     nn_dataset ds, test;
     lesson_check(L, nn_dataset_load_mnist(&ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
     lesson_check(L, nn_dataset_load_mnist(&test, data_dir, NN_SPLIT_TEST, &err), &err);
-    if (ds.c * ds.h * ds.w != 784)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this autoencoder "
-                    "reads 1 x 28 x 28 grey images", ds.c, ds.h, ds.w);
     int n_train = ds.n;
-    if (L->fast && ds.n > FAST_IMAGES) ds.n = FAST_IMAGES;
-    if (batch > ds.n)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds.n);
+    if (L->fast && ds.n > FAST_IMAGES) ds.n = FAST_IMAGES; /* check_the_data: >= --batch */
     autoenc ae;
     if (!autoenc_create(&ae, code_dim, batch > 256 ? batch : 256, L->seed, &err)) {
         autoenc_free(&ae);
@@ -382,6 +390,8 @@ int main(int argc, char **argv)
     double t_start = lesson_seconds();
     if (L->fast && epochs == DEFAULT_EPOCHS) epochs = 1;
     lesson_use_threads(threads);
+
+    check_the_data(L);
 
     autoencoder_tour t;
     fit_the_mean(L);

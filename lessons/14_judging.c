@@ -154,6 +154,19 @@ static nn_gan *train_classic(lesson *L, const nn_dataset *ds, nn_model *net,
 
 /* ------------------------------------------------------------ the judge */
 
+/* The data set suits the classifier and holds the images the measures
+ * compare: checked before the first step writes anything. */
+static void check_the_data(lesson *L, const judging *J)
+{
+    const lesson_data_shape *train = lesson_data(L, 0), *test = lesson_data(L, 1);
+    if (train->c * train->h * train->w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; the lesson "
+                    "classifier reads 1 x 28 x 28 grey images", train->c, train->h, train->w);
+    if (train->n < 2 * J->n || test->n < J->n)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: %d training and %d test images; this lesson "
+                    "needs %d and %d", train->n, test->n, 2 * J->n, J->n);
+}
+
 static void introduce_the_judge(lesson *L, judging *J)
 {
     nn_error err = {NN_OK, ""};
@@ -173,13 +186,7 @@ static void introduce_the_judge(lesson *L, judging *J)
                "the same way.", dim, dim, dim, n);
     lesson_check(L, nn_dataset_load_mnist(&J->ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
     lesson_check(L, nn_dataset_load_mnist(&J->test, data_dir, NN_SPLIT_TEST, &err), &err);
-    const nn_dataset *ds = &J->ds, *test = &J->test;
-    if (ds->c * ds->h * ds->w != 784)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; the lesson "
-                    "classifier reads 1 x 28 x 28 grey images", ds->c, ds->h, ds->w);
-    if (ds->n < 2 * n || test->n < n)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: %d training and %d test images; this lesson "
-                    "needs %d and %d", ds->n, test->n, 2 * n, n);
+    const nn_dataset *ds = &J->ds, *test = &J->test; /* sizes checked by check_the_data */
     J->net = classifier_create(256, &err);
     if (!J->net) lesson_check(L, err.code, &err);
     judge_get_classifier(L, J->net, L->fast ? test : ds);
@@ -573,6 +580,7 @@ int main(int argc, char **argv)
     double t_start = lesson_seconds();
     lesson_use_threads(threads);
     judging J = {.n = L->fast ? FAST_N : N_JUDGE};
+    check_the_data(L, &J);
 
     introduce_the_judge(L, &J);
     check_the_frechet_distance(L, &J);

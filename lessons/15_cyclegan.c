@@ -271,16 +271,31 @@ static cyclejudge_way measure(nn_model *G, nn_model *F, nn_model *net, const flo
 
 /* ------------------------------------------------------------ domains */
 
+/* The data set suits the networks and each domain holds a batch of
+ * training images and a grid of test images: checked before the first step
+ * writes anything. */
+static void check_the_data(lesson *L)
+{
+    const lesson_data_shape *train = lesson_data(L, 0), *test = lesson_data(L, 1);
+    if (train->c * train->h * train->w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; these networks read "
+                    "1 x 28 x 28 grey images", train->c, train->h, train->w);
+    int na = train->per_class[class_a], nb = train->per_class[class_b];
+    int ta_n = test->per_class[class_a], tb_n = test->per_class[class_b];
+    if (na < batch || nb < batch || ta_n < GRID_N || tb_n < GRID_N)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: classes %d and %d have %d and %d training "
+                    "images and %d and %d test images; each needs at least --batch %d and %d",
+                    class_a, class_b, na, nb, ta_n, tb_n, batch, GRID_N);
+    judge_check_data(L, lesson_data(L, L->fast)->n); /* the judge's classifier, if trained */
+}
+
 static void show_the_domains(lesson *L, translation *T)
 {
     nn_error err = {NN_OK, ""};
     lesson_step(L, "Two domains, no pairs");
     lesson_check(L, nn_dataset_load_mnist(&T->ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
     lesson_check(L, nn_dataset_load_mnist(&T->test, data_dir, NN_SPLIT_TEST, &err), &err);
-    const nn_dataset *ds = &T->ds;
-    if (ds->c * ds->h * ds->w != 784)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; these networks read "
-                    "1 x 28 x 28 grey images", ds->c, ds->h, ds->w);
+    const nn_dataset *ds = &T->ds; /* sizes checked by check_the_data */
     const char *name_a = T->name_a = ds->class_names[class_a],
                *name_b = T->name_b = ds->class_names[class_b];
     int na, nb, ta_n, tb_n;
@@ -293,10 +308,6 @@ static void show_the_domains(lesson *L, translation *T)
     T->nb = nb;
     T->ta_n = ta_n;
     T->tb_n = tb_n;
-    if (na < batch || nb < batch || ta_n < GRID_N || tb_n < GRID_N)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: classes %d and %d have %d and %d training "
-                    "images and %d and %d test images; each needs at least --batch %d and %d",
-                    class_a, class_b, na, nb, ta_n, tb_n, batch, GRID_N);
     lesson_say(L,
                "A translation learned from pairs (pix2pix) needs each input with its answer. "
                "CycleGAN (Zhu et al. 2017) learns from two piles of images that nobody has "
@@ -704,6 +715,7 @@ int main(int argc, char **argv)
     if (class_a == class_b)
         lesson_fail(L, LESSON_EXIT_INPUT, "--a and --b are both %d: the two domains must be two "
                     "different classes", class_a);
+    check_the_data(L);
     lesson_use_threads(threads);
     translation T = {.net = NULL};
     if (save_samples) {

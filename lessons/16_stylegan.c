@@ -234,20 +234,30 @@ static void a_generator_that_reads_styles(lesson *L, stylegan_lesson *S)
 
 /* ------------------------------------------------------------------ step 2 */
 
-/* The training images, checked against the generator's shape; the first
- * eight of them are shown through AdaIN. */
+/* The training images fit the generator and hold a batch and the eight
+ * AdaIN is shown on: checked before the first step writes anything. */
+static void check_the_data(lesson *L)
+{
+    const lesson_data_shape *train = lesson_data(L, 0);
+    int n_images = L->fast && train->n > FAST_IMAGES ? FAST_IMAGES : train->n;
+    if (train->c * train->h * train->w != 784)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this generator "
+                    "draws 1 x 28 x 28 grey images", train->c, train->h, train->w);
+    if (batch > n_images)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, n_images);
+    if (n_images < 8)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: %d training images; the lesson shows 8",
+                    n_images);
+}
+
+/* The training images; the first eight of them are shown through AdaIN. */
 static void load_training_images(lesson *L, stylegan_lesson *S)
 {
     nn_error err = {NN_OK, ""};
     nn_dataset *ds = &S->ds;
     lesson_check(L, nn_dataset_load_mnist(ds, data_dir, NN_SPLIT_TRAIN, &err), &err);
-    if (ds->c * ds->h * ds->w != 784)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--data: images of %d x %d x %d; this generator "
-                    "draws 1 x 28 x 28 grey images", ds->c, ds->h, ds->w);
     S->n_train = ds->n;
-    if (L->fast && ds->n > FAST_IMAGES) ds->n = FAST_IMAGES;
-    if (batch > ds->n)
-        lesson_fail(L, LESSON_EXIT_INPUT, "--batch %d is more than the %d images", batch, ds->n);
+    if (L->fast && ds->n > FAST_IMAGES) ds->n = FAST_IMAGES; /* check_the_data: enough */
     S->order = lesson_alloc(L, (size_t)ds->n, sizeof(int));
     /* a batch, and at least the eight images AdaIN is shown on */
     S->real = lesson_alloc(L, (size_t)(batch > 8 ? batch : 8) * 784, sizeof(float));
@@ -677,6 +687,7 @@ int main(int argc, char **argv)
     double t_start = lesson_seconds();
     if (L->fast && steps == DEFAULT_STEPS) steps = FAST_STEPS;
     lesson_use_threads(threads);
+    check_the_data(L);
     stylegan_lesson S;
     memset(&S, 0, sizeof S);
 

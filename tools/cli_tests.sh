@@ -22,8 +22,9 @@
 #     2 and exactly one line on stderr naming that checkpoint as corrupted;
 #   - a refused run leaves the last finished run's folder byte-identical
 #     (lesson 14 with a missing --data folder, lesson 15 with --a equal to
-#     --b, lesson 15 built on the untouched exercise stubs), and a new --out
-#     folder uncreated;
+#     --b, lesson 15 built on the untouched exercise stubs, a --batch larger
+#     than a tiny data set, --data images of a size the networks do not read,
+#     --save-samples into a missing folder), and a new --out folder uncreated;
 #   - a few lesson-specific cases from the table near the end.
 # Flags and ranges are read from --help itself, so a new flag or a new lesson
 # is covered without editing this file. Each check prints one line; the run
@@ -248,16 +249,17 @@ above() { awk -v m="$1" 'BEGIN { printf "%.10g\n", m + 1 }'; }
 # are octal escapes).
 # shellcheck disable=SC2059
 be32() { printf "\\$(printf %03o $(($1 >> 24 & 255)))\\$(printf %03o $(($1 >> 16 & 255)))\\$(printf %03o $(($1 >> 8 & 255)))\\$(printf %03o $(($1 & 255)))"; }
-idx_images() { printf '\000\000\010\003'; be32 100; be32 28; be32 28;
-               awk 'BEGIN { for (i = 0; i < 78400; i++) printf "%c", 1 + (i * i + 7 * i) % 127 }'; }
+# idx_images [SIDE]: 100 images of SIDE x SIDE (28 unless told).
+idx_images() { side=${1:-28}; printf '\000\000\010\003'; be32 100; be32 "$side"; be32 "$side";
+               awk -v n=$((100 * side * side)) 'BEGIN { for (i = 0; i < n; i++) printf "%c", 1 + (i * i + 7 * i) % 127 }'; }
 # shellcheck disable=SC2059
 idx_labels() { printf '\000\000\010\001'; be32 100;
-               i=0; while [ $i -lt 100 ]; do printf "\\00$((i % 10))"; i=$((i + 1)); done; }
-good_data()
+               i=0; while [ $i -lt 100 ]; do printf "\\$(printf %03o $((i % 10)))"; i=$((i + 1)); done; }
+good_data()   # good_data DIR [SIDE]
 {
     mkdir -p "$1"
     for split in train t10k; do
-        idx_images >"$1/$split-images-idx3-ubyte"
+        idx_images "${2:-28}" >"$1/$split-images-idx3-ubyte"
         idx_labels >"$1/$split-labels-idx1-ubyte"
     done
 }
@@ -380,7 +382,10 @@ resume_checks()
 # must exit 2 with one line naming WANT and leave every file in it
 # byte-identical, with none added (no lesson.md replaced by a stub, no figure
 # redrawn, no stopped notebook); the same refusal into a new --out folder
-# must leave no folder. Lesson number, WANT, the arguments; a WANT that
+# must leave no folder. Lesson number, WANT, the arguments (@TMP is a scratch
+# folder, @DATA the tiny data set above: 100 images of 28 x 28, fewer than
+# a batch of 128, @DATA20 the same of 20 x 20, a size no network reads);
+# each refusal is one a lesson finds before its first step. A WANT that
 # starts with "exercises:" runs the lesson built on the untouched stubs
 # (USE=exercises, beside the solutions' binary), which must stop at the
 # first exercise it probes, before it writes anything.
@@ -390,6 +395,18 @@ refusal_cases()
 14 /nonexistent --data /nonexistent
 15 --a --a 7 --b 7
 15 exercises:(USE=exercises)
+04 --data --data @DATA20
+06 --batch --data @DATA --batch 128
+06 --data --data @DATA20
+08 --batch --data @DATA --batch 128
+09 --save-samples --save-samples @TMP/no-such-folder/samples.txt
+10 --batch --data @DATA --batch 128
+10 --data --data @DATA20
+10 --save-samples --save-samples @TMP/no-such-folder/samples.idx
+13 --batch --data @DATA --batch 128
+13 --data --data @DATA20
+16 --batch --data @DATA --batch 128
+16 --data --data @DATA20
 EOF
 }
 
@@ -459,6 +476,10 @@ refusal_checks()
                 result "$(basename "$run")" "$why" --help
                 note="" ;;
         esac
+        [ -d "$scratch/data28" ] || good_data "$scratch/data28"
+        [ -d "$scratch/data20" ] || good_data "$scratch/data20" 20
+        args=$(printf '%s' "$args" | sed -e "s|@TMP|$scratch|g" -e "s|@DATA20|$scratch/data20|g" \
+                                         -e "s|@DATA|$scratch/data28|g")
         # shellcheck disable=SC2086
         keeps_last_run "$run" "$last" "$want" $args
         bin=$lesson_bin

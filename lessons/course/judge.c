@@ -7,20 +7,40 @@
 
 #include "mlpgan.h"
 
+/* Where a classifier may already be: lesson 09's (not under --fast) in
+ * dir09, this lesson's own from an earlier run; a path that is not there
+ * is NULL. own points into lesson_path's buffer. */
+static void classifier_paths(lesson *L, char *dir09, size_t size, const char *paths[2])
+{
+    snprintf(dir09, size, "%s", L->out);
+    char *slash = strrchr(dir09, '/');
+    snprintf(slash ? slash + 1 : dir09, size - (size_t)(slash ? slash + 1 - dir09 : 0),
+             "09_mode_collapse/classifier.ckpt");
+    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
+    paths[0] = !L->fast && access(dir09, F_OK) == 0 ? dir09 : NULL;
+    paths[1] = access(own, F_OK) == 0 ? own : NULL;
+}
+
+void judge_check_data(lesson *L, int n_images)
+{
+    char dir09[600];
+    const char *paths[2];
+    classifier_paths(L, dir09, sizeof dir09, paths);
+    if (!paths[0] && !paths[1] && n_images < JUDGE_CLASSIFIER_BATCH)
+        lesson_fail(L, LESSON_EXIT_INPUT, "--data: %d images to train the lesson classifier "
+                    "on; it trains in batches of %d", n_images, JUDGE_CLASSIFIER_BATCH);
+}
+
 void judge_get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set)
 {
     nn_error err;
     char dir09[600];
-    snprintf(dir09, sizeof dir09, "%s", L->out);
-    char *slash = strrchr(dir09, '/');
-    snprintf(slash ? slash + 1 : dir09, sizeof dir09 - (size_t)(slash ? slash + 1 - dir09 : 0),
-             "09_mode_collapse/classifier.ckpt");
-    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
+    const char *paths[2];
     /* A checkpoint that is there but does not load is reported, not
      * silently trained over, unless it holds a network of another shape
      * (an older course's classifier): that one is passed over, and said so. */
-    const char *paths[2] = {!L->fast && access(dir09, F_OK) == 0 ? dir09 : NULL,
-                            access(own, F_OK) == 0 ? own : NULL};
+    classifier_paths(L, dir09, sizeof dir09, paths);
+    const char *own = lesson_path(L, L->fast ? "classifier_fast.ckpt" : "classifier.ckpt");
     for (int i = 0; i < 2; i++) {
         if (!paths[i]) continue;
         if (nn_model_load(net, paths[i], &err) == NN_OK) {
@@ -35,7 +55,7 @@ void judge_get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set)
     int ep = L->fast ? 1 : 3;
     float loss;
     double t0 = lesson_seconds();
-    lesson_check(L, classifier_train(net, train_set, ep, 128, 1e-3f, L->seed, &loss, &err), &err);
+    lesson_check(L, classifier_train(net, train_set, ep, JUDGE_CLASSIFIER_BATCH, 1e-3f, L->seed, &loss, &err), &err);
     lesson_check(L, nn_model_save(net, own, &err), &err);
     lesson_print(L, "classifier trained here (%d epochs, %.1f s, last loss %.3f), saved to %s\n",
                  ep, lesson_seconds() - t0, (double)loss, own);

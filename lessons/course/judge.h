@@ -22,6 +22,14 @@
  * over. Prints where it came from. */
 void judge_get_classifier(lesson *L, nn_model *net, const nn_dataset *train_set);
 
+/* Images per batch when the lesson classifier is trained. */
+#define JUDGE_CLASSIFIER_BATCH 128
+
+/* Refuses the run (exit 2) when judge_get_classifier would have to train
+ * the classifier (no checkpoint at hand) on fewer than a batch of images:
+ * called before the first step with the size of the set it would train on. */
+void judge_check_data(lesson *L, int n_images);
+
 /* The real side of every comparison: the features of the first n test images. */
 typedef struct {
     nn_model *net;

@@ -43,7 +43,7 @@ static void stop_unless_exercises_answer(const lesson *L)
  * missing folder or a broken file stops the run with one line and leaves
  * the last run's files as they were, instead of stopping it in the step
  * that first needs the images. */
-static void stop_unless_data_loads(const lesson *L, const lesson_flag *flags, int nflags)
+static void stop_unless_data_loads(lesson *L, const lesson_flag *flags, int nflags)
 {
     for (int i = 0; i < nflags; i++) {
         if (strcmp(flags[i].name, "data") != 0 || flags[i].type != LESSON_STRING)
@@ -58,6 +58,12 @@ static void stop_unless_data_loads(const lesson *L, const lesson_flag *flags, in
                 exit(s == NN_ERR_NOMEM || s == NN_ERR_NUMERIC ? LESSON_EXIT_INTERNAL
                                                               : LESSON_EXIT_INPUT);
             }
+            /* Kept: the lesson checks its flags against these sizes
+             * before its first step (lesson_data). */
+            lesson_data_shape *shape = &L->st->data[k];
+            *shape = (lesson_data_shape){.n = ds.n, .c = ds.c, .h = ds.h, .w = ds.w};
+            for (int j = 0; j < ds.n; j++)
+                if (ds.labels[j] < 10) shape->per_class[ds.labels[j]]++;
             nn_dataset_free(&ds);
         }
     }
@@ -118,6 +124,11 @@ lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesso
     lesson_text_setup(L);
     print_header(L);
     return L;
+}
+
+const lesson_data_shape *lesson_data(const lesson *L, int test_split)
+{
+    return &L->st->data[test_split ? 1 : 0];
 }
 
 int lesson_end(lesson *L)

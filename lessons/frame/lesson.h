@@ -56,7 +56,9 @@
  * Data. A lesson with a --data flag (LESSON_STRING, NULL for the default
  * folder) has both splits of that MNIST-format set read once by
  * lesson_begin, so a missing or broken file refuses the run before it
- * writes anything.
+ * writes anything; lesson_data gives its sizes, so the lesson's own checks
+ * (the image size its networks read, a --batch against the images) refuse
+ * the run at the same point, before its first step.
  *
  * Pauses. Before every step after the first, when stdin is a terminal and
  * --no-pause was not given, the lesson waits: Enter continues, q (or end of
@@ -150,6 +152,19 @@ typedef struct {
  * a bad flag or input exits 2 (see above). Never returns NULL. */
 lesson *lesson_begin(int argc, char **argv, const lesson_info *info, const lesson_flag *flags,
                      int nflags);
+
+/* The shape of one split of the --data set lesson_begin read (see Data):
+ * what a lesson checks its flags and networks against right after
+ * lesson_begin, before its first step writes anything. */
+typedef struct {
+    int n;                  /* images in the split */
+    int c, h, w;            /* one image */
+    int per_class[10];      /* images of each label */
+} lesson_data_shape;
+
+/* The shape of split 0 (training) or 1 (test) of the lesson's --data set;
+ * all zero in a lesson without a --data flag. */
+const lesson_data_shape *lesson_data(const lesson *L, int test_split);
 
 /* Closes the files, renames them into place (see Files), prints where they
  * are, frees the lesson. Returns 0, so a lesson's main ends with

@@ -38,6 +38,7 @@ struct lesson_state {
     FILE *cap;              /* lesson_capture stream, NULL when none */
     char *capbuf;
     size_t caplen;
+    lesson_data_shape data[2]; /* the --data set's training and test splits */
     char name[64];          /* "01_environment", prefix of error lines */
     char out[1024];         /* the output folder */
     char path[2048];        /* lesson_path's buffer */
