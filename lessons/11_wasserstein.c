@@ -642,7 +642,10 @@ static void objectives_over_seeds(lesson *L, wgan_state *ws)
                "the WGAN rows take 5 critic updates per G update (WGAN-GP each with its "
                "penalty's extra backward pass), the other three one D update. So the table "
                "ends with the non-saturating row again, trained for as many G updates as "
-               "fill WGAN-GP's measured wall time per run: the comparison at equal time.",
+               "fill WGAN-GP's measured wall time per run: the comparison at equal time. "
+               "That row's length comes from this machine's clock, not from the seed, so "
+               "it can differ by a few steps from run to run; it draws its own batches, so "
+               "every other row stays the same for the same --seed.",
                table_steps, seeds, seeds > 1 ? "s" : "", (double)clip_c, ws->ev.j->n,
                full_tables ? "" : " These are short runs (--table-steps); --full-tables runs "
                                   "each as long as the main runs.");

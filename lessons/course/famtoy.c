@@ -2,13 +2,13 @@
 #include "famtoy.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "kernels/pool.h"
 #include "viz/plot.h"
+#include "workqueue.h"
 
 #define LOG_2PI 1.8378770664093453
 
@@ -174,59 +174,19 @@ void famtoy_build(lesson *L, famrun *r, fam_kind k, const nn_toy *data, const fa
     }
 }
 
-typedef struct {
-    famrun *runs;
-    int n, next, done;
-    pthread_mutex_t lock;
-    pthread_cond_t progress;
-} queue;
-
-static void *worker(void *arg)
+/* One run, on whichever worker takes it: its wall and CPU time with it. */
+static void famrun_one(void *ctx, int i)
 {
-    queue *q = arg;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        int i = q->next < q->n ? q->next++ : -1;
-        pthread_mutex_unlock(&q->lock);
-        if (i < 0) return NULL;
-        famrun *r = &q->runs[i];
-        double t0 = lesson_seconds(), c0 = thread_cpu();
-        train_one(r);
-        r->secs = lesson_seconds() - t0;
-        r->cpu_secs = thread_cpu() - c0;
-        pthread_mutex_lock(&q->lock);
-        q->done++;
-        pthread_cond_signal(&q->progress);
-        pthread_mutex_unlock(&q->lock);
-    }
+    famrun *r = &((famrun *)ctx)[i];
+    double t0 = lesson_seconds(), c0 = thread_cpu();
+    train_one(r);
+    r->secs = lesson_seconds() - t0;
+    r->cpu_secs = thread_cpu() - c0;
 }
 
 void famtoy_train_all(lesson *L, famrun *runs, int n, int jobs)
 {
-    queue q = {.runs = runs, .n = n};
-    pthread_mutex_init(&q.lock, NULL);
-    pthread_cond_init(&q.progress, NULL);
-    pthread_t tid[16];
-    int started = 0;
-    if (jobs > 16) jobs = 16;
-    int before = nn_get_threads();
-    nn_set_threads(1);   /* one run per core: each product single-threaded */
-    for (; started < jobs && started < n; started++)
-        if (pthread_create(&tid[started], NULL, worker, &q) != 0) break;
-    if (started == 0) worker(&q);          /* no thread: run them here */
-    lesson_progress p;
-    lesson_progress_start(L, &p, "training runs", n);
-    pthread_mutex_lock(&q.lock);
-    while (q.done < n) {
-        lesson_progress_tick(&p, q.done, NULL);
-        pthread_cond_wait(&q.progress, &q.lock);
-    }
-    pthread_mutex_unlock(&q.lock);
-    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
-    lesson_progress_done(&p);
-    pthread_mutex_destroy(&q.lock);
-    pthread_cond_destroy(&q.progress);
-    nn_set_threads(before);
+    workqueue_run(L, "training runs", n, jobs, famrun_one, runs);
 }
 
 /* ------------------------------------------------------------------ measuring */

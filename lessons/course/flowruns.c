@@ -1,10 +1,10 @@
 /* flowruns.c - lesson 17's training runs on worker threads (flowruns.h). */
 #include "flowruns.h"
 
-#include <pthread.h>
 #include <stdio.h>
 
 #include "viz/plot.h"
+#include "workqueue.h"
 
 void flowruns_flow(lesson *L, flowrun *r, const nn_flow_config *cfg, const nn_toy *data,
                    int steps, uint64_t seed, const float *held, int n_held,
@@ -27,58 +27,18 @@ void flowruns_flow(lesson *L, flowrun *r, const nn_flow_config *cfg, const nn_to
     r->n_held = n_held;
 }
 
-typedef struct {
-    flowrun *runs;
-    int n, next, done;
-    pthread_mutex_t lock;
-    pthread_cond_t progress;
-} queue;
-
-static void *worker(void *arg)
+/* One run, on whichever worker takes it. */
+static void flowrun_one(void *ctx, int i)
 {
-    queue *q = arg;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        int i = q->next < q->n ? q->next++ : -1;
-        pthread_mutex_unlock(&q->lock);
-        if (i < 0) return NULL;
-        flowrun *r = &q->runs[i];
-        double t0 = lesson_seconds();
-        r->train(r);
-        r->secs = lesson_seconds() - t0;
-        pthread_mutex_lock(&q->lock);
-        q->done++;
-        pthread_cond_signal(&q->progress);
-        pthread_mutex_unlock(&q->lock);
-    }
+    flowrun *r = &((flowrun *)ctx)[i];
+    double t0 = lesson_seconds();
+    r->train(r);
+    r->secs = lesson_seconds() - t0;
 }
 
 void flowruns_train_all(lesson *L, flowrun *runs, int n, int jobs)
 {
-    int before = nn_get_threads();
-    nn_set_threads(1);
-    queue q = {.runs = runs, .n = n};
-    pthread_mutex_init(&q.lock, NULL);
-    pthread_cond_init(&q.progress, NULL);
-    pthread_t tid[16];
-    int w = jobs < n ? jobs : n, started = 0;
-    if (w > 16) w = 16;
-    for (; started < w; started++)
-        if (pthread_create(&tid[started], NULL, worker, &q) != 0) break;
-    if (started == 0) worker(&q);  /* no threads to be had: run them here */
-    lesson_progress prog;
-    lesson_progress_start(L, &prog, "training", n);
-    pthread_mutex_lock(&q.lock);
-    while (q.done < n) {
-        pthread_cond_wait(&q.progress, &q.lock);
-        lesson_progress_tick(&prog, q.done, "runs done, %d workers", started ? started : 1);
-    }
-    pthread_mutex_unlock(&q.lock);
-    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
-    lesson_progress_done(&prog);
-    pthread_mutex_destroy(&q.lock);
-    pthread_cond_destroy(&q.progress);
-    nn_set_threads(before);
+    workqueue_run(L, "training", n, jobs, flowrun_one, runs);
 }
 
 void flowruns_plot_curves(lesson *L, flowrun *const *flows, int n)

@@ -39,7 +39,12 @@ objective_table_best objective_table_run(lesson *L, recipe_feed *f, recipe_evals
                           ? best.gp.wall_mean / best.eq_nonsat.wall_mean : 1.0;
     best.eq_steps = (int)lround(n_steps * best.time_ratio);
     if (best.eq_steps < n_steps) best.eq_steps = n_steps;
-    best.eq_nonsat = seed_row_run(L, &rows[0], n_seeds, best.eq_steps, f, ev);
+    /* Its length comes from this machine's clock, not from the seed: it
+     * draws from a fork of the feed, so the tables after it stay the same
+     * from run to run. */
+    recipe_feed fork = recipe_feed_fork(L, f);
+    best.eq_nonsat = seed_row_run(L, &rows[0], n_seeds, best.eq_steps, &fork, ev);
+    recipe_feed_fork_free(&fork);
     char name[48];
     snprintf(name, sizeof name, "%s, %d steps", rows[0].name, best.eq_steps);
     seed_row_print(L, name, &best.eq_nonsat, n_seeds);

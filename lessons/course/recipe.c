@@ -78,6 +78,20 @@ void recipe_feed_free(recipe_feed *f)
     nn_dataset_free(&f->ds);
 }
 
+recipe_feed recipe_feed_fork(lesson *L, const recipe_feed *f)
+{
+    recipe_feed copy = *f;
+    copy.order = lesson_alloc(L, (size_t)f->n, sizeof(int));
+    memcpy(copy.order, f->order, (size_t)f->n * sizeof(int));
+    return copy;
+}
+
+void recipe_feed_fork_free(recipe_feed *copy)
+{
+    nn_free(copy->order);
+    copy->order = NULL;
+}
+
 void recipe_feed_batches(recipe_feed *f, float *real, int count)
 {
     for (int done = 0; done < count;) {

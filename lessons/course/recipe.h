@@ -72,6 +72,13 @@ void recipe_feed_free(recipe_feed *f);
  * shuffle whenever the order runs out. */
 void recipe_feed_batches(recipe_feed *f, float *real, int count);
 
+/* A feed that goes on from where f is, with an order of its own and f's
+ * images: what it draws leaves f untouched. For a run whose length is not
+ * fixed by the seed (one sized by a clock), so the runs after it still
+ * draw the same batches. recipe_feed_fork_free frees its order only. */
+recipe_feed recipe_feed_fork(lesson *L, const recipe_feed *f);
+void recipe_feed_fork_free(recipe_feed *copy);
+
 /* The shared evaluation set: fixed latent vectors and real test images. */
 typedef struct {
     nn_model *net;         /* the judge's classifier */

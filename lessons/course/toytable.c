@@ -2,10 +2,10 @@
 #include "toytable.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 
 #include "viz/plot.h"
+#include "workqueue.h"
 
 typedef struct {
     double mean, sd;
@@ -35,64 +35,17 @@ typedef struct {
     double secs;          /* wall time of this run */
 } table_run;
 
-/* The work list the workers share: runs taken in order, under the lock. */
-typedef struct {
-    table_run *runs;
-    int n, next, done;
-    pthread_mutex_t lock;
-    pthread_cond_t progress; /* signalled after each finished run */
-} table_queue;
-
-static void *table_worker(void *arg)
+/* One run of the table, on whichever worker takes it. */
+static void table_run_one(void *ctx, int i)
 {
-    table_queue *q = arg;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        int i = q->next < q->n ? q->next++ : -1;
-        pthread_mutex_unlock(&q->lock);
-        if (i < 0) return NULL;
-        table_run *r = &q->runs[i];
-        const toytable_spec *sp = r->spec;
-        double t0 = lesson_seconds();
-        sp->train(r->g, &r->cfg, sp->data, sp->steps);
-        toy_gan_sample(r->g, r->x, sp->n_eval);
-        r->status = nn_mode_stats_compute(&r->st, NULL, r->x, sp->n_eval, 2, sp->data->centres,
-                                          sp->data->n_modes, sp->data->sigma, &r->err);
-        r->secs = lesson_seconds() - t0;
-        pthread_mutex_lock(&q->lock);
-        q->done++;
-        pthread_cond_signal(&q->progress);
-        pthread_mutex_unlock(&q->lock);
-    }
-}
-
-/* Runs the n runs on `jobs` worker threads (each matmul single-threaded),
- * showing progress as they finish. */
-static void run_all(lesson *L, table_run *runs, int n, int jobs, const char *label)
-{
-    int threads_before = nn_get_threads();
-    nn_set_threads(1);
-    table_queue q = {.runs = runs, .n = n};
-    pthread_mutex_init(&q.lock, NULL);
-    pthread_cond_init(&q.progress, NULL);
-    pthread_t tid[16];
-    int w = jobs < n ? jobs : n, started = 0;
-    for (; started < w; started++)
-        if (pthread_create(&tid[started], NULL, table_worker, &q) != 0) break;
-    if (started == 0) table_worker(&q);  /* no threads to be had: run them here */
-    lesson_progress prog;
-    lesson_progress_start(L, &prog, label, n);
-    pthread_mutex_lock(&q.lock);
-    while (q.done < n) {
-        pthread_cond_wait(&q.progress, &q.lock);
-        lesson_progress_tick(&prog, q.done, "%d workers", started ? started : 1);
-    }
-    pthread_mutex_unlock(&q.lock);
-    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
-    lesson_progress_done(&prog);
-    pthread_mutex_destroy(&q.lock);
-    pthread_cond_destroy(&q.progress);
-    nn_set_threads(threads_before);
+    table_run *r = &((table_run *)ctx)[i];
+    const toytable_spec *sp = r->spec;
+    double t0 = lesson_seconds();
+    sp->train(r->g, &r->cfg, sp->data, sp->steps);
+    toy_gan_sample(r->g, r->x, sp->n_eval);
+    r->status = nn_mode_stats_compute(&r->st, NULL, r->x, sp->n_eval, 2, sp->data->centres,
+                                      sp->data->n_modes, sp->data->sigma, &r->err);
+    r->secs = lesson_seconds() - t0;
 }
 
 /* The table's results, one row of seeds per setting: (n_settings, seeds). */
@@ -121,7 +74,7 @@ static void train_runs(lesson *L, const toytable_spec *sp, table_results *res)
         r->g = toy_gan_create(&r->cfg, L->seed + 1000u + (uint64_t)k, &err);
         if (!r->g) lesson_check(L, err.code, &err);
     }
-    run_all(L, runs, n, sp->jobs, sp->data->name);
+    workqueue_run(L, sp->data->name, n, sp->jobs, table_run_one, runs);
     for (int i = 0; i < n; i++) {
         int s = sp->n_settings - 1 - i / seeds, k = i % seeds;
         lesson_check(L, runs[i].status, &runs[i].err);
