@@ -34,8 +34,8 @@
 
 static const char *batchnorm = "both";
 static const char *g_act = "relu";
-static int g_channels = 64;
-static int d_channels = 32;
+static int g_channels = TRAINRUN_LESSON10_G_CHANNELS;
+static int d_channels = TRAINRUN_LESSON10_D_CHANNELS;
 static int epochs = DEFAULT_EPOCHS;
 static float lr = 4e-4f;
 static float beta1 = 0.5f;

@@ -1,5 +1,6 @@
 /* famvae.c - lesson 18's VAE on Fashion-MNIST (famvae.h). */
 #include "famvae.h"
+#include "trainrun.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -141,10 +142,12 @@ int famvae_dcgan_samples(lesson *L, float *img, int n, uint64_t seed)
     if (!f) return 0;
     fclose(f);
     nn_error err;
-    nn_dcgan_arch a = nn_dcgan_arch_default();
+    nn_dcgan_arch a = trainrun_lesson10_arch();
     nn_model *G = nn_dcgan_generator(&a, 100, &err);
     if (!G) lesson_check(L, err.code, &err);
     int ok = nn_model_load(G, path, &err) == NN_OK;
+    if (!ok)  /* e.g. a lesson 10 run with other --g-channels: not this shape */
+        lesson_print(L, "%s passed over: %s\n", path, err.msg);
     if (ok) {
         nn_rng r;
         nn_rng_seed(&r, seed, 8);

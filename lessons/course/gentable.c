@@ -1,5 +1,6 @@
 /* gentable.c - lesson 14's table of the course's generators (gentable.h). */
 #include "gentable.h"
+#include "trainrun.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,9 +94,7 @@ static int add_dcgan(lesson *L, gentable_row *row, const gentable_judge *j)
     nn_error err = {NN_OK, ""};
     char ck10[700];
     beside(L, ck10, sizeof ck10, "10_dcgan", "G.ckpt");
-    nn_dcgan_arch a = nn_dcgan_arch_default();
-    a.g_channels = 64;
-    a.d_channels = 32;
+    nn_dcgan_arch a = trainrun_lesson10_arch();
     const char *why = L->fast ? "not read by a --fast run"
                       : access(ck10, F_OK) != 0 ? "no checkpoint in its folder (run lesson 10)"
                                                 : NULL;

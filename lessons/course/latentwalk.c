@@ -37,7 +37,7 @@ nn_model *latentwalk_generator(lesson *L, const nn_dataset *ds, const char *mlp_
     long steps10 = mlp_ckpt || L->fast ? 0 : trainrun_lesson06_steps(dir10, "dcgan-both-relu");
     if (steps10 >= DCGAN_DEFAULT_STEPS) {
         nn_error err = {NN_OK, ""};
-        nn_dcgan_arch a = nn_dcgan_arch_default();
+        nn_dcgan_arch a = trainrun_lesson10_arch();
         nn_model *G = nn_dcgan_generator(&a, 64, &err);
         if (!G) lesson_check(L, err.code, &err);
         char path[560];

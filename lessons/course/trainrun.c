@@ -329,3 +329,11 @@ nn_status trainrun_write_idx_labels(const char *path, const int *labels, int n, 
     if (!ok) return nn_fail(err, NN_ERR_IO, "%s: writing %d labels failed (disk full?)", path, n);
     return NN_OK;
 }
+
+nn_dcgan_arch trainrun_lesson10_arch(void)
+{
+    nn_dcgan_arch a = nn_dcgan_arch_default();
+    a.g_channels = TRAINRUN_LESSON10_G_CHANNELS;
+    a.d_channels = TRAINRUN_LESSON10_D_CHANNELS;
+    return a;
+}

@@ -90,6 +90,13 @@ void trainrun_load_state(lesson *L, const char *arch, long *epochs, long *steps)
  * trained architecture arch ("default", "classic"); 0 when there is none. */
 long trainrun_lesson06_steps(const char *dir, const char *arch);
 
+/* Lesson 10's DCGAN at its default widths (--g-channels 64, --d-channels 32,
+ * a quarter of the products of nn_dcgan_arch_default's 128 and 64): the
+ * shape of the G.ckpt it leaves, which lessons 12, 14 and 18 read. */
+#define TRAINRUN_LESSON10_G_CHANNELS 64
+#define TRAINRUN_LESSON10_D_CHANNELS 32
+nn_dcgan_arch trainrun_lesson10_arch(void);
+
 /* Lesson 06's own default run: 8 epochs of 937 steps (60,000 images, batch
  * 64). A lesson that compares with lesson 06's default GAN trains this many
  * when lesson 06 has not run, so that it shows what it sets out to show
