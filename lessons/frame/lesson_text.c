@@ -90,6 +90,16 @@ void lesson_text_wrap_screen(lesson *L, const char *text)
     wrap(text, strlen(text), L->st->width, "", 0);
 }
 
+/* 1 when the len characters at p are all white space. */
+static int blank_line(const char *p, size_t len)
+{
+    for (size_t k = 0; k < len; k++)
+        if (!isspace((unsigned char)p[k]))
+            return 0;
+    return 1;
+}
+
+
 void lesson_say(lesson *L, const char *fmt, ...)
 {
     struct lesson_state *s = L->st;
@@ -112,10 +122,7 @@ void lesson_say(lesson *L, const char *fmt, ...)
     while (*p) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        int blank = 1;
-        for (size_t k = 0; k < len; k++)
-            if (!isspace((unsigned char)p[k]))
-                blank = 0;
+        int blank = blank_line(p, len);
         int verbatim = !blank && len >= 2 && p[0] == ' ' && p[1] == ' ';
         if (in_verbatim && !verbatim) {
             fputs("```\n\n", s->md);
@@ -150,10 +157,7 @@ void lesson_say(lesson *L, const char *fmt, ...)
         while (*q) {
             const char *e2 = strchr(q, '\n');
             size_t l2 = e2 ? (size_t)(e2 - q) : strlen(q);
-            int b2 = 1;
-            for (size_t k = 0; k < l2; k++)
-                if (!isspace((unsigned char)q[k]))
-                    b2 = 0;
+            int b2 = blank_line(q, l2);
             if (b2 || (l2 >= 2 && ((q[0] == '-' && q[1] == ' ') || (q[0] == ' ' && q[1] == ' '))))
                 break;
             q += l2 + (e2 != NULL);
