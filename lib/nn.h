@@ -9,9 +9,11 @@
  *             helpers, the thread pool
  *   nn/       layers and their maths (dense, conv, style layers), losses,
  *             init, optimizers, the sequential model and its table of layer
- *             kinds, checkpoints, the gradient penalty, gradient checks
+ *             kinds, checkpoints, the gradient penalty, gradient checks, the
+ *             U-Net (six sequential models joined by skips)
  *   gan/      the one GAN step and its options, DCGAN, the style-based
- *             generator, CycleGAN, latent paths, InfoGAN's losses (on nn/)
+ *             generator, CycleGAN, Pix2Pix, latent paths, InfoGAN's losses
+ *             (on nn/)
  *   flow/     a normalising flow, beside the GAN (on nn/)
  *   data/     data sets, transforms, the batch loader, toy sets (on base/)
  *   eval/     the papers' metrics, adversarial examples (on base/)
@@ -40,6 +42,7 @@
 #include "nn/model.h"
 #include "nn/gradpen.h"
 #include "nn/gradcheck.h"
+#include "nn/unet.h"
 
 #include "gan/gan.h"
 #include "gan/dcgan.h"
@@ -47,6 +50,7 @@
 #include "gan/cycle.h"
 #include "gan/latent.h"
 #include "gan/info.h"
+#include "gan/pix2pix.h"
 
 #include "flow/flow.h"
 

@@ -1,4 +1,4 @@
-/* transform.c - bytes to floats, normalisation, bilinear resize (data.h). */
+/* transform.c - bytes to floats, normalisation, resizing, masks (transform.h). */
 #include "data/transform.h"
 
 #include <math.h>
@@ -68,4 +68,48 @@ void nn_resize_bilinear(float *out, int oh, int ow, const float *in, int count, 
 int nn_flat_size(int c, int h, int w)
 {
     return c * h * w;
+}
+
+void nn_downsample_mean(float *out, const float *in, int count, int c, int h, int w, int f)
+{
+    const int oh = h / f, ow = w / f;
+    const float inv = 1.0f / (float)(f * f);
+    for (int m = 0; m < count * c; m++) {    /* one channel of one image at a time */
+        const float *src = in + (size_t)m * h * w;
+        float *dst = out + (size_t)m * oh * ow;
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                float s = 0.0f;
+                for (int dy = 0; dy < f; dy++)
+                    for (int dx = 0; dx < f; dx++) s += src[(y * f + dy) * w + x * f + dx];
+                dst[y * ow + x] = s * inv;
+            }
+    }
+}
+
+void nn_upsample_nearest(float *out, const float *in, int count, int c, int h, int w, int f)
+{
+    const int oh = h * f, ow = w * f;
+    for (int m = 0; m < count * c; m++) {
+        const float *src = in + (size_t)m * h * w;
+        float *dst = out + (size_t)m * oh * ow;
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) dst[y * ow + x] = src[(y / f) * w + x / f];
+    }
+}
+
+void nn_mask_squares(float *mask, int count, int h, int w, int side, int margin, nn_rng *r)
+{
+    /* Corners in [margin, h - side - margin]: the hole never touches the
+     * frame, where Fashion-MNIST has only background. */
+    const int span_y = h - side - 2 * margin + 1, span_x = w - side - 2 * margin + 1;
+    for (int i = 0; i < count; i++) {
+        int y0 = margin + (int)nn_rng_below(r, (uint32_t)span_y);
+        int x0 = margin + (int)nn_rng_below(r, (uint32_t)span_x);
+        float *m = mask + (size_t)i * h * w;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                m[y * w + x] = (y >= y0 && y < y0 + side && x >= x0 && x < x0 + side) ? 1.0f
+                                                                                      : 0.0f;
+    }
 }

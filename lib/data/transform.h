@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "base/rng.h"
 #include "data/dataset.h"
 
 /* How bytes 0..255 become floats. */
@@ -29,6 +30,18 @@ void nn_normalize(float *x, size_t n, float mean, float std);
  *   fractional part; the far neighbour clamped to the last pixel. */
 void nn_resize_bilinear(float *out, int oh, int ow, const float *in, int count, int c, int ih,
                         int iw);
+/* The low-resolution image of super-resolution: the mean of each f x f
+ * block of count images (count, c*h*w), h and w multiples of f, as
+ * torch.nn.functional.avg_pool2d(kernel_size=f): out (count, c*(h/f)*(w/f)). */
+void nn_downsample_mean(float *out, const float *in, int count, int c, int h, int w, int f);
+/* Nearest-neighbour upscaling by f, each pixel an f x f block, as
+ * torch.nn.functional.interpolate(scale_factor=f, mode="nearest"):
+ * in (count, c*h*w) -> out (count, c*(h f)*(w f)). */
+void nn_upsample_nearest(float *out, const float *in, int count, int c, int h, int w, int f);
+/* count masks (count, h*w) of one side x side square each, 1 inside and 0
+ * outside, its top-left corner uniform over the positions that keep it at
+ * least margin pixels from every edge (two nn_rng_below draws per mask). */
+void nn_mask_squares(float *mask, int count, int h, int w, int side, int margin, nn_rng *r);
 /* Features per image once flattened: c*h*w. Images (n, c*h*w) are already
  * flat rows, so flattening is only forgetting the (c, h, w) shape; this is
  * the input width a dense layer sees. */
