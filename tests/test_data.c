@@ -528,6 +528,165 @@ static void test_resize_bilinear(void **state)
     assert_int_equal(nn_flat_size(1, 28, 28), 784);
 }
 
+/* Super-resolution's pair, from tests/reference/data_resize.py: the input
+ * (2, 2, 6, 4) is ((i 13 + 5) % 17 - 8) / 8; down_f2 is
+ * F.avg_pool2d(x, kernel_size=2), down_f3 F.avg_pool2d(x[:1, :, :, :3],
+ * kernel_size=3), up_f3 F.interpolate(x[:1, :, :2, :], scale_factor=3,
+ * mode="nearest"), in float64. */
+static const float down_f2[24] = {
+    -0.5625f, 0.5625f, -0.3125f, 0.28125f, -0.0625f, 0.0f, 0.1875f, -0.28125f,
+    0.4375f, -0.5625f, 0.6875f, -0.3125f, -0.125f, -0.0625f, 0.125f, 0.1875f,
+    -0.6875f, 0.4375f, -0.4375f, 0.6875f, -0.1875f, -0.125f, 0.0625f, 0.125f,
+};
+static const float down_f3[4] = {
+    -0.0416666667f, -0.375f, 0.0f, 0.375f,
+};
+static const float up_f3[144] = {
+    -0.375f, -0.375f, -0.375f, -0.875f, -0.875f, -0.875f, 0.75f, 0.75f,
+    0.75f, 0.25f, 0.25f, 0.25f, -0.375f, -0.375f, -0.375f, -0.875f,
+    -0.875f, -0.875f, 0.75f, 0.75f, 0.75f, 0.25f, 0.25f, 0.25f,
+    -0.375f, -0.375f, -0.375f, -0.875f, -0.875f, -0.875f, 0.75f, 0.75f,
+    0.75f, 0.25f, 0.25f, 0.25f, -0.25f, -0.25f, -0.25f, -0.75f,
+    -0.75f, -0.75f, 0.875f, 0.875f, 0.875f, 0.375f, 0.375f, 0.375f,
+    -0.25f, -0.25f, -0.25f, -0.75f, -0.75f, -0.75f, 0.875f, 0.875f,
+    0.875f, 0.375f, 0.375f, 0.375f, -0.25f, -0.25f, -0.25f, -0.75f,
+    -0.75f, -0.75f, 0.875f, 0.875f, 0.875f, 0.375f, 0.375f, 0.375f,
+    0.375f, 0.375f, 0.375f, -0.125f, -0.125f, -0.125f, -0.625f, -0.625f,
+    -0.625f, 1.0f, 1.0f, 1.0f, 0.375f, 0.375f, 0.375f, -0.125f,
+    -0.125f, -0.125f, -0.625f, -0.625f, -0.625f, 1.0f, 1.0f, 1.0f,
+    0.375f, 0.375f, 0.375f, -0.125f, -0.125f, -0.125f, -0.625f, -0.625f,
+    -0.625f, 1.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f, 0.0f,
+    0.0f, 0.0f, -0.5f, -0.5f, -0.5f, -1.0f, -1.0f, -1.0f,
+    0.5f, 0.5f, 0.5f, 0.0f, 0.0f, 0.0f, -0.5f, -0.5f,
+    -0.5f, -1.0f, -1.0f, -1.0f, 0.5f, 0.5f, 0.5f, 0.0f,
+    0.0f, 0.0f, -0.5f, -0.5f, -0.5f, -1.0f, -1.0f, -1.0f,
+};
+
+static void scale_input(float *x)
+{
+    for (int i = 0; i < 96; i++) x[i] = (float)((i * 13 + 5) % 17 - 8) / 8.0f;
+}
+
+static void test_downsample_mean(void **state)
+{
+    (void)state;
+    /* By hand: the mean of each 2 x 2 block, each channel on its own. */
+    const float hand[2 * 16] = {1, 2, 0, 0,   3, 4, 0, 0,   0, 0, -1, 1,  0, 0, 1, 3,
+                                8, 8, 8, 8,   8, 8, 8, 8,   0, 0, 0, 0,   0, 0, 0, 4};
+    const float hand_want[2 * 4] = {2.5f, 0.0f, 0.0f, 1.0f, 8.0f, 8.0f, 0.0f, 1.0f};
+    float hand_out[8];
+    nn_downsample_mean(hand_out, hand, 1, 2, 4, 4, 2);
+    assert_memory_equal(hand_out, hand_want, sizeof hand_want);
+
+    float x[96], out[24], part[36], out3[4];
+    scale_input(x);
+    nn_downsample_mean(out, x, 2, 2, 6, 4, 2);
+    assert_rel_close(out, down_f2, 24, 1e-6);
+    /* f = 3 on the first image's first three columns: 6 x 3 -> 2 x 1. */
+    for (int c = 0; c < 2; c++)
+        for (int y = 0; y < 6; y++)
+            for (int i = 0; i < 3; i++) part[(c * 6 + y) * 3 + i] = x[(c * 6 + y) * 4 + i];
+    nn_downsample_mean(out3, part, 1, 2, 6, 3, 3);
+    assert_rel_close(out3, down_f3, 4, 1e-6);
+    /* f = 1 changes nothing. */
+    nn_downsample_mean(out, x, 1, 1, 6, 4, 1);
+    assert_memory_equal(out, x, 24 * sizeof(float));
+}
+
+static void test_upsample_nearest(void **state)
+{
+    (void)state;
+    /* By hand: each pixel an f x f block. */
+    const float hand[4] = {1, 2, 3, 4};
+    const float hand_want[16] = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4};
+    float hand_out[16];
+    nn_upsample_nearest(hand_out, hand, 1, 1, 2, 2, 2);
+    assert_memory_equal(hand_out, hand_want, sizeof hand_want);
+
+    /* The first image's first two rows of each channel: (1, 2, 2, 4) -> (1, 2, 6, 12). */
+    float x[96], top[16], out[144];
+    scale_input(x);
+    for (int c = 0; c < 2; c++) memcpy(top + c * 8, x + c * 24, 8 * sizeof(float));
+    nn_upsample_nearest(out, top, 1, 2, 2, 4, 3);
+    assert_memory_equal(out, up_f3, sizeof out);
+    /* Down after up gives the image back, exactly (a mean of four equal
+     * numbers, f = 2). */
+    float up[4 * 96], back[96];
+    nn_upsample_nearest(up, x, 2, 2, 6, 4, 2);
+    nn_downsample_mean(back, up, 2, 2, 12, 8, 2);
+    assert_memory_equal(back, x, sizeof back);
+}
+
+/* One mask's square: 1 inside, 0 outside, side x side, its corner in
+ * (*y0, *x0). Fails on anything else. */
+static void square_of(const float *m, int h, int w, int side, int *y0, int *x0)
+{
+    int ymin = h, ymax = -1, xmin = w, xmax = -1, ones = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float v = m[y * w + x];
+            assert_true(v == 0.0f || v == 1.0f);
+            if (v == 0.0f) continue;
+            ones++;
+            if (y < ymin) ymin = y;
+            if (y > ymax) ymax = y;
+            if (x < xmin) xmin = x;
+            if (x > xmax) xmax = x;
+        }
+    /* side^2 ones in a side x side box: the box is full, nothing outside. */
+    assert_int_equal(ones, side * side);
+    assert_int_equal(ymax - ymin + 1, side);
+    assert_int_equal(xmax - xmin + 1, side);
+    *y0 = ymin;
+    *x0 = xmin;
+}
+
+static void test_mask_squares(void **state)
+{
+    (void)state;
+    enum { N = 600, H = 28, W = 20, SIDE = 10, MARGIN = 2 };
+    static float m[N * H * W], again[N * H * W];
+    nn_rng r;
+    nn_rng_seed(&r, 3, 0);
+    nn_mask_squares(m, N, H, W, SIDE, MARGIN, &r);
+    /* Every corner keeps the square MARGIN pixels from each edge, and over
+     * N draws both ends of each range are reached (each end is missed by
+     * all N with probability (1 - 1/15)^600 or less, 1e-18), with the two
+     * coordinates drawn apart (not always equal). */
+    int ylo = H, yhi = -1, xlo = W, xhi = -1, unequal = 0;
+    for (int i = 0; i < N; i++) {
+        int y0, x0;
+        square_of(m + (size_t)i * H * W, H, W, SIDE, &y0, &x0);
+        assert_true(y0 >= MARGIN && y0 + SIDE + MARGIN <= H);
+        assert_true(x0 >= MARGIN && x0 + SIDE + MARGIN <= W);
+        if (y0 < ylo) ylo = y0;
+        if (y0 > yhi) yhi = y0;
+        if (x0 < xlo) xlo = x0;
+        if (x0 > xhi) xhi = x0;
+        unequal += y0 != x0;
+    }
+    assert_int_equal(ylo, MARGIN);
+    assert_int_equal(yhi, H - SIDE - MARGIN);
+    assert_int_equal(xlo, MARGIN);
+    assert_int_equal(xhi, W - SIDE - MARGIN);
+    assert_true(unequal > N / 2);
+    /* The same seed, the same masks; another seed, others. */
+    nn_rng_seed(&r, 3, 0);
+    nn_mask_squares(again, N, H, W, SIDE, MARGIN, &r);
+    assert_memory_equal(again, m, sizeof m);
+    nn_rng_seed(&r, 4, 0);
+    nn_mask_squares(again, N, H, W, SIDE, MARGIN, &r);
+    assert_true(memcmp(again, m, sizeof m) != 0);
+    /* A square that just fits inside the margins has one place. */
+    nn_mask_squares(again, 5, 8, 8, 4, 2, &r);
+    for (int i = 0; i < 5; i++) {
+        int y0, x0;
+        square_of(again + i * 64, 8, 8, 4, &y0, &x0);
+        assert_int_equal(y0, 2);
+        assert_int_equal(x0, 2);
+    }
+}
+
 /* ------------------------------------------------------------------ loader */
 
 static nn_dataset tiny_set(int n)
@@ -737,6 +896,9 @@ int main(void)
         cmocka_unit_test(test_bytes_to_float),
         cmocka_unit_test(test_mean_std_normalize),
         cmocka_unit_test(test_resize_bilinear),
+        cmocka_unit_test(test_downsample_mean),
+        cmocka_unit_test(test_upsample_nearest),
+        cmocka_unit_test(test_mask_squares),
         cmocka_unit_test(test_loader_drop_last),
         cmocka_unit_test(test_loader_seeded_order),
         cmocka_unit_test(test_toy_ring),
