@@ -109,8 +109,9 @@ def case(skips, tag, grads_of):
             % names[k].lower())
 
 
-param_counts()
-print()
-case(1, "SK", range(6))
-print()
-case(0, "NS", [3, 4])
+if __name__ == "__main__":
+    param_counts()
+    print()
+    case(1, "SK", range(6))
+    print()
+    case(0, "NS", [3, 4])
