@@ -547,6 +547,48 @@ static void test_translate_pastes(void **state)
     nn_pix2pix_free(p);
 }
 
+/* G's start depends on the seed alone: the same seed gives the same G and
+ * D, another seed others, and G starts the same with or without a D (its
+ * own stream). */
+static void g_params(const nn_pix2pix *p, float *out)
+{
+    for (int k = 0; k < 2 * NN_UNET_LEVELS; k++) {
+        const nn_model *m = piece(p->G, k);
+        memcpy(out, m->params, m->n_params * sizeof(float));
+        out += m->n_params;
+    }
+}
+
+static void test_seeded_start(void **state)
+{
+    (void)state;
+    nn_pix2pix_config cfg = nn_pix2pix_config_default();
+    cfg.batch = N;
+    nn_pix2pix *p[4];
+    for (int i = 0; i < 4; i++) {
+        cfg.adversarial = i != 2;
+        p[i] = nn_pix2pix_create(unet(1, N), patch_d(1, N), &cfg, NN_INIT_NORMAL_002,
+                                 i == 3 ? 8 : 7, NULL);
+        assert_non_null(p[i]);
+    }
+    const size_t n = nn_unet_param_count(p[0]->G);
+    float *g[4];
+    for (int i = 0; i < 4; i++) {
+        g[i] = nn_alloc(n, sizeof(float));
+        assert_non_null(g[i]);
+        g_params(p[i], g[i]);
+    }
+    assert_not_all_zero(g[0], n);
+    assert_memory_equal(g[0], g[1], n * sizeof(float));
+    assert_memory_equal(p[0]->D->params, p[1]->D->params, p[0]->D->n_params * sizeof(float));
+    assert_memory_equal(g[0], g[2], n * sizeof(float));     /* no D: the same G */
+    assert_true(memcmp(g[0], g[3], n * sizeof(float)) != 0); /* seed 8 */
+    for (int i = 0; i < 4; i++) {
+        nn_free(g[i]);
+        nn_pix2pix_free(p[i]);
+    }
+}
+
 static void expect_refused(nn_unet *G, nn_model *D, const nn_pix2pix_config *cfg,
                            nn_status code, const char *says)
 {
@@ -588,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_inpainting_against_torch),
         cmocka_unit_test(test_l1_alone_against_torch),
         cmocka_unit_test(test_translate_pastes),
+        cmocka_unit_test(test_seeded_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
