@@ -1,6 +1,7 @@
 /* Exercise 31: the skip connection of lesson 19's U-Net, forward and
- * backward (lib/nn/unet.h declares them; every forward and backward of
- * every U-Net with skips goes through both, twice: Pix2Pix's generator).
+ * backward (lib/nn/unet.h declares them; every forward and backward of a
+ * U-Net with skips calls them at both of its skips: lesson 19 trains
+ * Pix2Pix's generator with them).
  * Check it with `make check EX=31`; stuck? `make hint EX=31`. */
 #include "nn.h"
 
