@@ -588,8 +588,9 @@ static void perception_and_distortion(lesson *L, i2i *S)
                "real-looking image; a real-looking image is one of them, drawn, and pays in "
                "error for having picked. Here are this run's super-resolution U-Nets placed "
                "by both (lower is better on each axis; plain upscaling, far off at Frechet "
-               "%.0f and %.0f, is left out of the figure, and the real images' own %.2f is "
-               "the floor of the y axis).", S->nearest.fd, S->bilinear.fd, S->real.fd);
+               "%.0f and %.0f, is left out of the figure; real test images score %.2f, the "
+               "distance that sampling alone leaves).", S->nearest.fd, S->bilinear.fd,
+               S->real.fd);
     p2p_score(L, S->jd, S->out[SR_GAN_LOW], S->y, NULL, S->labels, N_EVAL, &S->sc[SR_GAN_LOW]);
     p2p_score(L, S->jd, S->out[SR_GAN_NOSKIP], S->y, NULL, S->labels, N_EVAL,
               &S->sc[SR_GAN_NOSKIP]);
