@@ -205,7 +205,7 @@ all: $(EX_BIN_solutions) $(EX_BIN_stub) $(COURSE_TEST)
 # with one line saying why.
 #
 # make grade [EX=n or EX=a-b]: the grader's view of the same tests: the
-# table, a score line ("19 of 27 exercises pass"), a JUnit report (one test
+# table, a score line ("19 of 32 exercises pass"), a JUnit report (one test
 # case per exercise, the test's message as the failure text) in
 # $(GRADE_XML), and exit status 2 (make's) while any exercise in the range
 # fails, 0 when all pass.

@@ -428,6 +428,28 @@ static void test_image_rows(void **state)
     assert_non_null(strstr(err.msg, "hi > lo"));
 }
 
+/* Named points: one row per point with its name as a quoted column (a
+ * missing name becomes the point's number), drawn as dots and labels. */
+static void test_named_points(void **state)
+{
+    (void)state;
+    float pts[4] = {0.25f, 10, 0.5f, 2.5f};
+    const char *names[2] = {"L1 \"only\"", NULL};
+    nn_plot p = {0};
+    p.dir = tu_dir;
+    p.name = "named";
+    assert_int_equal(nn_plot_named_points(&p, pts, names, 2, NULL), NN_OK);
+    assert_string_equal(slurp("named.dat"), "# x y \"name\"\n0.25 10 \"L1 'only'\"\n"
+                                            "0.5 2.5 \"1\"\n");
+    const char *gp = slurp("named.gp");
+    assert_non_null(strstr(gp, "using 1:2 with points"));
+    assert_non_null(strstr(gp, "using 1:2:3 with labels"));
+    check_png(&p, "named.png");
+    nn_error err;
+    assert_int_equal(nn_plot_named_points(&p, pts, names, 0, &err), NN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "no points"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_without_gnuplot, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_bar_groups, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_image_rows, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_named_points, tu_tmpdir_setup, tu_tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -407,6 +407,10 @@ refusal_cases()
 13 --data --data @DATA20
 16 --batch --data @DATA --batch 128
 16 --data --data @DATA20
+19 --data --data @DATA
+19 --data --data @DATA20
+19 --save-samples --save-samples @TMP/no-such-folder/samples.idx
+19 exercises:(USE=exercises)
 EOF
 }
 
@@ -499,6 +503,7 @@ specific_cases()
 15 --save-samples --save-samples @TMP/no-such-folder/samples.idx
 18 --save-samples --save-samples @TMP/no-such-folder/samples.idx
 18 --save-points --save-points @TMP/no-such-folder/points.tsv
+19 --save-samples --save-samples @TMP/no-such-folder/samples.idx
 15 --a --a 7 --b 7
 EOF
 }

@@ -7,6 +7,7 @@
  * lesson is, and says what the lesson will do from it.
  * Usage: exercise_probe LESSON...
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,10 +17,10 @@ int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         int lesson = atoi(argv[i]);
-        unsigned failing = lesson_exercise_probe_all(lesson_exercises_needed(lesson));
+        uint64_t failing = lesson_exercise_probe_all(lesson_exercises_needed(lesson));
         printf("%d:", lesson);
-        for (int k = 0; k < 32; k++)
-            if (failing & (1u << k)) printf(" %d", k);
+        for (int k = 1; k <= LESSON_EXERCISE_MAX; k++)
+            if (failing & LESSON_EXERCISE_BIT(k)) printf(" %d", k);
         printf("\n");
         fflush(stdout);
     }

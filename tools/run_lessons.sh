@@ -71,6 +71,13 @@ fast_text()
 18_generative_family + This --fast run is far too short to show what follows
 18_generative_family - Diversity and quality together
 18_generative_family - The VAE's samples have
+19_image_to_image + far too short for either model to learn the task
+19_image_to_image + shows nothing about the trade-off
+19_image_to_image + too short to tell what the skips add
+19_image_to_image + This --fast run is far too short to show what follows
+19_image_to_image - sit on the two sides of the trade
+19_image_to_image - the adversarial term brings the edges back
+19_image_to_image - With the skips the L1-only error falls
 EOF
 }
 

@@ -6,6 +6,7 @@
  */
 #include "exercise_probe.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -438,6 +439,39 @@ static int probe_ddpm_step(char *why, size_t cap)
     return near(x[0], 0.6875 + sqrt(0.24609375));
 }
 
+/* ca 2, cb 1, hw 1: a (1, 2), b (3) -> (1, 2, 3); dout (1, 2, 3) added to 1s: (2, 3), 4 */
+static int probe_unet_skip(char *why, size_t cap)
+{
+    const float a[2] = {1, 2}, b[1] = {3}, dout[3] = {1, 2, 3};
+    float out[3] = {0, 0, 0}, da[2] = {1, 1}, db[1] = {1};
+    nn_concat_channels_forward(out, a, b, 1, 2, 1, 1);
+    nn_concat_channels_backward(da, db, dout, 1, 2, 1, 1);
+    snprintf(why, cap, "a (1, 2), b (3) gives (%g, %g, %g), and dout (1, 2, 3) added to da "
+             "(1, 1), db (1) gives da (%g, %g), db %g; expected (1, 2, 3), (2, 3), 4",
+             (double)out[0], (double)out[1], (double)out[2], (double)da[0], (double)da[1],
+             (double)db[0]);
+    return out[0] == 1.0f && out[1] == 2.0f && out[2] == 3.0f && da[0] == 2.0f &&
+           da[1] == 3.0f && db[0] == 4.0f;
+}
+
+/* x (0.5, -1), m (0, 1): (0.5, 0, 0, 1); p (1, -1, 0.5), t (0, 0, 0.5), m (1, 0, 1),
+ * lambda 10: L 5, dp (5, 0, 0) */
+static int probe_mask_l1(char *why, size_t cap)
+{
+    const float x[2] = {0.5f, -1}, mi[2] = {0, 1};
+    const float p[3] = {1, -1, 0.5f}, t[3] = {0, 0, 0.5f}, m[3] = {1, 0, 1};
+    float in[4] = {9, 9, 9, 9}, dp[3] = {0, 0, 0};
+    nn_mask_input(in, x, mi, 1, 2);
+    float L = nn_l1_loss(dp, p, t, m, 3, 10.0f);
+    snprintf(why, cap, "x (0.5, -1), mask (0, 1) gives the input (%g, %g, %g, %g), and "
+             "p (1, -1, 0.5), t (0, 0, 0.5), mask (1, 0, 1), lambda 10 a loss %g, dp (%g, %g, "
+             "%g); expected (0.5, 0, 0, 1), 5, (5, 0, 0)", (double)in[0], (double)in[1],
+             (double)in[2], (double)in[3], (double)L, (double)dp[0], (double)dp[1],
+             (double)dp[2]);
+    return near(in[0], 0.5) && in[1] == 0.0f && in[2] == 0.0f && in[3] == 1.0f &&
+           near(L, 5.0) && near(dp[0], 5.0) && dp[1] == 0.0f && dp[2] == 0.0f;
+}
+
 /* One row per exercise, in exercise order (the lowest failing one is the
  * one reported). probe returns 1 when the function answers its case right,
  * else 0 with what it got written into why. */
@@ -480,6 +514,8 @@ static const exercise exercises[] = {
     {28, "nn_reparam_forward", "exercises/28_reparam_kl.c", probe_reparam_kl},
     {29, "nn_ddpm_noise", "exercises/29_ddpm_noise_loss.c", probe_ddpm_noise_loss},
     {30, "nn_ddpm_step", "exercises/30_ddpm_step.c", probe_ddpm_step},
+    {31, "nn_concat_channels_forward", "exercises/31_unet_skip.c", probe_unet_skip},
+    {32, "nn_mask_input", "exercises/32_mask_l1.c", probe_mask_l1},
 };
 #define N_EXERCISES ((int)(sizeof exercises / sizeof exercises[0]))
 
@@ -502,23 +538,25 @@ const char *lesson_exercise_file(int n)
     return e ? e->file : "?";
 }
 
-int lesson_exercise_probe(unsigned mask, char *why, size_t cap)
+int lesson_exercise_probe(uint64_t mask, char *why, size_t cap)
 {
     for (int i = 0; i < N_EXERCISES; i++) {
         const exercise *e = &exercises[i];
-        if ((mask & (1u << e->number)) && !e->probe(why, cap)) return e->number;
+        assert(e->number >= 1 && e->number <= LESSON_EXERCISE_MAX);
+        if ((mask & LESSON_EXERCISE_BIT(e->number)) && !e->probe(why, cap)) return e->number;
     }
     return 0;
 }
 
-unsigned lesson_exercise_probe_all(unsigned mask)
+uint64_t lesson_exercise_probe_all(uint64_t mask)
 {
-    unsigned failing = 0;
+    uint64_t failing = 0;
     char why[256];
     for (int i = 0; i < N_EXERCISES; i++) {
         const exercise *e = &exercises[i];
-        if ((mask & (1u << e->number)) && !e->probe(why, sizeof why))
-            failing |= 1u << e->number;
+        assert(e->number >= 1 && e->number <= LESSON_EXERCISE_MAX);
+        if ((mask & LESSON_EXERCISE_BIT(e->number)) && !e->probe(why, sizeof why))
+            failing |= LESSON_EXERCISE_BIT(e->number);
     }
     return failing;
 }

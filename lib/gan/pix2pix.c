@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "nn/layers.h"
 #include "nn/loss.h"
 
 nn_pix2pix_config nn_pix2pix_config_default(void)

@@ -28,7 +28,7 @@
  *
  *   nn_pix2pix_step(p, x, y, m):
  *     out = paste(G(x))                                   (train mode)
- *     [adversarial] D on [x ; y], then on [x ; out] -> L_D -> D backward -> Adam(D)
+ *     [adversarial] D on [x ; y] -> backward; D on [x ; out] -> backward -> Adam(D)   (L_D)
  *     [adversarial] D on [x ; out], frozen -> d L_adv / d out   (the x half is dropped)
  *     d out += lambda d L1 / d out                        (exercise 32)
  *     d G(x) = m d out (or d out) -> G backward -> Adam(G)

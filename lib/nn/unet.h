@@ -80,7 +80,8 @@ typedef struct {
 nn_unet *nn_unet_create(const nn_unet_config *cfg, nn_error *err);
 void nn_unet_free(nn_unet *u);   /* accepts NULL */
 
-/* nn_model_init(kind) of the six models in order from r. */
+/* nn_model_init(kind) of the six models from r, in the order the forward
+ * runs them: enc[0], enc[1], enc[2], dec[2], dec[1], dec[0]. */
 void nn_unet_init(nn_unet *u, nn_rng *r, nn_init_kind kind);
 size_t nn_unet_param_count(const nn_unet *u);
 void nn_unet_zero_grad(nn_unet *u);

@@ -649,6 +649,32 @@ nn_status nn_plot_bar_groups(nn_plot *p, const float *values, const char *const 
     return figure_close(p, &fg, err);
 }
 
+nn_status nn_plot_named_points(nn_plot *p, const float *pts, const char *const *names, int n,
+                               nn_error *err)
+{
+    if (n < 1) return nn_fail(err, NN_ERR_ARG, "plot %s: no points", p->name ? p->name : "");
+    figure fg;
+    nn_status s = figure_open(p, &fg, err);
+    if (s != NN_OK) return s;
+    fputs("# x y \"name\"\n", fg.dat);
+    for (int i = 0; i < n; i++) {
+        char number[16];
+        snprintf(number, sizeof number, "%d", i);
+        put_num(fg.dat, pts[2 * i]);
+        fputc(' ', fg.dat);
+        put_num(fg.dat, pts[2 * i + 1]);
+        fputc(' ', fg.dat);
+        put_label_column(fg.dat, names && names[i] ? names[i] : number);
+        fputc('\n', fg.dat);
+    }
+    /* Room around the points for their names, which sit to the right. */
+    fputs("set offsets graph 0.05, graph 0.35, graph 0.1, graph 0.1\n", fg.gp);
+    fprintf(fg.gp, "plot '%s' using 1:2 with points pt 7 ps 1.5 lc rgb '#1f77b4' notitle, \\\n"
+                   "     '%s' using 1:2:3 with labels left offset char 1.2, 0 notitle\n",
+            fg.dat_name, fg.dat_name);
+    return figure_close(p, &fg, err);
+}
+
 nn_status nn_plot_image_rows(nn_plot *p, const float *x, int rows, int cols, int h, int w,
                              float lo, float hi, const char *const *row_names, nn_error *err)
 {

@@ -114,6 +114,12 @@ nn_status nn_plot_bar_groups(nn_plot *p, const float *values, const char *const 
                              const char *const *series, int ngroups, int nseries,
                              nn_error *err);
 
+/* Named points: pts (n, 2), point i a dot with names[i] (NULL: its number)
+ * written beside it, e.g. models placed by two scores. Columns of the .dat:
+ * x y "name". n >= 1. */
+nn_status nn_plot_named_points(nn_plot *p, const float *pts, const char *const *names, int n,
+                               nn_error *err);
+
 /* Rows of grey images, each row named: x (rows * cols, h * w), image i of
  * row r at x[(r * cols + i) * h * w], its values from lo (black) to hi
  * (white), drawn side by side with a one-pixel gap, row r's name row_names[r]
