@@ -451,12 +451,13 @@ run-book-tests: $(BOOK_BIN) $(LESSON_BIN) $(BOOK_YOURS) | run-cli-tests run-chec
 # Part of make test: every lesson's promises on bad input (tools/cli_tests.sh):
 # a bad flag or value, or a bad --data folder, gives one line on stderr and
 # exit status 2, with no --out folder left half-written, and a refused run
-# leaves the last run's files byte-identical (lesson 15 on the untouched stubs
-# among the cases, hence its USE=exercises binary). After the smoke tests,
+# leaves the last run's files byte-identical (lessons 15 and 19 on the
+# untouched stubs among the cases, hence their USE=exercises binaries). After the smoke tests,
 # so the two reports do not interleave under -j.
 .PHONY: run-cli-tests
 run-tests: run-cli-tests
-run-cli-tests: $(LESSON_BIN) $(LESSON_DIR)/exercises/15_cyclegan | run-lesson-tests
+run-cli-tests: $(LESSON_BIN) $(LESSON_DIR)/exercises/15_cyclegan \
+		$(LESSON_DIR)/exercises/19_image_to_image | run-lesson-tests
 	@tools/cli_tests.sh $(LESSON_BIN)
 
 # `make valgrind`: every lesson with --fast --no-pause under valgrind's memcheck
