@@ -452,8 +452,8 @@ run-book-tests: $(BOOK_BIN) $(LESSON_BIN) $(BOOK_YOURS) | run-cli-tests run-chec
 # a bad flag or value, or a bad --data folder, gives one line on stderr and
 # exit status 2, with no --out folder left half-written, and a refused run
 # leaves the last run's files byte-identical (lessons 15 and 19 on the
-# untouched stubs among the cases, hence their USE=exercises binaries). After the smoke tests,
-# so the two reports do not interleave under -j.
+# untouched stubs among the cases, hence their USE=exercises binaries).
+# After the smoke tests, so the two reports do not interleave under -j.
 .PHONY: run-cli-tests
 run-tests: run-cli-tests
 run-cli-tests: $(LESSON_BIN) $(LESSON_DIR)/exercises/15_cyclegan \
