@@ -567,9 +567,10 @@ static void say_the_trade(lesson *L, const i2i *S)
                    c->fd, c->sharpness);
     else if (c->l1_err > b->l1_err)
         lesson_say(L, "With the GAN term ten times heavier (%s) the error rises to %.4f but the "
-                   "Frechet distance does not fall (%.2f): past a point more weight on the "
-                   "judge buys no more realism, only invented detail (sharpness %.4f) and "
-                   "error.", S->low_label, c->l1_err, c->fd, c->sharpness);
+                   "Frechet distance does not fall (%.2f against %.2f): past a point, more "
+                   "weight on the judge buys more error and no more realism by this measure "
+                   "(sharpness %.4f against %.4f).", S->low_label, c->l1_err, c->fd, b->fd,
+                   c->sharpness, b->sharpness);
     else
         lesson_say(L, "With the GAN term ten times heavier (%s): error %.4f, Frechet %.2f, "
                    "sharpness %.4f; in this run it is not further along the trade than lambda "
