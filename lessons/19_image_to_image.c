@@ -402,8 +402,8 @@ static void say_the_verdict(lesson *L, const char *task, const p2p_scores *l1,
                  "sharp as the real ones or sharper (some of that edge is invented)");
     lesson_say(L,
                "%s, on %d held-out test images. Sharpness: real images %.4f, L1 only %.4f, "
-               "L1 + GAN %.4f: %s. Frechet distance (real test images against the reference "
-               "set: %.2f, the floor): L1 only %.2f, L1 + GAN %.2f: %s. Per-pixel error: "
+               "L1 + GAN %.4f: %s. Frechet distance (real test images themselves score %.2f "
+               "against the reference set): L1 only %.2f, L1 + GAN %.2f: %s. Per-pixel error: "
                "L1 only %.4f, L1 + GAN %.4f: %s.",
                task, N_EVAL, real->sharpness, l1->sharpness, gan->sharpness, sharp_text,
                real->fd, l1->fd, gan->fd,
@@ -471,7 +471,7 @@ static void super_resolution_judged(lesson *L, i2i *S)
         const double acc = S->sc[SR_GAN].class_acc;
         lesson_say(L, "The classifier names the real image's class in %.1f%% of L1 + GAN's "
                    "outputs (L1 only: %.1f%%, the blocky input: %.1f%%; on the real images "
-                   "themselves it is right %.1f%% of the time, its ceiling). %s",
+                   "themselves it is right %.1f%% of the time). %s",
                    100 * acc, 100 * S->sc[SR_L1].class_acc, 100 * S->nearest.class_acc,
                    100 * S->real.class_acc,
                    acc >= 0.8 ? "The GAN's sharper images keep the class of the image they came "
@@ -656,8 +656,9 @@ static void what_the_skips_carry(lesson *L, i2i *S)
         lesson_say(L, "With the skips the L1-only error falls from %.4f to %.4f, only %.0f%% "
                    "less: at 28 x 28 the bottleneck of %d x 4 x 4 = %d numbers has room for "
                    "most of what the 49 numbers of the input say, so the skips save little "
-                   "here; on large images, where the bottleneck is far smaller than the image, "
-                   "they are what keeps the detail.", e0, e1, 100.0 * (e0 - e1) / e0,
+                   "here. Isola et al. make the same comparison on 256 x 256 images, where the "
+                   "bottleneck is far smaller than the image, and there the skips are what "
+                   "keeps the detail.", e0, e1, 100.0 * (e0 - e1) / e0,
                    4 * g_channels, 4 * g_channels * 16);
     else
         lesson_say(L, "In this run the skips did not lower the L1-only error (%.4f without, "
