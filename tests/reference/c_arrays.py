@@ -15,3 +15,14 @@ def carray(name, vals):
     """Prints `static const float name[n] = {...};` for the numbers vals."""
     vals = [float(v) for v in vals]
     print("static const float %s[%d] = {%s};" % (name, len(vals), ", ".join(lit(v) for v in vals)))
+
+
+def arr(name, t, comment):
+    """Prints a tensor t, flattened, as `static const float name[n]`, six
+    numbers a line, under a comment saying what made it."""
+    v = t.detach().reshape(-1).tolist()
+    print("/* %s */" % comment)
+    print("static const float %s[%d] = {" % (name, len(v)))
+    for i in range(0, len(v), 6):
+        print("    " + ", ".join(lit(x) for x in v[i:i + 6]) + ",")
+    print("};")

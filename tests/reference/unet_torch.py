@@ -19,16 +19,7 @@ net.parameters() order (gansteps' block layout), are pat(n_k, 7 + 4k, 3 + k,
 import torch
 import torch.nn as nn
 
-from c_arrays import lit
-
-
-def arr(name, t, comment):
-    v = t.detach().reshape(-1).tolist()
-    print("/* %s */" % comment)
-    print("static const float %s[%d] = {" % (name, len(v)))
-    for i in range(0, len(v), 6):
-        print("    " + ", ".join(lit(x) for x in v[i:i + 6]) + ",")
-    print("};")
+from c_arrays import arr
 
 
 def pat(n, a, b, m, div):
