@@ -61,9 +61,8 @@ void p2p_rows_figure(lesson *L, const char *name, const char *caption, const flo
                      const char *const *row_names, int nrows, int k)
 {
     nn_error err = {NN_OK, ""};
-    char file[128];
-    snprintf(file, sizeof file, "%s", name);
-    nn_plot p = {.dir = L->out, .name = file, .width = 120 + 60 * k, .height = 40 + 62 * nrows};
+    /* About 60 pixels an image, and room for the row names on the left. */
+    nn_plot p = {.dir = L->out, .name = name, .width = 120 + 60 * k, .height = 40 + 62 * nrows};
     nn_status s = nn_plot_image_rows(&p, rows, nrows, k, 28, 28, -1.0f, 1.0f, row_names, &err);
     lesson_plot_shown(L, &p, s, &err, caption);
 }
